@@ -1,0 +1,95 @@
+package porting
+
+import (
+	"context"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"sync"
+
+	"github.com/nyaruka/phonenumbers/v2"
+	"github.com/nyaruka/phonenumbers/v2/carrier"
+)
+
+// CarrierTable is the default CarrierLookup: a table of E.164 prefixes (or
+// whole numbers) and their carriers, which the platform loads from its LNP
+// data, over libphonenumber's range-holder data. The longest matching
+// prefix wins and is "confirmed"; a range holder is only "provisional",
+// since the number may have been ported away from it since; a number found
+// in neither is "pending". Safe for concurrent use; the zero value is an
+// empty table that still consults the range holders.
+type CarrierTable struct {
+	// NoRangeHolders turns off the libphonenumber fallback.
+	NoRangeHolders bool
+
+	mu       sync.RWMutex
+	prefixes map[string]string
+	longest  int
+}
+
+// Add maps a prefix of E.164 numbers ("+1202555", or a whole number) to a
+// carrier name.
+func (t *CarrierTable) Add(prefix, carrierName string) {
+	prefix = "+" + strings.TrimLeft(prefix, "+")
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.prefixes == nil {
+		t.prefixes = make(map[string]string)
+	}
+	t.prefixes[prefix] = carrierName
+	t.longest = max(t.longest, len(prefix))
+}
+
+// Load reads "prefix,carrier" lines (CSV, "#" comments) into the table.
+func (t *CarrierTable) Load(r io.Reader) error {
+	cr := csv.NewReader(r)
+	cr.Comment = '#'
+	cr.FieldsPerRecord = 2
+	cr.TrimLeadingSpace = true
+	for {
+		rec, err := cr.Read()
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("carrier table: %w", err)
+		}
+		prefix := strings.TrimLeft(strings.TrimSpace(rec[0]), "+")
+		if prefix == "" || strings.Trim(prefix, "0123456789") != "" {
+			line, _ := cr.FieldPos(0)
+			return fmt.Errorf("carrier table: line %d: prefix %q is not digits", line, rec[0])
+		}
+		t.Add(prefix, strings.TrimSpace(rec[1]))
+	}
+}
+
+// LookupCarrier implements CarrierLookup.
+func (t *CarrierTable) LookupCarrier(_ context.Context, n Number) (Carrier, error) {
+	if !n.Valid {
+		return Carrier{Status: PortabilityPending}, nil
+	}
+	t.mu.RLock()
+	for l := min(t.longest, len(n.E164)); l > 1; l-- {
+		if name, ok := t.prefixes[n.E164[:l]]; ok {
+			t.mu.RUnlock()
+			return Carrier{Name: name, Status: PortabilityConfirmed}, nil
+		}
+	}
+	t.mu.RUnlock()
+	// libphonenumber has no carrier data for the NANP: numbers there have
+	// been portable for decades.
+	if t.NoRangeHolders || n.NANP() {
+		return Carrier{Status: PortabilityPending}, nil
+	}
+	pn, err := phonenumbers.Parse(n.E164, "")
+	if err != nil {
+		return Carrier{Status: PortabilityPending}, nil
+	}
+	name, err := carrier.GetNameForValidNumber(pn, "en")
+	if err != nil || name == "" {
+		return Carrier{Status: PortabilityPending}, nil
+	}
+	return Carrier{Name: name, Status: PortabilityProvisional}, nil
+}

@@ -1,0 +1,215 @@
+package porting
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// Sentinel errors. Every error the Service or a Store returns matches one of
+// these with errors.Is; the typed errors below carry the details and are
+// reached with errors.As.
+var (
+	// ErrNotFound: the request, sub request, attachment, comment or
+	// account does not exist (or the caller may not know it exists).
+	ErrNotFound = errors.New("not found")
+	// ErrConflict: a write was based on a stale revision.
+	ErrConflict = errors.New("revision conflict")
+	// ErrInvalidTransition: the lifecycle does not allow the move. See
+	// *TransitionError.
+	ErrInvalidTransition = errors.New("Cannot move to new state from current state")
+	// ErrNumberOnRequest: a number is already on another active port
+	// request. See *NumberOnRequestError.
+	ErrNumberOnRequest = errors.New("number is on a port request already")
+	// ErrNumberOwned: the platform already owns the number. See
+	// *NumberOwnedError.
+	ErrNumberOwned = errors.New("number exists on the system already")
+	// ErrChargesNotAccepted: the operation costs money and the caller did
+	// not accept the charges. See *ChargesError.
+	ErrChargesNotAccepted = errors.New("accept charges")
+	// ErrForbidden: the actor may not do this to this request or account.
+	ErrForbidden = errors.New("forbidden")
+	// ErrValidation: the input is invalid. See *ValidationError.
+	ErrValidation = errors.New("invalid request")
+	// ErrNotAllowedInState: the operation is not allowed in the request's
+	// current state (delete, attachment delete). See *StateError.
+	ErrNotAllowedInState = errors.New("not allowed in current state")
+	// ErrTooLarge: a body or attachment exceeds its size limit. See
+	// *TooLargeError.
+	ErrTooLarge = errors.New("too large")
+	// ErrUnsupportedMediaType: an attachment's content type is not
+	// accepted. See *MediaTypeError.
+	ErrUnsupportedMediaType = errors.New("unsupported media type")
+	// ErrSupportKeyTaken is returned by a Store when a support key is
+	// already in use. The Service handles it by drawing a new key; callers
+	// of the Service never see it.
+	ErrSupportKeyTaken = errors.New("support key taken")
+)
+
+// FieldError is one problem with one input field.
+type FieldError struct {
+	// Field is the field's path in the domain's vocabulary, with dots
+	// between levels: "name", "numbers", "bill.postal_code",
+	// "port_state", "sub_requests.billing_phone_number".
+	Field string
+	// Value is the client's input at fault, as sent, where that matters:
+	// the raw form of a number ("(202) 555-0100"), the target state.
+	Value string
+	// Index is the position of the offending item in a list input, or -1.
+	Index int
+	// Code is the kind of problem, in Kazoo's validation vocabulary:
+	// "required", "type", "enum", "format", "minLength", "maxLength",
+	// "minimum", "maximum", "unique", "forbidden".
+	Code string
+	// Message says what is wrong, for humans.
+	Message string
+	// Err is the underlying domain error, when there is one (for example a
+	// *NumberOnRequestError); errors.As reaches it through the
+	// ValidationError.
+	Err error
+}
+
+func (f FieldError) Error() string {
+	if f.Value != "" {
+		return fmt.Sprintf("%s %q: %s", f.Field, f.Value, f.Message)
+	}
+	return f.Field + ": " + f.Message
+}
+
+// ValidationError lists every problem found in one input. It matches
+// ErrValidation, and errors.As reaches the Err of each field.
+type ValidationError struct {
+	Fields []FieldError
+}
+
+func (e *ValidationError) Error() string {
+	parts := make([]string, len(e.Fields))
+	for i, f := range e.Fields {
+		parts[i] = f.Error()
+	}
+	return "invalid request: " + strings.Join(parts, "; ")
+}
+
+// Is reports whether target is ErrValidation.
+func (e *ValidationError) Is(target error) bool { return target == ErrValidation }
+
+// Unwrap returns the domain errors behind the fields.
+func (e *ValidationError) Unwrap() []error {
+	var errs []error
+	for _, f := range e.Fields {
+		if f.Err != nil {
+			errs = append(errs, f.Err)
+		}
+	}
+	return errs
+}
+
+// fieldErrors collects FieldErrors and turns them into a *ValidationError.
+type fieldErrors []FieldError
+
+func (fe *fieldErrors) add(field, value, code, msg string) {
+	*fe = append(*fe, FieldError{Field: field, Value: value, Index: -1, Code: code, Message: msg})
+}
+
+func (fe fieldErrors) err() error {
+	if len(fe) == 0 {
+		return nil
+	}
+	return &ValidationError{Fields: fe}
+}
+
+// invalid returns a *ValidationError with a single field.
+func invalid(field, value, code, msg string) error {
+	return &ValidationError{Fields: []FieldError{{Field: field, Value: value, Index: -1, Code: code, Message: msg}}}
+}
+
+// TransitionError says that a request or sub request cannot move from one
+// state to another. It matches ErrInvalidTransition and, wrapped in a
+// ValidationError by the Service, reads as Kazoo's port_state error.
+type TransitionError struct {
+	RequestID    string
+	SubRequestID string // empty for a whole-request transition
+	From, To     State
+}
+
+func (e *TransitionError) Error() string {
+	return fmt.Sprintf("%s: %s -> %s", ErrInvalidTransition.Error(), e.From, e.To)
+}
+
+// Is reports whether target is ErrInvalidTransition.
+func (e *TransitionError) Is(target error) bool { return target == ErrInvalidTransition }
+
+// NumberOnRequestError says a number is already on another active request.
+type NumberOnRequestError struct {
+	Number    Number // as the client sent it (Raw) and normalised (E164)
+	RequestID string // the request that holds the number
+}
+
+func (e *NumberOnRequestError) Error() string {
+	return "Number is on a port request already: " + e.RequestID
+}
+
+// Is reports whether target is ErrNumberOnRequest.
+func (e *NumberOnRequestError) Is(target error) bool { return target == ErrNumberOnRequest }
+
+// NumberOwnedError says the platform already owns a number.
+type NumberOwnedError struct {
+	Number    Number
+	AccountID string // the owning account, when known
+}
+
+func (e *NumberOwnedError) Error() string { return "Number exists on the system already" }
+
+// Is reports whether target is ErrNumberOwned.
+func (e *NumberOwnedError) Is(target error) bool { return target == ErrNumberOwned }
+
+// ChargesError says an operation needs the caller to accept a quote.
+type ChargesError struct {
+	Quote Quote
+}
+
+func (e *ChargesError) Error() string {
+	return fmt.Sprintf("accept charges: activation charges %.2f", e.Quote.ActivationCharges)
+}
+
+// Is reports whether target is ErrChargesNotAccepted.
+func (e *ChargesError) Is(target error) bool { return target == ErrChargesNotAccepted }
+
+// StateError says an operation is not allowed in the request's state.
+type StateError struct {
+	Op    string // "delete", "delete attachment", "edit", ...
+	State State
+}
+
+func (e *StateError) Error() string {
+	return fmt.Sprintf("%s not allowed in port state %s", e.Op, e.State)
+}
+
+// Is reports whether target is ErrNotAllowedInState.
+func (e *StateError) Is(target error) bool { return target == ErrNotAllowedInState }
+
+// TooLargeError says an input exceeds its size limit.
+type TooLargeError struct {
+	What  string // "attachment", "numbers", ...
+	Limit int64
+}
+
+func (e *TooLargeError) Error() string {
+	return fmt.Sprintf("%s exceeds the limit of %d", e.What, e.Limit)
+}
+
+// Is reports whether target is ErrTooLarge.
+func (e *TooLargeError) Is(target error) bool { return target == ErrTooLarge }
+
+// MediaTypeError says an attachment's content type is not accepted.
+type MediaTypeError struct {
+	ContentType string
+	Accepted    []string
+}
+
+func (e *MediaTypeError) Error() string {
+	return fmt.Sprintf("content type %q not accepted (accepted: %s)", e.ContentType, strings.Join(e.Accepted, ", "))
+}
+
+// Is reports whether target is ErrUnsupportedMediaType.
+func (e *MediaTypeError) Is(target error) bool { return target == ErrUnsupportedMediaType }

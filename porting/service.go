@@ -1,0 +1,282 @@
+package porting
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+)
+
+// Options configure a Service. The zero value of every field selects its
+// default, so Options{} is a working configuration.
+type Options struct {
+	// Clock tells the time. Default: the system clock, in UTC.
+	Clock Clock
+	// IDs makes identifiers and support keys. Default: crypto/rand.
+	IDs IDSource
+	// Numbers parses numbers; its DefaultRegion applies to numbers
+	// written without a country code. Default region: "US".
+	Numbers NumberParser
+	// Carriers finds each number's losing carrier. Default: an empty
+	// CarrierTable (libphonenumber's range holders).
+	Carriers CarrierLookup
+	// Inventory is the platform's number inventory. Default: an empty
+	// MemoryInventory.
+	Inventory Inventory
+	// Charges prices and bills ports. Default: NoCharges.
+	Charges Charges
+	// ServiceArea says which numbers the platform serves. Default: every
+	// valid number.
+	ServiceArea ServiceArea
+	// Calendar says which days are business days. Default: USFederal.
+	Calendar Calendar
+	// FOC says which FOC dates a customer may ask for.
+	FOC FOCPolicy
+	// Lifecycle tunes the transition table (see Lifecycle).
+	Lifecycle Lifecycle
+	// MaxAttachmentSize caps an attachment, in bytes. Default 8,000,000.
+	MaxAttachmentSize int64
+	// MaxNumbers caps the numbers of one request, and of one portability
+	// check. Default 10,000.
+	MaxNumbers int
+	// CancelCutoff is how close to a confirmed FOC a cancellation may no
+	// longer be asked for. Default 48 hours.
+	CancelCutoff time.Duration
+	// Logger receives the Service's own log lines. Default: slog.Default().
+	Logger *slog.Logger
+}
+
+// Defaults for Options.
+const (
+	DefaultMaxAttachmentSize = 8_000_000
+	DefaultMaxNumbers        = 10_000
+	DefaultCancelCutoff      = 48 * time.Hour
+)
+
+// maxRetries bounds how often a write that lost a race is retried.
+const maxRetries = 8
+
+// Service is portkit's one entry point: every rule of number porting is
+// enforced here, whichever dialect or program calls it. It is safe for
+// concurrent use. Every method reads the acting account from the context
+// (see WithActor and AsSystem).
+type Service struct {
+	store Store
+	opt   Options
+
+	mu   sync.Mutex
+	wake chan struct{} // closed and replaced after every write
+}
+
+// NewService returns a Service over store.
+func NewService(store Store, opt Options) *Service {
+	if opt.Clock == nil {
+		opt.Clock = systemClock{}
+	}
+	if opt.IDs == nil {
+		opt.IDs = randomIDs{}
+	}
+	if opt.Carriers == nil {
+		opt.Carriers = &CarrierTable{}
+	}
+	if opt.Inventory == nil {
+		opt.Inventory = &MemoryInventory{}
+	}
+	if opt.Charges == nil {
+		opt.Charges = NoCharges{}
+	}
+	if opt.ServiceArea == nil {
+		opt.ServiceArea = everywhere{}
+	}
+	if opt.Calendar == nil {
+		opt.Calendar = USFederal{}
+	}
+	opt.FOC = opt.FOC.withDefaults()
+	if opt.MaxAttachmentSize <= 0 {
+		opt.MaxAttachmentSize = DefaultMaxAttachmentSize
+	}
+	if opt.MaxNumbers <= 0 {
+		opt.MaxNumbers = DefaultMaxNumbers
+	}
+	if opt.CancelCutoff <= 0 {
+		opt.CancelCutoff = DefaultCancelCutoff
+	}
+	if opt.Logger == nil {
+		opt.Logger = slog.Default()
+	}
+	return &Service{store: store, opt: opt, wake: make(chan struct{})}
+}
+
+// Store returns the store the Service writes to.
+func (s *Service) Store() Store { return s.store }
+
+// Options returns the Service's options, defaults filled in.
+func (s *Service) Options() Options { return s.opt }
+
+// ParseNumber normalises and classifies a number with the Service's
+// default region.
+func (s *Service) ParseNumber(raw string) Number { return s.opt.Numbers.Parse(raw) }
+
+func (s *Service) now() time.Time { return s.opt.Clock.Now().UTC() }
+
+// actor returns the context's actor, or ErrForbidden.
+func actor(ctx context.Context) (Actor, error) {
+	a, ok := ActorFrom(ctx)
+	if !ok || (!a.Admin && a.AccountID == "") {
+		return Actor{}, fmt.Errorf("no actor in context: %w", ErrForbidden)
+	}
+	return a, nil
+}
+
+// load returns a request the actor can reach. A request the actor cannot
+// reach is reported as not found, so IDs do not leak.
+func (s *Service) load(ctx context.Context, id string) (*PortRequest, Actor, error) {
+	a, err := actor(ctx)
+	if err != nil {
+		return nil, a, err
+	}
+	r, err := s.store.Request(ctx, id)
+	if err != nil {
+		return nil, a, err
+	}
+	if !a.reaches(r.AccountPath) {
+		return nil, a, fmt.Errorf("port request %s: %w", id, ErrNotFound)
+	}
+	return r, a, nil
+}
+
+// isAuthority reports whether the actor is a port authority over r: a
+// system admin, or a port-authority account on r's account path.
+func (s *Service) isAuthority(ctx context.Context, a Actor, path []string) (bool, error) {
+	if a.Admin {
+		return true, nil
+	}
+	if !a.reaches(path) {
+		return false, nil
+	}
+	acct, err := s.store.Account(ctx, a.AccountID)
+	if errors.Is(err, ErrNotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	return acct.PortAuthority, nil
+}
+
+// change is one mutation of one request, built by an edit function and
+// written by mutate.
+type change struct {
+	r     *PortRequest
+	actor Actor
+	now   time.Time
+	w     Write
+	// after runs once the write is stored.
+	after []func()
+}
+
+// event appends an event about the request to the write.
+func (s *Service) event(c *change, t EventType, e Event) {
+	e.ID = s.opt.IDs.NewID()
+	e.Type = t
+	e.At = c.now
+	e.RequestID = c.r.ID
+	e.AccountID = c.r.AccountID
+	e.Actor = c.actor
+	c.w.Events = append(c.w.Events, e)
+}
+
+// mutate loads a request, applies edit and stores the result. rev is the
+// revision the caller read, or 0 for "the current one": then a write that
+// loses a race is retried on fresh data, with every rule checked again.
+func (s *Service) mutate(ctx context.Context, id string, rev int64, edit func(c *change) error) (*PortRequest, error) {
+	for attempt := 0; ; attempt++ {
+		r, a, err := s.load(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		if rev != 0 && r.Revision != rev {
+			return nil, fmt.Errorf("port request %s at revision %d, not %d: %w", id, r.Revision, rev, ErrConflict)
+		}
+		c := &change{r: r, actor: a, now: s.now()}
+		if err := edit(c); err != nil {
+			return nil, err
+		}
+		r.State = DeriveState(r.SubRequests)
+		r.Updated = c.now
+		for i := range c.w.Events {
+			c.w.Events[i].State = r.State
+		}
+		err = s.store.UpdateRequest(ctx, r, c.w)
+		retry := errors.Is(err, ErrSupportKeyTaken) || (rev == 0 && errors.Is(err, ErrConflict))
+		if retry && attempt < maxRetries && ctx.Err() == nil {
+			continue
+		}
+		if err != nil {
+			return nil, s.numberErrors(r, err)
+		}
+		s.notify()
+		for _, f := range c.after {
+			f()
+		}
+		return r, nil
+	}
+}
+
+// notify wakes every WatchEvents loop.
+func (s *Service) notify() {
+	s.mu.Lock()
+	close(s.wake)
+	s.wake = make(chan struct{})
+	s.mu.Unlock()
+}
+
+func (s *Service) woken() <-chan struct{} {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.wake
+}
+
+// numberErrors turns a Store's *NumberOnRequestError values into a
+// ValidationError keyed by the numbers as the client sent them.
+func (s *Service) numberErrors(r *PortRequest, err error) error {
+	var taken []*NumberOnRequestError
+	collectNumberErrors(err, &taken)
+	if len(taken) == 0 {
+		return err
+	}
+	var fe fieldErrors
+	for _, t := range taken {
+		n := t.Number
+		if pn, ok := r.Number(n.E164); ok {
+			n = pn.Number
+		}
+		t.Number = n
+		fe = append(fe, FieldError{Field: "numbers", Value: rawOr(n), Index: -1, Code: "type", Message: t.Error(), Err: t})
+	}
+	return fe.err()
+}
+
+func collectNumberErrors(err error, out *[]*NumberOnRequestError) {
+	if t, ok := err.(*NumberOnRequestError); ok {
+		*out = append(*out, t)
+		return
+	}
+	switch u := err.(type) {
+	case interface{ Unwrap() []error }:
+		for _, e := range u.Unwrap() {
+			collectNumberErrors(e, out)
+		}
+	case interface{ Unwrap() error }:
+		collectNumberErrors(u.Unwrap(), out)
+	}
+}
+
+func rawOr(n Number) string {
+	if n.Raw != "" {
+		return n.Raw
+	}
+	return n.E164
+}

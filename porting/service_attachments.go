@@ -1,0 +1,206 @@
+package porting
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"mime"
+	"path"
+	"slices"
+	"sort"
+	"strings"
+	"unicode"
+)
+
+// AcceptedContentTypes are the attachment types a request takes: PDFs
+// (Kazoo also takes octet-stream and plain text) and images (Telnyx takes
+// PDF or image supporting documents).
+var AcceptedContentTypes = []string{
+	"application/pdf", "application/x-pdf", "application/octet-stream", "text/plain",
+	"image/png", "image/jpeg", "image/gif", "image/tiff",
+}
+
+// DocumentTypes are the Telnyx supporting document types.
+var DocumentTypes = []string{DocumentLOA, DocumentInvoice, DocumentCSR, DocumentOther}
+
+// AttachMode says what PutAttachment does about an existing attachment of
+// the same name.
+type AttachMode int
+
+const (
+	// AttachUpsert adds the attachment or replaces the one of that name
+	// (Kazoo PUT).
+	AttachUpsert AttachMode = iota
+	// AttachReplace replaces an existing attachment; ErrNotFound if there
+	// is none (Kazoo POST).
+	AttachReplace
+	// AttachNew always adds, renaming "file.pdf" to "file (2).pdf" and so
+	// on if the name is taken (Telnyx supporting documents).
+	AttachNew
+)
+
+// AttachmentInput is a file to attach.
+type AttachmentInput struct {
+	// Name is the file name; ".pdf" is appended when it has no extension.
+	Name        string
+	ContentType string
+	// DocumentType is a Telnyx document type; default "other".
+	DocumentType string
+	// Body is read up to the size limit.
+	Body io.Reader
+	Mode AttachMode
+}
+
+// MaxAttachmentNameLength caps an attachment name, in bytes.
+const MaxAttachmentNameLength = 255
+
+// AttachmentName applies the naming rule to a client's file name: the
+// directory part is dropped, control characters are refused, and ".pdf" is
+// appended when the name has no extension.
+func AttachmentName(name string) (string, error) {
+	name = strings.TrimSpace(strings.ReplaceAll(name, "\\", "/"))
+	name = path.Base(name)
+	if name == "." || name == "/" || name == ".." || name == "" {
+		return "", invalid("filename", name, "required", "Attachment file name is required")
+	}
+	for _, r := range name {
+		if unicode.IsControl(r) {
+			return "", invalid("filename", name, "format", "Attachment file name has control characters")
+		}
+	}
+	if path.Ext(name) == "" || strings.HasSuffix(name, ".") {
+		name = strings.TrimSuffix(name, ".") + ".pdf"
+	}
+	if len(name) > MaxAttachmentNameLength {
+		return "", invalid("filename", name, "maxLength", fmt.Sprintf("Attachment file name must not be more than %d bytes", MaxAttachmentNameLength))
+	}
+	return name, nil
+}
+
+// checkContentType normalises a media type and checks it is accepted.
+func checkContentType(ct string) (string, error) {
+	mt, _, err := mime.ParseMediaType(ct)
+	if err != nil || !slices.Contains(AcceptedContentTypes, mt) {
+		return "", &MediaTypeError{ContentType: ct, Accepted: AcceptedContentTypes}
+	}
+	return mt, nil
+}
+
+// PutAttachment stores a file on a request. Attachments may be added to
+// a request in any state but completed and canceled. It returns the
+// attachment and the request after the write.
+func (s *Service) PutAttachment(ctx context.Context, id string, in AttachmentInput) (Attachment, *PortRequest, error) {
+	name, err := AttachmentName(in.Name)
+	if err != nil {
+		return Attachment{}, nil, err
+	}
+	ct, err := checkContentType(in.ContentType)
+	if err != nil {
+		return Attachment{}, nil, err
+	}
+	docType := in.DocumentType
+	if docType == "" {
+		docType = DocumentOther
+	}
+	if !slices.Contains(DocumentTypes, docType) {
+		return Attachment{}, nil, invalid("document_type", docType, "enum", "Document type must be one of loa, invoice, csr, other")
+	}
+	data, err := io.ReadAll(io.LimitReader(in.Body, s.opt.MaxAttachmentSize+1))
+	if err != nil {
+		return Attachment{}, nil, fmt.Errorf("reading attachment: %w", err)
+	}
+	if int64(len(data)) > s.opt.MaxAttachmentSize {
+		return Attachment{}, nil, &TooLargeError{What: "attachment", Limit: s.opt.MaxAttachmentSize}
+	}
+	if len(data) == 0 {
+		return Attachment{}, nil, invalid("file", name, "required", "Attachment is empty")
+	}
+	var out Attachment
+	r, err := s.mutate(ctx, id, 0, func(c *change) error {
+		r := c.r
+		if r.State.Terminal() {
+			return &StateError{Op: "add attachment", State: r.State}
+		}
+		contentID := s.opt.IDs.NewID()
+		c.w.Content = map[string][]byte{contentID: data}
+		att := Attachment{Name: name, ContentType: ct, Length: int64(len(data)), DocumentType: docType, Created: c.now, ContentID: contentID}
+		existing, found := r.Attachment(name)
+		switch {
+		case in.Mode == AttachReplace && !found:
+			return fmt.Errorf("attachment %s: %w", name, ErrNotFound)
+		case in.Mode == AttachNew && found:
+			att.Name = freeName(r, name)
+			found = false
+		}
+		if found {
+			att.ID = existing.ID
+			if in.DocumentType == "" {
+				att.DocumentType = existing.DocumentType
+			}
+			*existing = att
+		} else {
+			att.ID = s.opt.IDs.NewID()
+			r.Attachments = append(r.Attachments, att)
+			sort.Slice(r.Attachments, func(i, j int) bool { return r.Attachments[i].Name < r.Attachments[j].Name })
+		}
+		out = att
+		s.event(c, EventAttachmentAdded, Event{Attachment: att.Name})
+		return nil
+	})
+	return out, r, err
+}
+
+// freeName finds "name (2).ext", "name (3).ext"... not yet on the request.
+func freeName(r *PortRequest, name string) string {
+	ext := path.Ext(name)
+	base := strings.TrimSuffix(name, ext)
+	for i := 2; ; i++ {
+		n := fmt.Sprintf("%s (%d)%s", base, i, ext)
+		if _, taken := r.Attachment(n); !taken {
+			return n
+		}
+	}
+}
+
+// Attachment returns an attachment, by name or ID, with its bytes.
+func (s *Service) Attachment(ctx context.Context, id, nameOrID string) (Attachment, []byte, error) {
+	r, _, err := s.load(ctx, id)
+	if err != nil {
+		return Attachment{}, nil, err
+	}
+	att, ok := r.Attachment(nameOrID)
+	if !ok {
+		return Attachment{}, nil, fmt.Errorf("attachment %s: %w", nameOrID, ErrNotFound)
+	}
+	data, err := s.store.Content(ctx, r.ID, att.ContentID)
+	if err != nil {
+		return Attachment{}, nil, err
+	}
+	return *att, data, nil
+}
+
+// AttachmentReader is Attachment with the bytes as a reader.
+func (s *Service) AttachmentReader(ctx context.Context, id, nameOrID string) (Attachment, io.Reader, error) {
+	att, data, err := s.Attachment(ctx, id, nameOrID)
+	return att, bytes.NewReader(data), err
+}
+
+// DeleteAttachment removes an attachment. Like the request itself, an
+// attachment may be deleted only in unconfirmed, rejected and canceled.
+func (s *Service) DeleteAttachment(ctx context.Context, id, nameOrID string) (*PortRequest, error) {
+	return s.mutate(ctx, id, 0, func(c *change) error {
+		r := c.r
+		att, ok := r.Attachment(nameOrID)
+		if !ok {
+			return fmt.Errorf("attachment %s: %w", nameOrID, ErrNotFound)
+		}
+		if !r.State.Deletable() {
+			return &StateError{Op: "delete attachment", State: r.State}
+		}
+		name := att.Name
+		r.Attachments = slices.DeleteFunc(r.Attachments, func(a Attachment) bool { return a.Name == name })
+		s.event(c, EventAttachmentDeleted, Event{Attachment: name})
+		return nil
+	})
+}

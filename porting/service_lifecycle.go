@@ -1,0 +1,319 @@
+package porting
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// TransitionOptions go with a state change.
+type TransitionOptions struct {
+	// Revision is the revision the caller read; 0 for the current one.
+	Revision int64
+	// Reason is free text recorded with the transition.
+	Reason string
+	// AcceptCharges accepts the quote of a submission.
+	AcceptCharges bool
+	// ScheduledDate is the confirmed FOC date, for scheduled.
+	ScheduledDate time.Time
+	// Input, when set, is merged into the request before it moves (Kazoo
+	// merges the body of a transition first). While the request cannot be
+	// edited only winning_carrier, reference_number, scheduled_date,
+	// transfer_date and notifications may change.
+	Input *RequestInput
+}
+
+// Transition moves every open sub request of a request to state `to`,
+// atomically: if any open sub request cannot make the move, nothing moves
+// and the error is a ValidationError on port_state wrapping a
+// *TransitionError. Sub requests already in `to` stay; a request whose
+// open sub requests are all there already cannot move (a state never moves
+// to itself). Moving to submitted asks Charges for a quote, which the
+// caller must accept; scheduled needs a date; completed activates the
+// numbers and bills the account.
+func (s *Service) Transition(ctx context.Context, id string, to State, opt TransitionOptions) (*PortRequest, error) {
+	return s.transition(ctx, id, "", to, opt, nil)
+}
+
+// TransitionSubRequest moves one sub request. The request's state follows
+// by DeriveState.
+func (s *Service) TransitionSubRequest(ctx context.Context, id, subID string, to State, opt TransitionOptions) (*PortRequest, error) {
+	if subID == "" {
+		return nil, invalid("sub_request_id", "", "required", "Sub request ID is required")
+	}
+	return s.transition(ctx, id, subID, to, opt, nil)
+}
+
+// SubmitDraft submits a draft (unconfirmed) request as Telnyx does: every
+// sub request must be complete, else a ValidationError lists each
+// incomplete sub request's missing fields (Field "sub_requests.<field>",
+// Value the sub request's ID). Charges follow the rule of Transition.
+func (s *Service) SubmitDraft(ctx context.Context, id string, acceptCharges bool) (*PortRequest, error) {
+	check := func(r *PortRequest) error {
+		if !r.Draft() {
+			return invalid("status", string(r.State), "enum", "Draft port request has already been submitted")
+		}
+		var fe fieldErrors
+		for _, sr := range r.SubRequests {
+			for _, f := range r.MissingFields(sr) {
+				fe = append(fe, FieldError{Field: "sub_requests." + f, Value: sr.ID, Index: -1, Code: "required",
+					Message: fmt.Sprintf("Sub request %s is missing %s", sr.SupportKey, f)})
+			}
+		}
+		return fe.err()
+	}
+	return s.transition(ctx, id, "", StateSubmitted, TransitionOptions{AcceptCharges: acceptCharges}, check)
+}
+
+func (s *Service) transition(ctx context.Context, id, subID string, to State, opt TransitionOptions, check func(*PortRequest) error) (*PortRequest, error) {
+	if !to.Valid() || to == StateCancelPending {
+		return nil, invalid("port_state", string(to), "enum", fmt.Sprintf("Unknown port state %q", to))
+	}
+	var moved []string
+	r, err := s.mutate(ctx, id, opt.Revision, func(c *change) error {
+		r := c.r
+		if check != nil {
+			if err := check(r); err != nil {
+				return err
+			}
+		}
+		if opt.Input != nil {
+			if err := s.mergeForTransition(ctx, c, *opt.Input); err != nil {
+				return err
+			}
+		}
+		from := r.State
+		if subID != "" {
+			sr := r.SubRequest(subID)
+			if sr == nil {
+				return fmt.Errorf("sub request %s: %w", subID, ErrNotFound)
+			}
+			from = sr.State
+		}
+		var err error
+		moved, err = s.move(ctx, c, subID, to)
+		if err != nil {
+			return err
+		}
+		activated, err := s.onEnter(ctx, c, to, moved, opt)
+		if err != nil {
+			return err
+		}
+		t := Transition{At: c.now, SubRequestID: subID, From: from, To: to, Reason: opt.Reason, Actor: c.actor}
+		r.Transitions = append(r.Transitions, t)
+		s.event(c, EventTransitioned, Event{SubRequestID: subID, Transition: &t, Numbers: activated})
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// move moves the open sub requests (or the one named) to `to`, checking the
+// lifecycle and who may do it, and returns the IDs of those that moved.
+func (s *Service) move(ctx context.Context, c *change, subID string, to State) ([]string, error) {
+	r := c.r
+	var moved []string
+	needAuthority := false
+	for i := range r.SubRequests {
+		sr := &r.SubRequests[i]
+		if subID != "" && sr.ID != subID {
+			continue
+		}
+		if subID == "" && (sr.State.Terminal() || sr.State == to) {
+			continue
+		}
+		who := s.opt.Lifecycle.Who(sr.State, to, sr.ResumeState)
+		if who == Nobody {
+			from := sr.State
+			if subID == "" {
+				from = r.State
+			}
+			return nil, transitionError(r.ID, subID, from, to)
+		}
+		needAuthority = needAuthority || who == Authority
+		moved = append(moved, sr.ID)
+	}
+	if len(moved) == 0 {
+		return nil, transitionError(r.ID, subID, r.State, to)
+	}
+	if needAuthority {
+		ok, err := s.isAuthority(ctx, c.actor, r.AccountPath)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			return nil, fmt.Errorf("moving port request %s to %s is for its port authority: %w", r.ID, to, ErrForbidden)
+		}
+	}
+	for _, id := range moved {
+		sr := r.SubRequest(id)
+		sr.State, sr.ResumeState, sr.Updated = to, "", c.now
+	}
+	return moved, nil
+}
+
+func transitionError(id, subID string, from, to State) error {
+	te := &TransitionError{RequestID: id, SubRequestID: subID, From: from, To: to}
+	return &ValidationError{Fields: []FieldError{{
+		Field: "port_state", Value: string(to), Index: -1, Code: "enum", Message: ErrInvalidTransition.Error(), Err: te,
+	}}}
+}
+
+// onEnter applies the rules of entering a state to the sub requests that
+// moved. For completed it returns the numbers that became active.
+//
+// Completion calls Inventory.Activate and Charges.Charge before the write
+// is stored, as Kazoo activates and bills before it records the state: if
+// either fails, the request does not complete and the caller may try again.
+// Both must therefore be idempotent (Charge gets a key for that).
+func (s *Service) onEnter(ctx context.Context, c *change, to State, moved []string, opt TransitionOptions) ([]string, error) {
+	r := c.r
+	switch to {
+	case StateSubmitted:
+		q, err := s.opt.Charges.Quote(ctx, r)
+		if err != nil {
+			return nil, fmt.Errorf("quote: %w", err)
+		}
+		if !q.Free() && !opt.AcceptCharges {
+			return nil, &ChargesError{Quote: q}
+		}
+		r.Sent = false
+		if !q.Free() {
+			r.Quote = &q
+		}
+	case StateScheduled:
+		date := opt.ScheduledDate
+		if date.IsZero() {
+			date = r.ScheduledDate
+		}
+		for _, id := range moved {
+			sr := r.SubRequest(id)
+			switch {
+			case !opt.ScheduledDate.IsZero():
+				sr.FOCDate = opt.ScheduledDate.UTC()
+			case sr.FOCDate.IsZero() && !date.IsZero():
+				sr.FOCDate = date.UTC()
+			case sr.FOCDate.IsZero():
+				return nil, invalid("scheduled_date", "", "required", "Scheduling a port needs a scheduled_date (the confirmed FOC date)")
+			}
+		}
+		if !date.IsZero() {
+			r.ScheduledDate = date.UTC()
+		}
+	case StateCompleted:
+		var numbers []string
+		for _, id := range moved {
+			for _, n := range r.SubRequestNumbers(id) {
+				numbers = append(numbers, n.E164)
+			}
+		}
+		if err := s.opt.Inventory.Activate(ctx, r.AccountID, numbers); err != nil {
+			return nil, fmt.Errorf("activating numbers: %w", err)
+		}
+		q := Quote{}
+		if r.Quote != nil {
+			q = *r.Quote
+		}
+		// A sub request completes once, so the key is stable across retries.
+		key := r.ID + "/completed/" + strings.Join(moved, ",")
+		if err := s.opt.Charges.Charge(ctx, r, numbers, q, key); err != nil {
+			return nil, fmt.Errorf("charging for port: %w", err)
+		}
+		return numbers, nil
+	}
+	return nil, nil
+}
+
+// mergeForTransition merges a transition's fields into the request.
+func (s *Service) mergeForTransition(ctx context.Context, c *change, in RequestInput) error {
+	changed := s.changedFields(c.r, in)
+	if len(changed) == 0 {
+		return nil
+	}
+	if !c.r.State.Editable() {
+		for _, f := range changed {
+			if !transitionFields[f] {
+				return notEditable(c.r.State)
+			}
+		}
+	}
+	numbers, err := s.validate(&in)
+	if err != nil {
+		return err
+	}
+	if err := s.setFields(ctx, c, in, numbers); err != nil {
+		return err
+	}
+	s.event(c, EventUpdated, Event{})
+	return nil
+}
+
+// RequestCancellation asks for a sub request (or, with subID empty, every
+// open sub request) to be cancelled. An unconfirmed one is cancelled at
+// once; one that was submitted becomes cancel-pending until its port
+// authority confirms (Transition to canceled) or refuses (back to the
+// state it was in). Cancellation cannot be asked within CancelCutoff of a
+// confirmed FOC date.
+func (s *Service) RequestCancellation(ctx context.Context, id, subID, reason string) (*PortRequest, error) {
+	return s.mutate(ctx, id, 0, func(c *change) error {
+		r := c.r
+		var targets []*SubRequest
+		for i := range r.SubRequests {
+			sr := &r.SubRequests[i]
+			if subID == "" && !sr.State.Terminal() && sr.State != StateCancelPending || sr.ID == subID {
+				targets = append(targets, sr)
+			}
+		}
+		if subID != "" && len(targets) == 0 {
+			return fmt.Errorf("sub request %s: %w", subID, ErrNotFound)
+		}
+		if len(targets) == 0 {
+			return transitionError(r.ID, "", r.State, StateCancelPending)
+		}
+		for _, sr := range targets {
+			to := StateCancelPending
+			if sr.State == StateUnconfirmed {
+				to = StateCanceled
+			}
+			if s.opt.Lifecycle.Who(sr.State, to, sr.ResumeState) != Anyone {
+				return transitionError(r.ID, sr.ID, sr.State, StateCancelPending)
+			}
+			foc := r.Effective(*sr).FOCDate
+			if !foc.IsZero() && c.now.After(foc.Add(-s.opt.CancelCutoff)) {
+				return invalid("foc_date", foc.Format(time.RFC3339), "forbidden",
+					fmt.Sprintf("Cancellation cannot be requested within %s of the FOC date", s.opt.CancelCutoff))
+			}
+			t := Transition{At: c.now, SubRequestID: sr.ID, From: sr.State, To: to, Reason: reason, Actor: c.actor}
+			if to == StateCancelPending {
+				sr.ResumeState = sr.State
+			}
+			sr.State, sr.Updated = to, c.now
+			r.Transitions = append(r.Transitions, t)
+			s.event(c, EventTransitioned, Event{SubRequestID: sr.ID, Transition: &t})
+		}
+		return nil
+	})
+}
+
+// MarkSent records that a submitted request has been handed to the party
+// that processes it (Kazoo's "sent"). It is for the port authority.
+func (s *Service) MarkSent(ctx context.Context, id string) (*PortRequest, error) {
+	return s.mutate(ctx, id, 0, func(c *change) error {
+		ok, err := s.isAuthority(ctx, c.actor, c.r.AccountPath)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return fmt.Errorf("marking port request %s sent: %w", id, ErrForbidden)
+		}
+		if c.r.State != StateSubmitted {
+			return invalid("sent", string(c.r.State), "forbidden", "Only a submitted port request can be sent")
+		}
+		c.r.Sent = true
+		s.event(c, EventSent, Event{})
+		return nil
+	})
+}

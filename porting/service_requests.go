@@ -1,0 +1,395 @@
+package porting
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// maxAccountDepth bounds the account tree, and so the walk up from an
+// account to its root.
+const maxAccountDepth = 32
+
+// PutAccount creates or replaces an account. Only a system admin may.
+// Accounts do not move: a parent, once set, stays.
+func (s *Service) PutAccount(ctx context.Context, acct Account) error {
+	a, err := actor(ctx)
+	if err != nil {
+		return err
+	}
+	if !a.Admin {
+		return fmt.Errorf("put account: %w", ErrForbidden)
+	}
+	var fe fieldErrors
+	if !validAccountID(acct.ID) {
+		fe.add("id", acct.ID, "format", "Account ID must be 1 to 64 lowercase letters, digits, '-' or '_'")
+	}
+	if acct.ParentID == acct.ID && acct.ID != "" {
+		fe.add("parent_id", acct.ParentID, "format", "An account cannot be its own parent")
+	}
+	if err := fe.err(); err != nil {
+		return err
+	}
+	if old, err := s.store.Account(ctx, acct.ID); err == nil && old.ParentID != acct.ParentID {
+		return invalid("parent_id", acct.ParentID, "forbidden", "An account's parent cannot change")
+	} else if err != nil && !errors.Is(err, ErrNotFound) {
+		return err
+	}
+	if acct.ParentID != "" {
+		path, err := s.accountPath(ctx, acct.ParentID)
+		if errors.Is(err, ErrNotFound) {
+			return invalid("parent_id", acct.ParentID, "format", "Parent account does not exist")
+		}
+		if err != nil {
+			return err
+		}
+		if len(path) >= maxAccountDepth {
+			return invalid("parent_id", acct.ParentID, "maximum", "Account tree is too deep")
+		}
+	}
+	return s.store.PutAccount(ctx, acct)
+}
+
+func validAccountID(id string) bool {
+	if id == "" || len(id) > 64 {
+		return false
+	}
+	for _, c := range id {
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
+			return false
+		}
+	}
+	return true
+}
+
+// Account returns an account the actor can reach: ErrNotFound when it does
+// not exist, ErrForbidden when it is outside the actor's tree.
+func (s *Service) Account(ctx context.Context, id string) (Account, error) {
+	a, err := actor(ctx)
+	if err != nil {
+		return Account{}, err
+	}
+	path, err := s.accountPath(ctx, id)
+	if err != nil {
+		return Account{}, err
+	}
+	if !a.reaches(path) {
+		return Account{}, fmt.Errorf("account %s: %w", id, ErrForbidden)
+	}
+	return s.store.Account(ctx, id)
+}
+
+// IsAuthority reports whether the context's actor is a port authority over
+// the account: an admin, or a port-authority account at or above it.
+func (s *Service) IsAuthority(ctx context.Context, accountID string) (bool, error) {
+	a, err := actor(ctx)
+	if err != nil {
+		return false, err
+	}
+	path, err := s.accountPath(ctx, accountID)
+	if err != nil {
+		return false, err
+	}
+	return s.isAuthority(ctx, a, path)
+}
+
+// accountPath returns the IDs from the root down to the account.
+func (s *Service) accountPath(ctx context.Context, id string) ([]string, error) {
+	var path []string
+	for cur := id; cur != ""; {
+		if len(path) >= maxAccountDepth {
+			return nil, fmt.Errorf("account %s: tree deeper than %d", id, maxAccountDepth)
+		}
+		acct, err := s.store.Account(ctx, cur)
+		if err != nil {
+			return nil, fmt.Errorf("account %s: %w", cur, err)
+		}
+		path = append(path, acct.ID)
+		cur = acct.ParentID
+	}
+	for i, j := 0, len(path)-1; i < j; i, j = i+1, j-1 {
+		path[i], path[j] = path[j], path[i]
+	}
+	return path, nil
+}
+
+// Create makes a new port request for an account, in state unconfirmed
+// (a Telnyx draft). Its numbers are split into sub requests by losing
+// carrier. Numbers already on an active request, or already the
+// platform's, are refused.
+func (s *Service) Create(ctx context.Context, accountID string, in RequestInput) (*PortRequest, error) {
+	a, err := actor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	path, err := s.accountPath(ctx, accountID)
+	if err != nil {
+		return nil, err
+	}
+	if !a.reaches(path) {
+		return nil, fmt.Errorf("account %s: %w", accountID, ErrForbidden)
+	}
+	numbers, err := s.validate(&in)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.checkOwned(ctx, numbers, func(string) bool { return false }); err != nil {
+		return nil, err
+	}
+	for attempt := 0; ; attempt++ {
+		now := s.now()
+		r := &PortRequest{
+			ID: s.opt.IDs.NewID(), AccountID: accountID, AccountPath: path,
+			SupportKey: s.opt.IDs.NewSupportKey("pr_"), Created: now, Updated: now,
+		}
+		applyInput(r, in)
+		if err := s.assignNumbers(ctx, r, numbers, StateUnconfirmed, now); err != nil {
+			return nil, err
+		}
+		r.State = DeriveState(r.SubRequests)
+		c := &change{r: r, actor: a, now: now}
+		s.event(c, EventCreated, Event{State: r.State})
+		err := s.store.CreateRequest(ctx, r, c.w)
+		if errors.Is(err, ErrSupportKeyTaken) && attempt < maxRetries {
+			continue
+		}
+		if err != nil {
+			return nil, s.numberErrors(r, err)
+		}
+		s.notify()
+		return r, nil
+	}
+}
+
+// CreateDraft makes a new port request from numbers alone, as a Telnyx
+// draft port request is made: it is named after its numbers.
+func (s *Service) CreateDraft(ctx context.Context, accountID string, numbers []string) (*PortRequest, error) {
+	in := RequestInput{Numbers: make([]NumberInput, len(numbers))}
+	for i, n := range numbers {
+		in.Numbers[i] = NumberInput{Raw: n}
+	}
+	in.Name = draftName(s.opt.Numbers, numbers)
+	return s.Create(ctx, accountID, in)
+}
+
+func draftName(p NumberParser, numbers []string) string {
+	switch len(numbers) {
+	case 0:
+		return "Port request"
+	case 1:
+		return "Port of " + displayNumber(p, numbers[0])
+	}
+	return fmt.Sprintf("Port of %s and %d more", displayNumber(p, numbers[0]), len(numbers)-1)
+}
+
+func displayNumber(p NumberParser, raw string) string {
+	if n := p.Parse(raw); n.E164 != "" {
+		return n.E164
+	}
+	if len(raw) > 32 {
+		return raw[:32]
+	}
+	return raw
+}
+
+// Get returns a request the actor can reach. Private comments are left
+// out unless the actor is a port authority over it.
+func (s *Service) Get(ctx context.Context, id string) (*PortRequest, error) {
+	r, a, err := s.load(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.hidePrivate(ctx, a, r); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// hidePrivate drops private comments the actor may not see.
+func (s *Service) hidePrivate(ctx context.Context, a Actor, r *PortRequest) error {
+	if !hasPrivate(r.Comments) {
+		return nil
+	}
+	auth, err := s.isAuthority(ctx, a, r.AccountPath)
+	if err != nil {
+		return err
+	}
+	if !auth {
+		r.Comments = publicComments(r.Comments)
+	}
+	return nil
+}
+
+// Update replaces the writable fields of a request. Only unconfirmed and
+// rejected requests may be edited. rev is the revision the caller read (0:
+// any).
+func (s *Service) Update(ctx context.Context, id string, rev int64, in RequestInput) (*PortRequest, error) {
+	numbers, err := s.validate(&in)
+	if err != nil {
+		return nil, err
+	}
+	return s.mutate(ctx, id, rev, func(c *change) error {
+		if !c.r.State.Editable() {
+			return notEditable(c.r.State)
+		}
+		if err := s.setFields(ctx, c, in, numbers); err != nil {
+			return err
+		}
+		s.event(c, EventUpdated, Event{})
+		return nil
+	})
+}
+
+func notEditable(st State) error {
+	return &ValidationError{Fields: []FieldError{{
+		Field: "port_state", Value: string(st), Index: -1, Code: "type",
+		Message: "Updating port requests not allowed in current port state",
+		Err:     &StateError{Op: "edit", State: st},
+	}}}
+}
+
+// setFields applies validated input to the request in c, checking the
+// numbers that are new to it.
+func (s *Service) setFields(ctx context.Context, c *change, in RequestInput, numbers []parsedNumber) error {
+	r := c.r
+	if err := s.checkOwned(ctx, numbers, func(e164 string) bool { _, ok := r.Number(e164); return ok }); err != nil {
+		return err
+	}
+	state := r.State
+	if !state.Editable() {
+		state = StateUnconfirmed
+	}
+	if err := s.assignNumbers(ctx, r, numbers, state, c.now); err != nil {
+		return err
+	}
+	applyInput(r, in)
+	return nil
+}
+
+// Delete deletes a request. Only unconfirmed, rejected and canceled
+// requests may be deleted (*StateError otherwise). It returns the request
+// as it was.
+func (s *Service) Delete(ctx context.Context, id string, rev int64) (*PortRequest, error) {
+	for attempt := 0; ; attempt++ {
+		r, a, err := s.load(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		if rev != 0 && r.Revision != rev {
+			return nil, fmt.Errorf("port request %s at revision %d, not %d: %w", id, r.Revision, rev, ErrConflict)
+		}
+		if !r.State.Deletable() {
+			return nil, &StateError{Op: "delete", State: r.State}
+		}
+		c := &change{r: r, actor: a, now: s.now()}
+		s.event(c, EventDeleted, Event{State: r.State})
+		err = s.store.DeleteRequest(ctx, r, c.w)
+		if rev == 0 && errors.Is(err, ErrConflict) && attempt < maxRetries {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		s.notify()
+		return r, s.hidePrivate(ctx, a, r)
+	}
+}
+
+// List returns one page of the requests matching q. q.AccountID must be
+// an account the actor reaches; an empty AccountID (every account) is for
+// admins. Listed requests carry no PINs and no private comments.
+func (s *Service) List(ctx context.Context, q Query) (Page, error) {
+	a, err := actor(ctx)
+	if err != nil {
+		return Page{}, err
+	}
+	if q.AccountID == "" {
+		if !a.Admin {
+			return Page{}, fmt.Errorf("listing every account: %w", ErrForbidden)
+		}
+	} else if _, err := s.Account(ctx, q.AccountID); err != nil {
+		return Page{}, err
+	}
+	for _, st := range q.States {
+		if !st.Valid() || st == StateCancelPending {
+			return Page{}, invalid("state", string(st), "enum", fmt.Sprintf("Unknown port state %q", st))
+		}
+	}
+	if q.Number != "" {
+		n := s.opt.Numbers.Parse(q.Number)
+		if n.E164 == "" {
+			return Page{}, invalid("number", q.Number, "format", "Not a phone number")
+		}
+		q.Number = n.E164
+	}
+	q.NumberContains = digits(q.NumberContains)
+	page, err := s.store.FindRequests(ctx, q)
+	if err != nil {
+		return Page{}, err
+	}
+	authority := map[string]bool{}
+	for i, r := range page.Requests {
+		r = r.Redacted()
+		if hasPrivate(r.Comments) {
+			key := strings.Join(r.AccountPath, "/")
+			auth, ok := authority[key]
+			if !ok {
+				if auth, err = s.isAuthority(ctx, a, r.AccountPath); err != nil {
+					return Page{}, err
+				}
+				authority[key] = auth
+			}
+			if !auth {
+				r.Comments = publicComments(r.Comments)
+			}
+		}
+		page.Requests[i] = r
+	}
+	return page, nil
+}
+
+// Search interprets a Telnyx-style search term: a support key ("pr_…",
+// "sr_…") or a partial phone number.
+func Search(q *Query, term string) {
+	term = strings.TrimSpace(term)
+	switch {
+	case term == "":
+	case strings.HasPrefix(term, "pr_") || strings.HasPrefix(term, "sr_"):
+		q.SupportKey = strings.ToLower(term)
+	default:
+		q.NumberContains = digits(term)
+		if q.NumberContains == "" {
+			q.SupportKey = term // neither a key nor digits: matches nothing
+		}
+	}
+}
+
+func digits(s string) string {
+	var b strings.Builder
+	for _, c := range s {
+		if c >= '0' && c <= '9' {
+			b.WriteRune(c)
+		}
+	}
+	return b.String()
+}
+
+func hasPrivate(cs []Comment) bool {
+	for _, c := range cs {
+		if c.Private {
+			return true
+		}
+	}
+	return false
+}
+
+func publicComments(cs []Comment) []Comment {
+	out := make([]Comment, 0, len(cs))
+	for _, c := range cs {
+		if !c.Private {
+			out = append(out, c)
+		}
+	}
+	return out
+}

@@ -1,0 +1,234 @@
+package porting
+
+// State is the lifecycle state of a port request or of one of its sub
+// requests. The names are Kazoo's port_state values; TelnyxStatus gives the
+// Telnyx v1 name of each.
+type State string
+
+// The lifecycle states. StateCancelPending exists only on sub requests: a
+// cancellation was asked for and awaits the port authority's decision.
+const (
+	StateUnconfirmed   State = "unconfirmed"
+	StateSubmitted     State = "submitted"
+	StatePending       State = "pending"
+	StateScheduled     State = "scheduled"
+	StateCompleted     State = "completed"
+	StateRejected      State = "rejected"
+	StateCanceled      State = "canceled"
+	StateCancelPending State = "cancel-pending"
+)
+
+// States lists the port request states in lifecycle order. It does not
+// include StateCancelPending, which only a sub request can be in.
+var States = []State{
+	StateUnconfirmed, StateSubmitted, StatePending, StateScheduled,
+	StateCompleted, StateRejected, StateCanceled,
+}
+
+// Who says which kind of account may perform a transition.
+type Who int
+
+const (
+	// Nobody: the transition is not allowed.
+	Nobody Who = iota
+	// Anyone who can reach the request (its account or an ancestor).
+	Anyone
+	// Authority: only a port authority over the request, or a system admin.
+	Authority
+)
+
+// transitions is the lifecycle: transitions[to][from] says who may move a
+// sub request from `from` to `to`. A missing entry means the move is not
+// allowed. This is the only place the lifecycle is written down.
+//
+//	to              from                                          who
+//	submitted       unconfirmed, rejected                         anyone
+//	pending         submitted                                     authority
+//	scheduled       pending (submitted with SkipPending)          authority
+//	completed       pending, scheduled, rejected                  authority
+//	rejected        submitted, pending, scheduled                 authority
+//	canceled        unconfirmed                                   anyone
+//	canceled        submitted, pending, scheduled, rejected,
+//	                cancel-pending                                authority
+//	cancel-pending  submitted, pending, scheduled, rejected       anyone
+//
+// A sub request in cancel-pending may also move wherever its resume state
+// (the state it was in when cancellation was asked) may move, which
+// withdraws the cancellation, or back to the resume state itself, which
+// refuses it; both are for the authority.
+var transitions = map[State]map[State]Who{
+	StateSubmitted: {StateUnconfirmed: Anyone, StateRejected: Anyone},
+	StatePending:   {StateSubmitted: Authority},
+	StateScheduled: {StatePending: Authority},
+	StateCompleted: {StatePending: Authority, StateScheduled: Authority, StateRejected: Authority},
+	StateRejected:  {StateSubmitted: Authority, StatePending: Authority, StateScheduled: Authority},
+	StateCanceled: {
+		StateUnconfirmed: Anyone, StateSubmitted: Authority, StatePending: Authority,
+		StateScheduled: Authority, StateRejected: Authority, StateCancelPending: Authority,
+	},
+	StateCancelPending: {
+		StateSubmitted: Anyone, StatePending: Anyone, StateScheduled: Anyone, StateRejected: Anyone,
+	},
+}
+
+// Lifecycle answers questions about the transition table. The zero value
+// is Kazoo's lifecycle; SkipPending additionally allows submitted ->
+// scheduled, for countries without a pending step.
+type Lifecycle struct {
+	SkipPending bool
+}
+
+// Who reports who may move a sub request from `from` to `to`. It returns
+// Nobody when the move is not allowed, including every move of a state to
+// itself and every move out of a terminal state. resume is the state a
+// cancel-pending sub request was in before cancellation was asked; it is
+// ignored for other states.
+func (l Lifecycle) Who(from, to State, resume State) Who {
+	if from == to {
+		return Nobody
+	}
+	if l.SkipPending && from == StateSubmitted && to == StateScheduled {
+		return Authority
+	}
+	if w, ok := transitions[to][from]; ok {
+		return w
+	}
+	if from == StateCancelPending && resume != "" && resume != StateCancelPending {
+		if to == resume {
+			return Authority
+		}
+		if l.Who(resume, to, "") != Nobody && to != StateCancelPending {
+			return Authority
+		}
+	}
+	return Nobody
+}
+
+// Valid reports whether s is one of the known states.
+func (s State) Valid() bool {
+	switch s {
+	case StateUnconfirmed, StateSubmitted, StatePending, StateScheduled,
+		StateCompleted, StateRejected, StateCanceled, StateCancelPending:
+		return true
+	}
+	return false
+}
+
+// Terminal reports whether s is completed or canceled: nothing moves out of it.
+func (s State) Terminal() bool { return s == StateCompleted || s == StateCanceled }
+
+// Active reports whether a request in state s still claims its numbers:
+// every state but completed and canceled. At most one active request may
+// hold a number.
+func (s State) Active() bool { return s.Valid() && !s.Terminal() }
+
+// Editable reports whether the request's fields may be edited in state s
+// (unconfirmed and rejected).
+func (s State) Editable() bool { return s == StateUnconfirmed || s == StateRejected }
+
+// Deletable reports whether a request, or one of its attachments, may be
+// deleted in state s (unconfirmed, rejected and canceled).
+func (s State) Deletable() bool {
+	return s == StateUnconfirmed || s == StateRejected || s == StateCanceled
+}
+
+// TelnyxStatus returns the Telnyx v1 sub request status for s:
+//
+//	unconfirmed    unassigned
+//	submitted      in-process
+//	pending        submitted
+//	scheduled      foc-date-confirmed
+//	completed      ported
+//	rejected       exception
+//	canceled       cancelled
+//	cancel-pending cancel-pending
+func (s State) TelnyxStatus() string {
+	switch s {
+	case StateUnconfirmed:
+		return "unassigned"
+	case StateSubmitted:
+		return "in-process"
+	case StatePending:
+		return "submitted"
+	case StateScheduled:
+		return "foc-date-confirmed"
+	case StateCompleted:
+		return "ported"
+	case StateRejected:
+		return "exception"
+	case StateCanceled:
+		return "cancelled"
+	case StateCancelPending:
+		return "cancel-pending"
+	}
+	return ""
+}
+
+// StateFromTelnyx is the inverse of State.TelnyxStatus.
+func StateFromTelnyx(status string) (State, bool) {
+	for _, s := range append(States[:len(States):len(States)], StateCancelPending) {
+		if s.TelnyxStatus() == status {
+			return s, true
+		}
+	}
+	return "", false
+}
+
+// rank orders the open states from least to most advanced, for DeriveState.
+var rank = map[State]int{
+	StateUnconfirmed: 0, StateSubmitted: 2, StatePending: 3, StateScheduled: 4,
+}
+
+// DeriveState computes a port request's state from its sub requests' states.
+// The rule, in order:
+//
+//  1. No sub requests: unconfirmed.
+//  2. Every sub request canceled: canceled.
+//  3. Every sub request completed or canceled: completed.
+//  4. Otherwise only the open sub requests count, a cancel-pending one as
+//     the state it was in before (the cancellation is not decided yet):
+//     rejected if any is rejected (the request needs the customer's
+//     attention), else the least advanced of them.
+//
+// A whole-request transition moves every open sub request to one state, so
+// in the common case all sub requests agree and the request shows that state.
+func DeriveState(subs []SubRequest) State {
+	if len(subs) == 0 {
+		return StateUnconfirmed
+	}
+	canceled, terminal := 0, 0
+	best := State("")
+	for _, sr := range subs {
+		s := sr.State
+		switch {
+		case s == StateCanceled:
+			canceled++
+			terminal++
+			continue
+		case s == StateCompleted:
+			terminal++
+			continue
+		case s == StateCancelPending:
+			s = sr.ResumeState
+		}
+		if s == StateRejected {
+			best = StateRejected
+			continue
+		}
+		if best == StateRejected {
+			continue
+		}
+		if r, ok := rank[s]; ok && (best == "" || r < rank[best]) {
+			best = s
+		}
+	}
+	switch {
+	case canceled == len(subs):
+		return StateCanceled
+	case terminal == len(subs):
+		return StateCompleted
+	case best == "":
+		return StateUnconfirmed
+	}
+	return best
+}

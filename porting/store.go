@@ -1,0 +1,148 @@
+package porting
+
+import (
+	"context"
+	"time"
+)
+
+// Store persists port requests, their attachments' bytes, accounts and the
+// event log. Implementations live in subpackages of store/ and all pass
+// the conformance suite in package store.
+//
+// A Store enforces these invariants itself, atomically, whatever the
+// number of concurrent callers:
+//
+//   - At most one request claims a number: a number is claimed by a request
+//     while its sub request is in an active state (PortRequest.ActiveNumbers).
+//   - A write names the revision it read; if the stored revision differs,
+//     the write fails with ErrConflict and changes nothing.
+//   - Support keys (of requests and sub requests) are unique.
+//   - Events are written in the same transaction as the change.
+//
+// Requests passed in are not retained; requests returned are the caller's.
+// Every error matches a porting sentinel with errors.Is where one applies.
+type Store interface {
+	// PutAccount creates or replaces an account.
+	PutAccount(ctx context.Context, a Account) error
+	// Account returns an account, or ErrNotFound.
+	Account(ctx context.Context, id string) (Account, error)
+
+	// CreateRequest stores a new request and sets r.Revision to 1. It
+	// fails with ErrConflict if the ID exists, ErrSupportKeyTaken if a
+	// support key is in use, and a *NumberOnRequestError for each claimed
+	// number another active request holds (joined with errors.Join).
+	CreateRequest(ctx context.Context, r *PortRequest, w Write) error
+	// Request returns the request with the given ID, or ErrNotFound.
+	Request(ctx context.Context, id string) (*PortRequest, error)
+	// UpdateRequest replaces a request. r.Revision must be the stored
+	// revision, else ErrConflict; on success r.Revision is incremented.
+	// The number and support key rules are those of CreateRequest.
+	// Attachment bytes no longer referenced by r are deleted.
+	UpdateRequest(ctx context.Context, r *PortRequest, w Write) error
+	// DeleteRequest deletes a request, its index entries and its
+	// attachments' bytes. r.Revision must be the stored revision.
+	DeleteRequest(ctx context.Context, r *PortRequest, w Write) error
+	// FindRequests returns one page of the requests matching q.
+	FindRequests(ctx context.Context, q Query) (Page, error)
+	// ClaimedNumbers reports who holds each of the given E.164 numbers: the
+	// active request that claims it or, failing that, the completed
+	// request that brought it in. Numbers nobody holds are absent. One
+	// call serves a batch.
+	ClaimedNumbers(ctx context.Context, numbers []string) (map[string]Claim, error)
+
+	// Content returns the bytes stored under an attachment's content ID.
+	Content(ctx context.Context, requestID, contentID string) ([]byte, error)
+
+	// Events returns up to limit events with Seq > after, in Seq order.
+	// An event is returned only once every event with a smaller Seq that
+	// will ever commit has committed, so a reader that advances its
+	// cursor to the last Seq it saw never skips one.
+	Events(ctx context.Context, after uint64, limit int) ([]Event, error)
+	// EventCursor returns a consumer's saved position (0 if none).
+	EventCursor(ctx context.Context, consumer string) (uint64, error)
+	// SetEventCursor saves a consumer's position.
+	SetEventCursor(ctx context.Context, consumer string, seq uint64) error
+
+	// Close releases the store. Acknowledged writes survive it.
+	Close() error
+}
+
+// Claim says which request holds a number.
+type Claim struct {
+	RequestID string
+	// Completed is true when the request has completed: the number is
+	// the platform's now. Otherwise the request is active.
+	Completed bool
+}
+
+// Write is what goes with a request in one store transaction.
+type Write struct {
+	// Events to append; the Store assigns their Seq.
+	Events []Event
+	// Content is attachment bytes to store, keyed by content ID.
+	Content map[string][]byte
+}
+
+// Query selects port requests. Results are ordered newest first: by
+// creation time, or by last update when an Updated range is given.
+type Query struct {
+	// AccountID limits results to one account; empty means every account.
+	AccountID string
+	// Descendants widens AccountID to its sub-accounts at any depth.
+	Descendants bool
+	// States limits results to these states; empty means all.
+	States []State
+	// Number limits results to requests holding this E.164 number, in any
+	// state (completed ones included).
+	Number string
+	// SupportKey limits results to the request with this support key, or
+	// holding the sub request with it.
+	SupportKey string
+	// NumberContains limits results to requests with a number containing
+	// these digits. It is a filter over the other criteria, not an index.
+	NumberContains string
+	// CreatedFrom and CreatedTo bound the creation time, inclusive; zero
+	// means unbounded.
+	CreatedFrom, CreatedTo time.Time
+	// UpdatedFrom and UpdatedTo bound the last update time, inclusive.
+	UpdatedFrom, UpdatedTo time.Time
+	// Cursor continues from the Next of a previous page with the same
+	// query. Pages stay correct while requests are added.
+	Cursor string
+	// Offset skips this many results (for page-numbered APIs).
+	Offset int
+	// Limit is the page size; 0 means DefaultPageSize, at most MaxPageSize.
+	Limit int
+	// WithTotal asks for Page.Total, the number of results of the whole
+	// query. It costs a walk of the index.
+	WithTotal bool
+}
+
+// Page sizes.
+const (
+	DefaultPageSize = 50
+	MaxPageSize     = 1000
+)
+
+// OrderByUpdated reports whether results are ordered by update time.
+func (q Query) OrderByUpdated() bool { return !q.UpdatedFrom.IsZero() || !q.UpdatedTo.IsZero() }
+
+// PageSize returns the effective page size.
+func (q Query) PageSize() int {
+	switch {
+	case q.Limit <= 0:
+		return DefaultPageSize
+	case q.Limit > MaxPageSize:
+		return MaxPageSize
+	}
+	return q.Limit
+}
+
+// Page is one page of query results.
+type Page struct {
+	Requests []*PortRequest
+	// Next is the cursor of the next page, empty on the last.
+	Next string
+	// Total is the number of results of the whole query, when asked.
+	Total int
+}
