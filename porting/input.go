@@ -120,7 +120,7 @@ func (s *Service) parseNumbers(ins []NumberInput, fe *fieldErrors) []parsedNumbe
 	if len(ins) > s.opt.MaxNumbers {
 		*fe = append(*fe, FieldError{Field: "numbers", Index: -1, Code: "maxProperties",
 			Message: fmt.Sprintf("A port request may hold at most %d numbers", s.opt.MaxNumbers),
-			Err: &TooLargeError{What: "numbers", Limit: int64(s.opt.MaxNumbers)}})
+			Err:     &TooLargeError{What: "numbers", Limit: int64(s.opt.MaxNumbers)}})
 		return nil
 	}
 	out := make([]parsedNumber, 0, len(ins))
