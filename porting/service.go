@@ -239,38 +239,45 @@ func (s *Service) woken() <-chan struct{} {
 	return s.wake
 }
 
-// numberErrors turns a Store's *NumberOnRequestError values into a
-// ValidationError keyed by the numbers as the client sent them.
+// numberErrors turns a Store's *NumberOnRequestError and *NumberOwnedError
+// values into a ValidationError keyed by the numbers as the client sent
+// them.
 func (s *Service) numberErrors(r *PortRequest, err error) error {
-	var taken []*NumberOnRequestError
-	collectNumberErrors(err, &taken)
-	if len(taken) == 0 {
-		return err
-	}
 	var fe fieldErrors
-	for _, t := range taken {
-		n := t.Number
-		if pn, ok := r.Number(n.E164); ok {
-			n = pn.Number
+	walkErrors(err, func(e error) {
+		var n *Number
+		switch t := e.(type) {
+		case *NumberOnRequestError:
+			n = &t.Number
+		case *NumberOwnedError:
+			n = &t.Number
+		default:
+			return
 		}
-		t.Number = n
-		fe = append(fe, FieldError{Field: "numbers", Value: rawOr(n), Index: -1, Code: "type", Message: t.Error(), Err: t})
+		if pn, ok := r.Number(n.E164); ok {
+			*n = pn.Number
+		}
+		fe = append(fe, FieldError{Field: "numbers", Value: rawOr(*n), Index: -1, Code: "type", Message: e.Error(), Err: e})
+	})
+	if len(fe) == 0 {
+		return err
 	}
 	return fe.err()
 }
 
-func collectNumberErrors(err error, out *[]*NumberOnRequestError) {
-	if t, ok := err.(*NumberOnRequestError); ok {
-		*out = append(*out, t)
+// walkErrors calls f for err and every error it wraps.
+func walkErrors(err error, f func(error)) {
+	if err == nil {
 		return
 	}
+	f(err)
 	switch u := err.(type) {
 	case interface{ Unwrap() []error }:
 		for _, e := range u.Unwrap() {
-			collectNumberErrors(e, out)
+			walkErrors(e, f)
 		}
 	case interface{ Unwrap() error }:
-		collectNumberErrors(u.Unwrap(), out)
+		walkErrors(u.Unwrap(), f)
 	}
 }
 

@@ -1,0 +1,43 @@
+package keyspace
+
+import "github.com/portkit/portkit/porting"
+
+// Reader reads a consistent view of the key space.
+type Reader interface {
+	// Get returns a key's value; ok is false when the key is absent.
+	Get(key string) (val []byte, ok bool, err error)
+	// Iterate returns an iterator over the keys with prefix, from the
+	// first key >= start (start "" means the beginning of the prefix).
+	Iterate(prefix, start string) Iterator
+	// LoadRequest returns a request document, or porting.ErrNotFound.
+	// The caller owns the result.
+	LoadRequest(id string) (*porting.PortRequest, error)
+}
+
+// Iterator walks keys in order.
+type Iterator interface {
+	Valid() bool
+	Key() string
+	Value() ([]byte, error)
+	Next()
+	Close()
+}
+
+// Txn is a read-write transaction. The functions of this package do every
+// check before their first write, so a backend whose writes cannot fail
+// needs no rollback; a backend whose writes can fail must discard the
+// transaction on error.
+type Txn interface {
+	Reader
+	Set(key string, val []byte) error
+	Delete(key string) error
+	// StoreRequest writes a request document (the backend keeps its own
+	// copy) and DeleteRequestDoc removes one.
+	StoreRequest(r *porting.PortRequest) error
+	DeleteRequestDoc(id string) error
+	// PutContent and DeleteContent write and remove attachment bytes.
+	PutContent(requestID, contentID string, data []byte) error
+	DeleteContent(requestID, contentID string) error
+	// AppendEvents writes events, assigning their Seq.
+	AppendEvents(events []porting.Event) error
+}

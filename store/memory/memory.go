@@ -1,0 +1,253 @@
+// Package memory is a porting.Store in memory: for tests, fixtures and
+// small deployments that can lose their data on restart. It is safe for
+// concurrent use: writes take a lock, reads share one.
+package memory
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+
+	"github.com/portkit/portkit/porting"
+	"github.com/portkit/portkit/store/internal/keyspace"
+)
+
+// ErrClosed is returned by every method of a closed Store.
+var ErrClosed = errors.New("memory store: closed")
+
+// Store is an in-memory porting.Store.
+type Store struct {
+	mu      sync.RWMutex
+	keys    *skiplist
+	docs    map[string]*porting.PortRequest
+	content map[string][]byte
+	seq     uint64
+	closed  bool
+}
+
+var _ porting.Store = (*Store)(nil)
+
+// New returns an empty Store.
+func New() *Store {
+	return &Store{keys: newSkiplist(), docs: make(map[string]*porting.PortRequest), content: make(map[string][]byte)}
+}
+
+// read runs f under the read lock.
+func (s *Store) read(ctx context.Context, f func(r keyspace.Reader) error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if s.closed {
+		return ErrClosed
+	}
+	return f(txn{s})
+}
+
+// write runs f under the write lock. The keyspace functions check before
+// they write, so a failed f has changed nothing.
+func (s *Store) write(ctx context.Context, f func(tx keyspace.Txn) error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return ErrClosed
+	}
+	return f(txn{s})
+}
+
+// PutAccount implements porting.Store.
+func (s *Store) PutAccount(ctx context.Context, a porting.Account) error {
+	return s.write(ctx, func(tx keyspace.Txn) error { return keyspace.PutAccount(tx, a) })
+}
+
+// Account implements porting.Store.
+func (s *Store) Account(ctx context.Context, id string) (a porting.Account, err error) {
+	err = s.read(ctx, func(rd keyspace.Reader) error {
+		a, err = keyspace.GetAccount(rd, id)
+		return err
+	})
+	return a, err
+}
+
+// CreateRequest implements porting.Store.
+func (s *Store) CreateRequest(ctx context.Context, r *porting.PortRequest, w porting.Write) error {
+	return s.write(ctx, func(tx keyspace.Txn) error { return keyspace.Create(tx, r, w) })
+}
+
+// Request implements porting.Store.
+func (s *Store) Request(ctx context.Context, id string) (r *porting.PortRequest, err error) {
+	err = s.read(ctx, func(rd keyspace.Reader) error {
+		r, err = rd.LoadRequest(id)
+		return err
+	})
+	return r, err
+}
+
+// UpdateRequest implements porting.Store.
+func (s *Store) UpdateRequest(ctx context.Context, r *porting.PortRequest, w porting.Write) error {
+	rev := r.Revision
+	err := s.write(ctx, func(tx keyspace.Txn) error { return keyspace.Update(tx, r, w) })
+	if err != nil {
+		r.Revision = rev
+	}
+	return err
+}
+
+// DeleteRequest implements porting.Store.
+func (s *Store) DeleteRequest(ctx context.Context, r *porting.PortRequest, w porting.Write) error {
+	return s.write(ctx, func(tx keyspace.Txn) error { return keyspace.Delete(tx, r, w) })
+}
+
+// FindRequests implements porting.Store.
+func (s *Store) FindRequests(ctx context.Context, q porting.Query) (p porting.Page, err error) {
+	err = s.read(ctx, func(rd keyspace.Reader) error {
+		p, err = keyspace.Find(rd, q)
+		return err
+	})
+	return p, err
+}
+
+// ClaimedNumbers implements porting.Store.
+func (s *Store) ClaimedNumbers(ctx context.Context, numbers []string) (m map[string]porting.Claim, err error) {
+	err = s.read(ctx, func(rd keyspace.Reader) error {
+		m, err = keyspace.Claimed(rd, numbers)
+		return err
+	})
+	return m, err
+}
+
+// Content implements porting.Store.
+func (s *Store) Content(ctx context.Context, requestID, contentID string) (b []byte, err error) {
+	err = s.read(ctx, func(keyspace.Reader) error {
+		data, ok := s.content[contentKey(requestID, contentID)]
+		if !ok {
+			return fmt.Errorf("content %s of %s: %w", contentID, requestID, porting.ErrNotFound)
+		}
+		b = append([]byte(nil), data...)
+		return nil
+	})
+	return b, err
+}
+
+// Events implements porting.Store. Writes hold the lock while they assign
+// sequence numbers and commit, so every event below the last is visible.
+func (s *Store) Events(ctx context.Context, after uint64, limit int) (es []porting.Event, err error) {
+	err = s.read(ctx, func(rd keyspace.Reader) error {
+		es, err = keyspace.Events(rd, after, s.seq, limit)
+		return err
+	})
+	return es, err
+}
+
+// EventCursor implements porting.Store.
+func (s *Store) EventCursor(ctx context.Context, consumer string) (seq uint64, err error) {
+	err = s.read(ctx, func(rd keyspace.Reader) error {
+		seq, err = keyspace.GetCursor(rd, consumer)
+		return err
+	})
+	return seq, err
+}
+
+// SetEventCursor implements porting.Store.
+func (s *Store) SetEventCursor(ctx context.Context, consumer string, seq uint64) error {
+	return s.write(ctx, func(tx keyspace.Txn) error { return keyspace.SetCursor(tx, consumer, seq) })
+}
+
+// IndexKeys lists every key besides accounts, documents, events and
+// cursors, for the conformance suite's check that nothing is left behind.
+func (s *Store) IndexKeys(ctx context.Context) (keys []string, err error) {
+	err = s.read(ctx, func(rd keyspace.Reader) error {
+		it := s.keys.iterate("", "")
+		for ; it.Valid(); it.Next() {
+			k := it.Key()
+			if !strings.HasPrefix(k, keyspace.PrefixAccount) && !strings.HasPrefix(k, keyspace.PrefixEvent) &&
+				!strings.HasPrefix(k, keyspace.PrefixCursor) {
+				keys = append(keys, k)
+			}
+		}
+		for k := range s.content {
+			keys = append(keys, "content:"+k)
+		}
+		return nil
+	})
+	return keys, err
+}
+
+// Close implements porting.Store. The data is gone afterwards.
+func (s *Store) Close() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.closed = true
+	return nil
+}
+
+func contentKey(requestID, contentID string) string { return requestID + "/" + contentID }
+
+// txn is the keyspace view of the Store, used under its lock.
+type txn struct{ s *Store }
+
+func (t txn) Get(key string) ([]byte, bool, error) {
+	v, ok := t.s.keys.get(key)
+	return v, ok, nil
+}
+
+func (t txn) Iterate(prefix, start string) keyspace.Iterator { return t.s.keys.iterate(prefix, start) }
+
+func (t txn) LoadRequest(id string) (*porting.PortRequest, error) {
+	r, ok := t.s.docs[id]
+	if !ok {
+		return nil, fmt.Errorf("port request %s: %w", id, porting.ErrNotFound)
+	}
+	return r.Clone(), nil
+}
+
+func (t txn) Set(key string, val []byte) error {
+	t.s.keys.set(key, val)
+	return nil
+}
+
+func (t txn) Delete(key string) error {
+	t.s.keys.delete(key)
+	return nil
+}
+
+func (t txn) StoreRequest(r *porting.PortRequest) error {
+	t.s.docs[r.ID] = r.Clone()
+	t.s.keys.set(keyspace.RequestKey(r.ID), nil)
+	return nil
+}
+
+func (t txn) DeleteRequestDoc(id string) error {
+	delete(t.s.docs, id)
+	t.s.keys.delete(keyspace.RequestKey(id))
+	return nil
+}
+
+func (t txn) PutContent(requestID, contentID string, data []byte) error {
+	t.s.content[contentKey(requestID, contentID)] = append([]byte(nil), data...)
+	return nil
+}
+
+func (t txn) DeleteContent(requestID, contentID string) error {
+	delete(t.s.content, contentKey(requestID, contentID))
+	return nil
+}
+
+func (t txn) AppendEvents(events []porting.Event) error {
+	for _, e := range events {
+		t.s.seq++
+		e.Seq = t.s.seq
+		b, err := keyspace.EncodeEvent(e)
+		if err != nil {
+			return err
+		}
+		t.s.keys.set(keyspace.EventKey(e.Seq), b)
+	}
+	return nil
+}

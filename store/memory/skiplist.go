@@ -1,0 +1,106 @@
+package memory
+
+import "math/rand/v2"
+
+const maxLevel = 24
+
+// skiplist is an ordered map from string keys to byte values. It is not
+// safe for concurrent use; the Store's lock guards it.
+type skiplist struct {
+	head  node
+	level int
+	len   int
+	rng   *rand.Rand
+}
+
+type node struct {
+	key  string
+	val  []byte
+	next []*node
+}
+
+func newSkiplist() *skiplist {
+	return &skiplist{head: node{next: make([]*node, maxLevel)}, level: 1, rng: rand.New(rand.NewPCG(1, 2))}
+}
+
+// seek fills prev with the last node before key on every level and
+// returns the first node >= key.
+func (l *skiplist) seek(key string, prev *[maxLevel]*node) *node {
+	x := &l.head
+	for i := l.level - 1; i >= 0; i-- {
+		for x.next[i] != nil && x.next[i].key < key {
+			x = x.next[i]
+		}
+		if prev != nil {
+			prev[i] = x
+		}
+	}
+	return x.next[0]
+}
+
+func (l *skiplist) get(key string) ([]byte, bool) {
+	if n := l.seek(key, nil); n != nil && n.key == key {
+		return n.val, true
+	}
+	return nil, false
+}
+
+func (l *skiplist) set(key string, val []byte) {
+	var prev [maxLevel]*node
+	if n := l.seek(key, &prev); n != nil && n.key == key {
+		n.val = val
+		return
+	}
+	lvl := 1
+	for lvl < maxLevel && l.rng.Uint32()&3 == 0 {
+		lvl++
+	}
+	if lvl > l.level {
+		for i := l.level; i < lvl; i++ {
+			prev[i] = &l.head
+		}
+		l.level = lvl
+	}
+	n := &node{key: key, val: val, next: make([]*node, lvl)}
+	for i := range lvl {
+		n.next[i] = prev[i].next[i]
+		prev[i].next[i] = n
+	}
+	l.len++
+}
+
+func (l *skiplist) delete(key string) {
+	var prev [maxLevel]*node
+	n := l.seek(key, &prev)
+	if n == nil || n.key != key {
+		return
+	}
+	for i := range len(n.next) {
+		prev[i].next[i] = n.next[i]
+	}
+	for l.level > 1 && l.head.next[l.level-1] == nil {
+		l.level--
+	}
+	l.len--
+}
+
+// iterator walks keys with a prefix in order.
+type iterator struct {
+	n      *node
+	prefix string
+}
+
+func (l *skiplist) iterate(prefix, start string) *iterator {
+	if start < prefix {
+		start = prefix
+	}
+	return &iterator{n: l.seek(start, nil), prefix: prefix}
+}
+
+func (it *iterator) Valid() bool {
+	return it.n != nil && len(it.n.key) >= len(it.prefix) && it.n.key[:len(it.prefix)] == it.prefix
+}
+func (it *iterator) Key() string            { return it.n.key }
+func (it *iterator) Value() ([]byte, error) { return it.n.val, nil }
+func (it *iterator) Next()                  { it.n = it.n.next[0] }
+func (it *iterator) Close()                 {}
