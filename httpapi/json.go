@@ -1,0 +1,109 @@
+package httpapi
+
+import (
+	"bytes"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+
+	"github.com/portkit/portkit/porting"
+)
+
+// MaxJSONBody caps a JSON request body: 1 MiB. A larger body is 413.
+const MaxJSONBody = 1 << 20
+
+// errBodyTooLarge is reported when a JSON body exceeds its limit.
+var errBodyTooLarge = &porting.TooLargeError{What: "request body", Limit: MaxJSONBody}
+
+// readBody reads a request body up to limit bytes: more is a
+// *porting.TooLargeError.
+func readBody(r *http.Request, limit int64) ([]byte, error) {
+	b, err := io.ReadAll(io.LimitReader(r.Body, limit+1))
+	if err != nil {
+		return nil, fmt.Errorf("reading body: %w", err)
+	}
+	if int64(len(b)) > limit {
+		return nil, &porting.TooLargeError{What: "request body", Limit: limit}
+	}
+	return b, nil
+}
+
+// syntaxError is malformed JSON input; both dialects answer 400 with a
+// message that says where.
+type syntaxError struct{ msg string }
+
+func (e *syntaxError) Error() string { return e.msg }
+
+// Is makes a syntaxError a validation failure.
+func (e *syntaxError) Is(target error) bool { return target == porting.ErrValidation }
+
+// decodeJSON decodes one JSON value from b into v, describing what is
+// wrong (and where) when it cannot.
+func decodeJSON(b []byte, v any) error {
+	if len(bytes.TrimSpace(b)) == 0 {
+		return &syntaxError{"request body is empty; expected JSON"}
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	if err := dec.Decode(v); err != nil {
+		var se *json.SyntaxError
+		var te *json.UnmarshalTypeError
+		switch {
+		case errors.As(err, &se):
+			return &syntaxError{fmt.Sprintf("malformed JSON at byte %d: %v", se.Offset, err)}
+		case errors.As(err, &te):
+			field := te.Field
+			if field == "" {
+				field = "the body"
+			}
+			return &syntaxError{fmt.Sprintf("%s must be %s, not %s", field, jsonKind(te.Type.Kind().String()), te.Value)}
+		case errors.Is(err, io.ErrUnexpectedEOF):
+			return &syntaxError{"malformed JSON: unexpected end of input"}
+		}
+		return &syntaxError{"malformed JSON: " + err.Error()}
+	}
+	if dec.More() {
+		return &syntaxError{"malformed JSON: more than one value in the body"}
+	}
+	return nil
+}
+
+func jsonKind(k string) string {
+	switch {
+	case k == "map" || k == "struct":
+		return "an object"
+	case k == "slice" || k == "array":
+		return "an array"
+	case strings.HasPrefix(k, "int") || strings.HasPrefix(k, "uint") || strings.HasPrefix(k, "float"):
+		return "a number"
+	case k == "bool":
+		return "a boolean"
+	}
+	return "a " + k
+}
+
+// writeJSON writes v as the JSON response with the given status.
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		http.Error(w, `{"message":"encoding response"}`, http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_, _ = w.Write(buf.Bytes())
+}
+
+// newRequestID returns a random request ID: 32 hex digits.
+func newRequestID() string {
+	b := make([]byte, 16)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
