@@ -1,0 +1,92 @@
+package badger
+
+import (
+	"fmt"
+
+	bdg "github.com/dgraph-io/badger/v4"
+
+	"github.com/portkit/portkit/porting"
+)
+
+// chunkSize is the size of one stored piece of attachment bytes. Pieces
+// are written in their own small batches, before the transaction that
+// references them, so an 8 MB attachment fits even the in-memory mode's
+// small transactions.
+const chunkSize = 256 << 10
+
+func contentPrefix(requestID, contentID string) string {
+	return "b/" + requestID + "/" + contentID + "/"
+}
+
+func chunkKey(requestID, contentID string, i int) []byte {
+	return fmt.Appendf(nil, "%s%06d", contentPrefix(requestID, contentID), i)
+}
+
+// PutContent writes attachment bytes. Content IDs are fresh for every
+// upload, so nothing references the chunks until the transaction commits;
+// if it does not, update drops them.
+func (t *tx) PutContent(requestID, contentID string, data []byte) error {
+	wb := t.s.db.NewWriteBatch()
+	defer wb.Cancel()
+	for i := 0; i == 0 || i*chunkSize < len(data); i++ {
+		k := chunkKey(requestID, contentID, i)
+		end := min(len(data), (i+1)*chunkSize)
+		if err := wb.Set(k, data[i*chunkSize:end]); err != nil {
+			return err
+		}
+		t.content = append(t.content, k)
+	}
+	return wb.Flush()
+}
+
+// DeleteContent deletes the chunks of attachment bytes in the transaction.
+func (t *tx) DeleteContent(requestID, contentID string) error {
+	prefix := []byte(contentPrefix(requestID, contentID))
+	it := t.txn.NewIterator(bdg.IteratorOptions{Prefix: prefix})
+	var keys [][]byte
+	for it.Rewind(); it.Valid(); it.Next() {
+		keys = append(keys, it.Item().KeyCopy(nil))
+	}
+	it.Close()
+	for _, k := range keys {
+		if err := t.txn.Delete(k); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// dropContent deletes chunks written for a transaction that did not
+// commit.
+func (t *tx) dropContent() {
+	if len(t.content) == 0 {
+		return
+	}
+	wb := t.s.db.NewWriteBatch()
+	defer wb.Cancel()
+	for _, k := range t.content {
+		_ = wb.Delete(k)
+	}
+	if err := wb.Flush(); err != nil {
+		t.s.opt.Logger.Warn("badger store: dropping unreferenced attachment bytes", "err", err)
+	}
+	t.content = nil
+}
+
+// readContent reassembles attachment bytes.
+func (t *tx) readContent(requestID, contentID string) ([]byte, error) {
+	it := t.txn.NewIterator(bdg.IteratorOptions{Prefix: []byte(contentPrefix(requestID, contentID))})
+	defer it.Close()
+	var out []byte
+	found := false
+	for it.Rewind(); it.Valid(); it.Next() {
+		found = true
+		if err := it.Item().Value(func(v []byte) error { out = append(out, v...); return nil }); err != nil {
+			return nil, err
+		}
+	}
+	if !found {
+		return nil, fmt.Errorf("content %s of %s: %w", contentID, requestID, porting.ErrNotFound)
+	}
+	return out, nil
+}

@@ -1,0 +1,78 @@
+package badger
+
+import (
+	"log/slog"
+	"time"
+
+	bdg "github.com/dgraph-io/badger/v4"
+	"github.com/dgraph-io/badger/v4/options"
+)
+
+// Options configure Open.
+type Options struct {
+	// Dir is the data directory; required unless InMemory.
+	Dir string
+	// InMemory keeps everything in memory with a small footprint (an
+	// 8 MiB memtable, about 10 MiB in all): for tests. A single write is
+	// then limited to about 1.2 MB (a request of a few thousand numbers);
+	// a bigger one fails with porting.ErrTooLarge.
+	InMemory bool
+	// NoSyncWrites turns off the fsync of every commit: faster, but the
+	// last acknowledged writes may be lost in a power cut.
+	NoSyncWrites bool
+	// GCInterval is how often the value log is garbage-collected.
+	// Default 10 minutes; negative turns it off.
+	GCInterval time.Duration
+	// GCDiscardRatio is the share of a value log file that must be stale
+	// before GC rewrites it. Default 0.5.
+	GCDiscardRatio float64
+	// MaxRetries bounds how often a transaction that lost a race is
+	// retried. Default 16.
+	MaxRetries int
+	// CacheSize is how many decoded request documents are kept. Default
+	// 10,000; negative turns the cache off.
+	CacheSize int
+	// Logger receives Badger's warnings and errors. Default slog.Default().
+	Logger *slog.Logger
+	// Tune, when set, may adjust Badger's options last.
+	Tune func(*bdg.Options)
+}
+
+const (
+	defaultGCInterval = 10 * time.Minute
+	defaultMaxRetries = 16
+	defaultCacheSize  = 10_000
+	inMemoryMemTable  = 8 << 20
+)
+
+func (o Options) badgerOptions() bdg.Options {
+	bo := bdg.DefaultOptions(o.Dir)
+	if o.InMemory {
+		bo = bdg.DefaultOptions("").WithInMemory(true)
+		bo.MemTableSize = inMemoryMemTable
+		bo.NumMemtables = 2
+		bo.NumLevelZeroTables = 2
+		bo.NumLevelZeroTablesStall = 8
+		bo.BlockCacheSize = 1 << 20
+		bo.IndexCacheSize = 0
+		bo.BaseTableSize = 1 << 20
+		bo.NumCompactors = 2
+		bo.Compression = options.None
+	}
+	bo.SyncWrites = !o.NoSyncWrites && !o.InMemory
+	bo.MetricsEnabled = false
+	bo.Logger = slogLogger{o.Logger}
+	if o.Tune != nil {
+		o.Tune(&bo)
+	}
+	return bo
+}
+
+// slogLogger passes Badger's warnings and errors to slog; its chatty info
+// and debug lines are dropped.
+type slogLogger struct{ l *slog.Logger }
+
+func (s slogLogger) Errorf(f string, args ...any)   { s.l.Error("badger: " + sprintf(f, args...)) }
+func (s slogLogger) Warningf(f string, args ...any) { s.l.Warn("badger: " + sprintf(f, args...)) }
+func (slogLogger) Infof(string, ...any)              {}
+func (slogLogger) Debugf(string, ...any)             {}

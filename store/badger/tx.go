@@ -1,0 +1,107 @@
+package badger
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	bdg "github.com/dgraph-io/badger/v4"
+
+	"github.com/portkit/portkit/porting"
+	"github.com/portkit/portkit/store/internal/keyspace"
+)
+
+// tx is the keyspace view of one Badger transaction.
+type tx struct {
+	s    *Store
+	txn  *bdg.Txn
+	seqs []uint64 // event sequence numbers taken by this transaction
+	// content lists chunk keys written outside the transaction, to drop
+	// if it does not commit.
+	content [][]byte
+}
+
+func (t *tx) Get(key string) ([]byte, bool, error) {
+	item, err := t.txn.Get([]byte(key))
+	if errors.Is(err, bdg.ErrKeyNotFound) {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, err
+	}
+	v, err := item.ValueCopy(nil)
+	return v, err == nil, err
+}
+
+func (t *tx) Set(key string, val []byte) error { return t.txn.Set([]byte(key), val) }
+
+func (t *tx) Delete(key string) error { return t.txn.Delete([]byte(key)) }
+
+func (t *tx) Iterate(prefix, start string) keyspace.Iterator {
+	it := t.txn.NewIterator(bdg.IteratorOptions{PrefetchValues: false, Prefix: []byte(prefix)})
+	if start < prefix {
+		start = prefix
+	}
+	it.Seek([]byte(start))
+	return &iterator{it: it}
+}
+
+// LoadRequest reads a document through the transaction (so a write that
+// read it conflicts with a concurrent writer) and decodes it unless the
+// cache holds this version.
+func (t *tx) LoadRequest(id string) (*porting.PortRequest, error) {
+	item, err := t.txn.Get([]byte(keyspace.RequestKey(id)))
+	if errors.Is(err, bdg.ErrKeyNotFound) {
+		return nil, fmt.Errorf("port request %s: %w", id, porting.ErrNotFound)
+	}
+	if err != nil {
+		return nil, err
+	}
+	version := item.Version()
+	if r := t.s.cache.get(id, version); r != nil {
+		return r.Clone(), nil
+	}
+	var r porting.PortRequest
+	if err := item.Value(func(b []byte) error { return json.Unmarshal(b, &r) }); err != nil {
+		return nil, fmt.Errorf("port request %s: decoding: %w", id, err)
+	}
+	t.s.cache.put(id, version, &r)
+	return r.Clone(), nil
+}
+
+func (t *tx) StoreRequest(r *porting.PortRequest) error {
+	b, err := json.Marshal(r)
+	if err != nil {
+		return fmt.Errorf("port request %s: encoding: %w", r.ID, err)
+	}
+	return t.txn.Set([]byte(keyspace.RequestKey(r.ID)), b)
+}
+
+func (t *tx) DeleteRequestDoc(id string) error {
+	t.s.cache.drop(id)
+	return t.txn.Delete([]byte(keyspace.RequestKey(id)))
+}
+
+func (t *tx) AppendEvents(events []porting.Event) error {
+	for _, e := range events {
+		e.Seq = t.s.seq.take()
+		t.seqs = append(t.seqs, e.Seq)
+		b, err := keyspace.EncodeEvent(e)
+		if err != nil {
+			return err
+		}
+		if err := t.txn.Set([]byte(keyspace.EventKey(e.Seq)), b); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// iterator adapts a Badger iterator.
+type iterator struct{ it *bdg.Iterator }
+
+func (i *iterator) Valid() bool            { return i.it.Valid() }
+func (i *iterator) Key() string            { return string(i.it.Item().Key()) }
+func (i *iterator) Value() ([]byte, error) { return i.it.Item().ValueCopy(nil) }
+func (i *iterator) Next()                  { i.it.Next() }
+func (i *iterator) Close()                 { i.it.Close() }
