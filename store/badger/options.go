@@ -74,5 +74,5 @@ type slogLogger struct{ l *slog.Logger }
 
 func (s slogLogger) Errorf(f string, args ...any)   { s.l.Error("badger: " + sprintf(f, args...)) }
 func (s slogLogger) Warningf(f string, args ...any) { s.l.Warn("badger: " + sprintf(f, args...)) }
-func (slogLogger) Infof(string, ...any)              {}
-func (slogLogger) Debugf(string, ...any)             {}
+func (slogLogger) Infof(string, ...any)             {}
+func (slogLogger) Debugf(string, ...any)            {}

@@ -21,16 +21,16 @@ var ErrClosed = errors.New("badger store: closed")
 
 // Store is a porting.Store on Badger. It is safe for concurrent use.
 type Store struct {
-	db         *bdg.DB
-	opt        Options
-	seq        *sequencer
-	cache      *docCache
-	stopGC     chan struct{}
-	gcDone     sync.WaitGroup
-	closeOnce  sync.Once
-	closeErr   error
-	mu         sync.RWMutex // guards closed against in-flight calls
-	closed     bool
+	db        *bdg.DB
+	opt       Options
+	seq       *sequencer
+	cache     *docCache
+	stopGC    chan struct{}
+	gcDone    sync.WaitGroup
+	closeOnce sync.Once
+	closeErr  error
+	mu        sync.RWMutex // guards closed against in-flight calls
+	closed    bool
 }
 
 var _ porting.Store = (*Store)(nil)
