@@ -1,7 +1,6 @@
 package badger
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 
@@ -61,20 +60,20 @@ func (t *tx) LoadRequest(id string) (*porting.PortRequest, error) {
 	if r := t.s.cache.get(id, version); r != nil {
 		return r.Clone(), nil
 	}
-	var r porting.PortRequest
-	if err := item.Value(func(b []byte) error { return json.Unmarshal(b, &r) }); err != nil {
-		return nil, fmt.Errorf("port request %s: decoding: %w", id, err)
+	var r *porting.PortRequest
+	err = item.Value(func(b []byte) (err error) {
+		r, err = decodeRequest(b)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("port request %s: %w", id, err)
 	}
-	t.s.cache.put(id, version, &r)
+	t.s.cache.put(id, version, r)
 	return r.Clone(), nil
 }
 
 func (t *tx) StoreRequest(r *porting.PortRequest) error {
-	b, err := json.Marshal(r)
-	if err != nil {
-		return fmt.Errorf("port request %s: encoding: %w", r.ID, err)
-	}
-	return t.txn.Set([]byte(keyspace.RequestKey(r.ID)), b)
+	return t.txn.Set([]byte(keyspace.RequestKey(r.ID)), encodeRequest(r))
 }
 
 func (t *tx) DeleteRequestDoc(id string) error {
