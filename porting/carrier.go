@@ -78,8 +78,9 @@ func (t *CarrierTable) LookupCarrier(_ context.Context, n Number) (Carrier, erro
 		}
 	}
 	t.mu.RUnlock()
-	// libphonenumber has no carrier data for the NANP: numbers there have
-	// been portable for decades.
+	// In the NANP numbers have been portable for decades, so a range
+	// holder says little about the current carrier (libphonenumber has
+	// range holders for a few Caribbean NANP countries only): not used.
 	if t.NoRangeHolders || n.NANP() {
 		return Carrier{Status: PortabilityPending}, nil
 	}

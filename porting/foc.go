@@ -26,17 +26,15 @@ func (USFederal) BusinessDay(t time.Time) bool {
 			return false
 		}
 	}
-	// New Year's Day on a Saturday is observed on the Friday before, in
-	// the previous year.
-	if m == time.December && d == 31 {
-		return time.Date(y+1, 1, 1, 0, 0, 0, 0, time.UTC).Weekday() != time.Saturday
-	}
 	return true
 }
 
-// FederalHolidays returns the observed dates of the US federal holidays of
-// a year (5 U.S.C. 6103): a holiday on a Saturday is observed the Friday
-// before, one on a Sunday the Monday after.
+// FederalHolidays returns the days of a year on which US federal holidays
+// are observed (5 U.S.C. 6103), in date order: a holiday on a Saturday is
+// observed the Friday before, one on a Sunday the Monday after. When the
+// next New Year's Day is a Saturday, its observed day, December 31, is in
+// this year's list (as OPM lists it), and this year's own New Year's Day
+// is not.
 func FederalHolidays(year int) []time.Time {
 	fixed := func(m time.Month, d int) time.Time {
 		t := time.Date(year, m, d, 0, 0, 0, 0, time.UTC)
@@ -79,8 +77,11 @@ func FederalHolidays(year int) []time.Time {
 		nth(time.November, time.Thursday, 4), // Thanksgiving Day
 		fixed(time.December, 25),
 	)
-	if days[0].Year() != year { // New Year's Day observed in December before
+	if days[0].Year() != year { // observed on December 31 of the year before
 		days = days[1:]
+	}
+	if next := time.Date(year+1, time.January, 1, 0, 0, 0, 0, time.UTC); next.Weekday() == time.Saturday {
+		days = append(days, next.AddDate(0, 0, -1))
 	}
 	return days
 }
@@ -94,9 +95,14 @@ type FOCPolicy struct {
 	// Default 20.
 	Days int
 	// WindowStart and WindowEnd bound the daily window, as offsets from
-	// midnight UTC. Default 15:00 to 23:00 UTC.
+	// midnight UTC. Default 15:00 to 23:00 UTC; a WindowEnd not after
+	// WindowStart means the end of the day.
 	WindowStart, WindowEnd time.Duration
 }
+
+// maxCalendarScan bounds the days Windows looks through, so a calendar
+// without business days cannot hang it.
+const maxCalendarScan = 3 * 366
 
 // FOCWindow is a span of time in which an FOC may be scheduled.
 type FOCWindow struct {
@@ -115,26 +121,31 @@ func (p FOCPolicy) withDefaults() FOCPolicy {
 	if p.Days <= 0 {
 		p.Days = 20
 	}
-	if p.WindowStart == 0 && p.WindowEnd == 0 {
+	switch {
+	case p.WindowStart == 0 && p.WindowEnd == 0:
 		p.WindowStart, p.WindowEnd = 15*time.Hour, 23*time.Hour
+	case p.WindowEnd <= p.WindowStart:
+		p.WindowEnd = 24 * time.Hour
 	}
 	return p
 }
 
 // Windows lists the allowed FOC windows as of now: one per business day,
-// starting LeadDays business days after today.
+// starting LeadDays business days after today. A calendar with (almost) no
+// business days yields fewer windows, or none.
 func (p FOCPolicy) Windows(now time.Time, cal Calendar) []FOCWindow {
 	p = p.withDefaults()
 	y, m, d := now.UTC().Date()
 	day := time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
-	for lead := 0; lead < p.LeadDays; {
+	scanned := 0
+	for lead := 0; lead < p.LeadDays && scanned < maxCalendarScan; scanned++ {
 		day = day.AddDate(0, 0, 1)
 		if cal.BusinessDay(day) {
 			lead++
 		}
 	}
 	out := make([]FOCWindow, 0, p.Days)
-	for len(out) < p.Days {
+	for ; len(out) < p.Days && scanned < maxCalendarScan; scanned++ {
 		if cal.BusinessDay(day) {
 			out = append(out, FOCWindow{Start: day.Add(p.WindowStart), End: day.Add(p.WindowEnd)})
 		}
@@ -148,7 +159,11 @@ func (p FOCPolicy) Windows(now time.Time, cal Calendar) []FOCWindow {
 // today. Unlike Windows it has no horizon.
 func (p FOCPolicy) Allows(t, now time.Time, cal Calendar) bool {
 	p = p.withDefaults()
-	first := p.Windows(now, cal)[0]
+	windows := p.Windows(now, cal)
+	if len(windows) == 0 {
+		return false
+	}
+	first := windows[0]
 	if t.Before(first.Start) || !cal.BusinessDay(t) {
 		return false
 	}

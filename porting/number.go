@@ -88,26 +88,29 @@ type NumberParser struct {
 }
 
 // Parse normalises raw to E.164 and classifies it. Formatting characters
-// are ignored; a leading "011" or "00" is an international prefix and
-// becomes "+"; a national number (such as a 10-digit NANP number) takes the
-// default region's country code. Parse never fails: a number that cannot
-// be understood comes back with Valid false and Coverage invalid.
+// are ignored; a national number (such as a 10-digit NANP number) takes the
+// default region's country code. With a NANP default region, a leading
+// "011" (the NANP's international prefix) or "00" (everybody else's, which
+// no NANP number starts with) becomes "+"; other regions' international
+// prefixes ("00" in Europe, "0011" in Australia) are the region's own, as
+// libphonenumber knows them. Parse never fails: a number that cannot be
+// understood comes back with Valid false and Coverage invalid.
 func (p NumberParser) Parse(raw string) Number {
 	n := Number{Raw: raw, Coverage: CoverageInvalid, Type: NumberTypeUnknown}
 	s := strings.TrimSpace(raw)
 	if s == "" || len(s) > 64 {
 		return n
 	}
-	if s[0] != '+' {
+	region := p.DefaultRegion
+	if region == "" {
+		region = "US"
+	}
+	if s[0] != '+' && phonenumbers.GetCountryCodeForRegion(region) == 1 {
 		if d := leadingDigits(s); strings.HasPrefix(d, "011") {
 			s = "+" + d[3:]
 		} else if strings.HasPrefix(d, "00") {
 			s = "+" + d[2:]
 		}
-	}
-	region := p.DefaultRegion
-	if region == "" {
-		region = "US"
 	}
 	pn, err := phonenumbers.Parse(s, region)
 	if err != nil {
@@ -118,8 +121,10 @@ func (p NumberParser) Parse(raw string) Number {
 	t := phonenumbers.GetNumberType(pn)
 	n.Type = numberType(t)
 	// GetNumberType is UNKNOWN exactly when IsValidNumber is false; asking
-	// once saves a second walk of the metadata.
-	n.Valid = t != phonenumbers.UNKNOWN
+	// once saves a second walk of the metadata. libphonenumber accepts some
+	// numbers of more than E.164's 15 digits (DE, ID, KR, UY) and some
+	// 4-digit short numbers (DE pagers, IR UANs): not valid here.
+	n.Valid = t != phonenumbers.UNKNOWN && len(n.E164) >= 8 && len(n.E164) <= 16
 	switch {
 	case !n.Valid:
 		n.Coverage = CoverageInvalid
