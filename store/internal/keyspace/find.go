@@ -43,10 +43,12 @@ func (e entry) after(c cursor) bool {
 	return c.ts == "" || e.ts > c.ts || (e.ts == c.ts && e.id > c.id)
 }
 
-// pager collects a page from entries offered in order.
+// pager collects a page from entries offered in order. Entries up to
+// the cursor (start) only count toward the total.
 type pager struct {
 	rd     Reader
 	q      porting.Query
+	start  cursor
 	skip   int
 	limit  int
 	page   porting.Page
@@ -55,14 +57,18 @@ type pager struct {
 	filter func(*porting.PortRequest) bool
 }
 
-func newPager(rd Reader, q porting.Query, filter func(*porting.PortRequest) bool) *pager {
-	return &pager{rd: rd, q: q, skip: q.Offset, limit: q.PageSize(), filter: filter}
+func newPager(rd Reader, q porting.Query, start cursor, filter func(*porting.PortRequest) bool) *pager {
+	return &pager{rd: rd, q: q, start: start, skip: q.Offset, limit: q.PageSize(), filter: filter}
 }
 
 // offer considers an entry (and its document, if already loaded) and
 // reports whether the scan should go on.
 func (p *pager) offer(e entry, doc *porting.PortRequest) (bool, error) {
-	if p.filter != nil || (!p.full && p.skip == 0) {
+	counting := !e.after(p.start)
+	if counting && !p.q.WithTotal {
+		return true, nil
+	}
+	if p.filter != nil || (!counting && !p.full && p.skip == 0) {
 		if doc == nil {
 			var err error
 			if doc, err = p.rd.LoadRequest(e.id); errors.Is(err, porting.ErrNotFound) {
@@ -77,6 +83,7 @@ func (p *pager) offer(e entry, doc *porting.PortRequest) (bool, error) {
 	}
 	p.page.Total++
 	switch {
+	case counting:
 	case p.skip > 0:
 		p.skip--
 	case p.full:
@@ -133,7 +140,8 @@ func findIndexed(rd Reader, q porting.Query, start cursor) (porting.Page, error)
 	if !from.IsZero() {
 		hi = invTime(from)
 	}
-	if start.ts != "" && start.ts+"/"+start.id+"\x00" > lo {
+	// Without a total to count, the scan starts after the cursor.
+	if start.ts != "" && !q.WithTotal && start.ts+"/"+start.id+"\x00" > lo {
 		lo = start.ts + "/" + start.id + "\x00"
 	}
 	its := make([]Iterator, len(states))
@@ -146,7 +154,7 @@ func findIndexed(rd Reader, q porting.Query, start cursor) (porting.Page, error)
 			it.Close()
 		}
 	}()
-	p := newPager(rd, q, all(filters))
+	p := newPager(rd, q, start, all(filters))
 	for {
 		// Take the smallest key among the iterators (newest first).
 		best := -1
@@ -220,12 +228,10 @@ func findCandidates(rd Reader, q porting.Query, start cursor) (porting.Page, err
 		if byUpdated {
 			t = doc.Updated
 		}
-		if e := (entry{ts: invTime(t), id: doc.ID}); e.after(start) {
-			cands = append(cands, cand{e, doc})
-		}
+		cands = append(cands, cand{entry{ts: invTime(t), id: doc.ID}, doc})
 	}
 	sort.Slice(cands, func(i, j int) bool { return cands[i].e.key() < cands[j].e.key() })
-	p := newPager(rd, q, nil)
+	p := newPager(rd, q, start, nil)
 	for _, c := range cands {
 		if more, err := p.offer(c.e, c.doc); err != nil || !more {
 			if err != nil {

@@ -57,6 +57,9 @@ func Events(rd Reader, after, upTo uint64, limit int) ([]porting.Event, error) {
 	if limit <= 0 {
 		limit = 100
 	}
+	if after >= upTo {
+		return nil, nil // also keeps after+1 from wrapping to 0
+	}
 	it := rd.Iterate(PrefixEvent, EventKey(after+1))
 	defer it.Close()
 	var out []porting.Event

@@ -14,7 +14,6 @@ func Create(tx Txn, r *porting.PortRequest, w porting.Write) error {
 	} else if ok {
 		return fmt.Errorf("port request %s exists: %w", r.ID, porting.ErrConflict)
 	}
-	r.Revision = 1
 	return apply(tx, nil, r, w)
 }
 
@@ -89,11 +88,16 @@ func apply(tx Txn, old, r *porting.PortRequest, w porting.Write) error {
 	}
 	if old != nil {
 		r.Revision++
+	} else {
+		r.Revision = 1
 	}
 	if err := tx.StoreRequest(r); err != nil {
 		return err
 	}
 	for id, data := range w.Content {
+		if !references(r, id) {
+			continue // bytes no attachment references would never be deleted
+		}
 		if err := tx.PutContent(r.ID, id, data); err != nil {
 			return err
 		}

@@ -1,0 +1,329 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"sync"
+	"testing"
+	"time"
+
+	bdg "github.com/dgraph-io/badger/v4"
+
+	"github.com/portkit/portkit/porting"
+	badgerstore "github.com/portkit/portkit/store/badger"
+	"github.com/portkit/portkit/store/internal/keyspace"
+	"github.com/portkit/portkit/store/memory"
+)
+
+// The store benchmarks: create a 10-number request, get one by ID, get one
+// by number, list a page of 50, on both stores with 1,000 and 100,000
+// requests already stored; and beside them raw Badger doing the same key
+// reads and writes on the same data, as the baseline of the Badger store.
+//
+//	go test -run '^$' -bench . -benchtime 2000x ./store/
+//
+// The Badger store runs as a server would: on disk, SyncWrites on. The
+// datasets are written once per run (without fsync, then reopened).
+
+const numbersPerRequest = 10
+
+var benchSizes = []int{1_000, 100_000}
+
+var benchEpoch = time.Date(2026, 1, 5, 0, 0, 0, 0, time.UTC)
+
+// benchAccounts: requests are spread over 10 accounts under one root.
+const benchAccounts = 10
+
+func benchAccount(i int) string { return fmt.Sprintf("acct%02d", i%benchAccounts) }
+
+func benchNumber(i, j int) string { return fmt.Sprintf("+1202%07d", i*numbersPerRequest+j) }
+
+// benchRequest builds the i-th request of a dataset.
+func benchRequest(i int) *porting.PortRequest {
+	acct := benchAccount(i)
+	sub := porting.SubRequest{ID: fmt.Sprintf("%032x", 1<<40+i), SupportKey: fmt.Sprintf("sr_%06x", i), State: porting.StateUnconfirmed}
+	r := &porting.PortRequest{
+		ID: fmt.Sprintf("%032x", i+1), AccountID: acct, AccountPath: []string{"root", acct},
+		SupportKey: fmt.Sprintf("pr_%06x", i), Name: fmt.Sprintf("Port request %d", i),
+		State: porting.StateUnconfirmed, SubRequests: []porting.SubRequest{sub},
+		Created: benchEpoch.Add(time.Duration(i) * time.Second), Updated: benchEpoch.Add(time.Duration(i) * time.Second),
+	}
+	for j := range numbersPerRequest {
+		e := benchNumber(i, j)
+		r.Numbers = append(r.Numbers, porting.PortNumber{
+			Number:            porting.Number{Raw: e, E164: e, Valid: true, Region: "US", Type: porting.NumberTypeFixedLineOrMobile, Coverage: porting.CoverageNANPGeneric},
+			PortabilityStatus: porting.PortabilityPending, SubRequestID: sub.ID,
+		})
+	}
+	return r
+}
+
+func benchWrite(r *porting.PortRequest) porting.Write {
+	return porting.Write{Events: []porting.Event{{ID: r.ID, Type: porting.EventCreated, At: r.Created, RequestID: r.ID, AccountID: r.AccountID}}}
+}
+
+// populate creates requests [0, n) with 8 writers.
+func populate(b *testing.B, s porting.Store, n int) {
+	ctx := context.Background()
+	var wg sync.WaitGroup
+	errs := make(chan error, 8)
+	for w := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := w; i < n; i += 8 {
+				r := benchRequest(i)
+				if err := s.CreateRequest(ctx, r, benchWrite(r)); err != nil {
+					errs <- err
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	if err := <-errs; err != nil {
+		b.Fatal(err)
+	}
+}
+
+var (
+	datasetsMu sync.Mutex
+	datasets   = map[int]string{} // size -> Badger directory
+)
+
+// badgerDataset returns a directory holding a Badger store with n requests.
+func badgerDataset(b *testing.B, n int) string {
+	datasetsMu.Lock()
+	defer datasetsMu.Unlock()
+	if dir, ok := datasets[n]; ok {
+		return dir
+	}
+	dir, err := os.MkdirTemp("", "portkit-bench-")
+	if err != nil {
+		b.Fatal(err)
+	}
+	s, err := badgerstore.Open(badgerstore.Options{Dir: dir, NoSyncWrites: true, GCInterval: -1})
+	if err != nil {
+		b.Fatal(err)
+	}
+	populate(b, s, n)
+	if err := s.Close(); err != nil {
+		b.Fatal(err)
+	}
+	datasets[n] = dir
+	return dir
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	for _, dir := range datasets {
+		_ = os.RemoveAll(dir)
+	}
+	os.Exit(code)
+}
+
+// storeOps runs the four operations on a Store holding n requests.
+func storeOps(b *testing.B, s porting.Store, n int) {
+	ctx := context.Background()
+	rng := rand.New(rand.NewPCG(1, uint64(n)))
+	next := 5_000_000 / numbersPerRequest // fresh numbers, far from the dataset's
+	b.Run("create", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			r := benchRequest(next)
+			next++
+			if err := s.CreateRequest(ctx, r, benchWrite(r)); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("get", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := s.Request(ctx, fmt.Sprintf("%032x", rng.IntN(n)+1)); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("by-number", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			i := rng.IntN(n)
+			p, err := s.FindRequests(ctx, porting.Query{Number: benchNumber(i, i%numbersPerRequest)})
+			if err != nil || len(p.Requests) != 1 {
+				b.Fatal(err, len(p.Requests))
+			}
+		}
+	})
+	b.Run("list-50", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			p, err := s.FindRequests(ctx, porting.Query{AccountID: benchAccount(rng.IntN(benchAccounts)), Limit: 50})
+			if err != nil || len(p.Requests) != 50 {
+				b.Fatal(err, len(p.Requests))
+			}
+		}
+	})
+}
+
+func BenchmarkMemoryStore(b *testing.B) {
+	for _, n := range benchSizes {
+		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
+			s := memory.New()
+			populate(b, s, n)
+			storeOps(b, s, n)
+		})
+	}
+}
+
+func BenchmarkBadgerStore(b *testing.B) {
+	for _, n := range benchSizes {
+		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
+			s, err := badgerstore.Open(badgerstore.Options{Dir: badgerDataset(b, n), GCInterval: -1})
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer s.Close()
+			storeOps(b, s, n)
+		})
+	}
+}
+
+// BenchmarkRawBadger is the baseline: the Badger store's key reads and
+// writes, with keys and values prepared outside the timer, on the same
+// data with the same options.
+func BenchmarkRawBadger(b *testing.B) {
+	for _, n := range benchSizes {
+		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
+			opt := bdg.DefaultOptions(badgerDataset(b, n))
+			opt.SyncWrites = true
+			opt.Logger = nil
+			opt.MetricsEnabled = false
+			db, err := bdg.Open(opt)
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer db.Close()
+			rawOps(b, db, n)
+		})
+	}
+}
+
+// rawWrite is one create as raw Badger operations.
+type rawWrite struct {
+	reads [][]byte
+	sets  [][2][]byte
+}
+
+func rawCreate(r *porting.PortRequest, seq uint64, enc []byte) rawWrite {
+	var w rawWrite
+	w.reads = append(w.reads, []byte(keyspace.RequestKey(r.ID)))
+	for k, v := range keyspace.Entries(r) {
+		switch k[:2] {
+		case keyspace.PrefixClaim:
+			w.reads = append(w.reads, []byte(k), []byte(keyspace.PrefixDone+k[2:]))
+		case keyspace.PrefixKey:
+			w.reads = append(w.reads, []byte(k))
+		}
+		w.sets = append(w.sets, [2][]byte{[]byte(k), []byte(v)})
+	}
+	ev, _ := keyspace.EncodeEvent(benchWrite(r).Events[0])
+	w.sets = append(w.sets, [2][]byte{[]byte(keyspace.RequestKey(r.ID)), enc}, [2][]byte{[]byte(keyspace.EventKey(seq)), ev})
+	return w
+}
+
+func rawOps(b *testing.B, db *bdg.DB, n int) {
+	rng := rand.New(rand.NewPCG(1, uint64(n)))
+	next := 7_000_000 / numbersPerRequest
+	// A stored document's bytes stand in for the encoding of a new one.
+	var doc []byte
+	_ = db.View(func(txn *bdg.Txn) error {
+		item, err := txn.Get([]byte(keyspace.RequestKey(fmt.Sprintf("%032x", 1))))
+		if err == nil {
+			doc, err = item.ValueCopy(nil)
+		}
+		return err
+	})
+	b.Run("create", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			b.StopTimer()
+			w := rawCreate(benchRequest(next), uint64(1<<40+next), doc)
+			next++
+			b.StartTimer()
+			txn := db.NewTransaction(true)
+			for _, k := range w.reads {
+				if _, err := txn.Get(k); !errors.Is(err, bdg.ErrKeyNotFound) {
+					b.Fatal("raw create: key exists", err)
+				}
+			}
+			for _, kv := range w.sets {
+				if err := txn.Set(kv[0], kv[1]); err != nil {
+					b.Fatal(err)
+				}
+			}
+			if err := txn.Commit(); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	get := func(txn *bdg.Txn, id string) {
+		item, err := txn.Get([]byte(keyspace.RequestKey(id)))
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := item.ValueCopy(nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.Run("get", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			txn := db.NewTransaction(false)
+			get(txn, fmt.Sprintf("%032x", rng.IntN(n)+1))
+			txn.Discard()
+		}
+	})
+	b.Run("by-number", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			i := rng.IntN(n)
+			prefix := []byte(keyspace.PrefixNumber + benchNumber(i, i%numbersPerRequest) + "/")
+			txn := db.NewTransaction(false)
+			it := txn.NewIterator(bdg.IteratorOptions{Prefix: prefix})
+			found := 0
+			for it.Rewind(); it.Valid(); it.Next() {
+				get(txn, string(it.Item().Key()[len(prefix):]))
+				found++
+			}
+			it.Close()
+			txn.Discard()
+			if found != 1 {
+				b.Fatal("raw by-number: found", found)
+			}
+		}
+	})
+	b.Run("list-50", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			prefix := []byte("i/o/" + benchAccount(rng.IntN(benchAccounts)) + "/*/c/")
+			txn := db.NewTransaction(false)
+			it := txn.NewIterator(bdg.IteratorOptions{Prefix: prefix})
+			found := 0
+			for it.Rewind(); it.Valid() && found < 50; it.Next() {
+				k := it.Item().Key()
+				get(txn, string(k[len(prefix)+17:]))
+				found++
+			}
+			it.Close()
+			txn.Discard()
+			if found != 50 {
+				b.Fatal("raw list: found", found)
+			}
+		}
+	})
+}
