@@ -124,11 +124,14 @@ func (q Quote) Free() bool { return q.ActivationCharges == 0 }
 // sub request completes, the Service calls Charge for its numbers.
 type Charges interface {
 	Quote(ctx context.Context, r *PortRequest) (Quote, error)
-	// Charge bills the account for a completed port. key identifies the
-	// completion (the event ID), so an implementation can make repeated
-	// calls idempotent. The Service calls Charge after the completion is
-	// stored; an error is logged and reported in the event log, it does
-	// not undo the completion.
+	// Charge bills the account for the completed port of one sub
+	// request: numbers are that sub request's, q the quote the customer
+	// accepted for the whole request. key identifies the sub request's
+	// completion and is the same on every retry, so an implementation can
+	// make repeated calls idempotent. The Service calls Charge before the
+	// completion is stored (and before the numbers are activated): an
+	// error fails the transition, which changes nothing and may be tried
+	// again.
 	Charge(ctx context.Context, r *PortRequest, numbers []string, q Quote, key string) error
 }
 

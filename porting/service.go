@@ -191,11 +191,20 @@ func (s *Service) event(c *change, t EventType, e Event) {
 // mutate loads a request, applies edit and stores the result. rev is the
 // revision the caller read, or 0 for "the current one": then a write that
 // loses a race is retried on fresh data, with every rule checked again.
+//
+// A write that lost to another one that committed (the stored revision
+// moved on) is progress, not a failed attempt: only attempts that found the
+// request where the last one left it count against maxRetries, so many
+// concurrent writers of one request all get through.
 func (s *Service) mutate(ctx context.Context, id string, rev int64, edit func(c *change) error) (*PortRequest, error) {
+	var lastRev int64
 	for attempt := 0; ; attempt++ {
 		r, a, err := s.load(ctx, id)
 		if err != nil {
 			return nil, err
+		}
+		if r.Revision != lastRev {
+			attempt, lastRev = 0, r.Revision
 		}
 		if rev != 0 && r.Revision != rev {
 			return nil, fmt.Errorf("port request %s at revision %d, not %d: %w", id, r.Revision, rev, ErrConflict)
@@ -220,6 +229,11 @@ func (s *Service) mutate(ctx context.Context, id string, rev int64, edit func(c 
 		s.notify()
 		for _, f := range c.after {
 			f()
+		}
+		// The caller gets the request as Get shows it: without the
+		// private comments it may not see.
+		if err := s.hidePrivate(ctx, a, r); err != nil {
+			r.Comments = publicComments(r.Comments)
 		}
 		return r, nil
 	}

@@ -106,6 +106,9 @@ func (s *Service) PutAttachment(ctx context.Context, id string, in AttachmentInp
 	if !slices.Contains(DocumentTypes, docType) {
 		return Attachment{}, nil, invalid("document_type", docType, "enum", "Document type must be one of loa, invoice, csr, other")
 	}
+	if in.Body == nil {
+		return Attachment{}, nil, invalid("file", name, "required", "Attachment is empty")
+	}
 	data, err := io.ReadAll(io.LimitReader(in.Body, s.opt.MaxAttachmentSize+1))
 	if err != nil {
 		return Attachment{}, nil, fmt.Errorf("reading attachment: %w", err)

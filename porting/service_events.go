@@ -62,6 +62,12 @@ func (s *Service) DeliverEvents(ctx context.Context, consumer string, h EventHan
 // writes it did not see). A handler error is logged and delivery retried
 // at the next wake.
 func (s *Service) WatchEvents(ctx context.Context, consumer string, h EventHandler, poll time.Duration) error {
+	// Refuse at once rather than log the same refusal at every wake.
+	if a, err := actor(ctx); err != nil {
+		return err
+	} else if !a.Admin {
+		return fmt.Errorf("watching events: %w", ErrForbidden)
+	}
 	if poll <= 0 {
 		poll = time.Second
 	}

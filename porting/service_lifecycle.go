@@ -3,7 +3,6 @@ package porting
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 )
 
@@ -165,10 +164,13 @@ func transitionError(id, subID string, from, to State) error {
 // onEnter applies the rules of entering a state to the sub requests that
 // moved. For completed it returns the numbers that became active.
 //
-// Completion calls Inventory.Activate and Charges.Charge before the write
-// is stored, as Kazoo activates and bills before it records the state: if
-// either fails, the request does not complete and the caller may try again.
-// Both must therefore be idempotent (Charge gets a key for that).
+// Completion calls Charges.Charge (once per sub request that completes)
+// and then Inventory.Activate before the write is stored, as Kazoo bills
+// and activates before it records the state: if either fails, the request
+// does not complete and the caller may try again. Billing comes first so
+// that a refused charge leaves the inventory untouched. Both must be
+// idempotent: Charge gets a key per sub request for that, which stays the
+// same however the completion is retried (a sub request completes once).
 func (s *Service) onEnter(ctx context.Context, c *change, to State, moved []string, opt TransitionOptions) ([]string, error) {
 	r := c.r
 	switch to {
@@ -204,23 +206,25 @@ func (s *Service) onEnter(ctx context.Context, c *change, to State, moved []stri
 			r.ScheduledDate = date.UTC()
 		}
 	case StateCompleted:
-		var numbers []string
-		for _, id := range moved {
-			for _, n := range r.SubRequestNumbers(id) {
-				numbers = append(numbers, n.E164)
-			}
-		}
-		if err := s.opt.Inventory.Activate(ctx, r.AccountID, numbers); err != nil {
-			return nil, fmt.Errorf("activating numbers: %w", err)
-		}
 		q := Quote{}
 		if r.Quote != nil {
 			q = *r.Quote
 		}
-		// A sub request completes once, so the key is stable across retries.
-		key := r.ID + "/completed/" + strings.Join(moved, ",")
-		if err := s.opt.Charges.Charge(ctx, r, numbers, q, key); err != nil {
-			return nil, fmt.Errorf("charging for port: %w", err)
+		var numbers []string
+		for _, id := range moved {
+			var subNumbers []string
+			for _, n := range r.SubRequestNumbers(id) {
+				subNumbers = append(subNumbers, n.E164)
+			}
+			// A sub request completes once, so its key is stable across
+			// retries, whichever other sub requests complete with it.
+			if err := s.opt.Charges.Charge(ctx, r, subNumbers, q, r.ID+"/completed/"+id); err != nil {
+				return nil, fmt.Errorf("charging for port: %w", err)
+			}
+			numbers = append(numbers, subNumbers...)
+		}
+		if err := s.opt.Inventory.Activate(ctx, r.AccountID, numbers); err != nil {
+			return nil, fmt.Errorf("activating numbers: %w", err)
 		}
 		return numbers, nil
 	}
@@ -229,6 +233,12 @@ func (s *Service) onEnter(ctx context.Context, c *change, to State, moved []stri
 
 // mergeForTransition merges a transition's fields into the request.
 func (s *Service) mergeForTransition(ctx context.Context, c *change, in RequestInput) error {
+	// Validate (which normalises the BTN) before comparing, so a field
+	// sent in another form than the stored one does not count as changed.
+	numbers, err := s.validate(&in)
+	if err != nil {
+		return err
+	}
 	changed := s.changedFields(c.r, in)
 	if len(changed) == 0 {
 		return nil
@@ -239,10 +249,6 @@ func (s *Service) mergeForTransition(ctx context.Context, c *change, in RequestI
 				return notEditable(c.r.State)
 			}
 		}
-	}
-	numbers, err := s.validate(&in)
-	if err != nil {
-		return err
 	}
 	if err := s.setFields(ctx, c, in, numbers); err != nil {
 		return err

@@ -2,6 +2,7 @@ package porting
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"runtime"
 	"sync"
@@ -30,7 +31,8 @@ type PortabilityResult struct {
 	// Reason is empty when the number is portable.
 	Reason NonPortableReason
 	// RequestID is the request already porting the number, for
-	// already_being_ported.
+	// already_being_ported, when the actor can reach that request (the
+	// IDs of other accounts' requests are not shown).
 	RequestID string
 }
 
@@ -43,7 +45,8 @@ const checkChunk = 256
 // port request and not the platform's already. Up to MaxNumbers numbers per
 // call; the work is spread over every CPU.
 func (s *Service) CheckPortability(ctx context.Context, raws []string) ([]PortabilityResult, error) {
-	if _, err := actor(ctx); err != nil {
+	a, err := actor(ctx)
+	if err != nil {
 		return nil, err
 	}
 	if len(raws) == 0 {
@@ -58,7 +61,7 @@ func (s *Service) CheckPortability(ctx context.Context, raws []string) ([]Portab
 	}
 	out := make([]PortabilityResult, len(raws))
 	if err := s.parallel(ctx, len(raws), func(lo, hi int) error {
-		return s.checkRange(ctx, raws[lo:hi], out[lo:hi])
+		return s.checkRange(ctx, a, raws[lo:hi], out[lo:hi])
 	}); err != nil {
 		return nil, err
 	}
@@ -66,7 +69,7 @@ func (s *Service) CheckPortability(ctx context.Context, raws []string) ([]Portab
 }
 
 // checkRange checks a slice of numbers into out.
-func (s *Service) checkRange(ctx context.Context, raws []string, out []PortabilityResult) error {
+func (s *Service) checkRange(ctx context.Context, a Actor, raws []string, out []PortabilityResult) error {
 	e164s := make([]string, 0, len(raws))
 	for i, raw := range raws {
 		res := &out[i]
@@ -94,6 +97,7 @@ func (s *Service) checkRange(ctx context.Context, raws []string, out []Portabili
 	if err != nil {
 		return err
 	}
+	visible := make(map[string]bool) // request ID -> the actor reaches it
 	for i := range out {
 		res := &out[i]
 		if res.Reason != "" {
@@ -102,8 +106,23 @@ func (s *Service) checkRange(ctx context.Context, raws []string, out []Portabili
 		if c, ok := claims[res.Number.E164]; ok {
 			if c.Completed {
 				res.Reason = ReasonOwned
-			} else {
-				res.Reason, res.RequestID = ReasonAlreadyBeingPorted, c.RequestID
+				continue
+			}
+			res.Reason = ReasonAlreadyBeingPorted
+			see, known := visible[c.RequestID]
+			if !known {
+				see = a.Admin
+				if !see {
+					r, err := s.store.Request(ctx, c.RequestID)
+					if err != nil && !errors.Is(err, ErrNotFound) {
+						return err
+					}
+					see = err == nil && a.reaches(r.AccountPath)
+				}
+				visible[c.RequestID] = see
+			}
+			if see {
+				res.RequestID = c.RequestID
 			}
 			continue
 		}

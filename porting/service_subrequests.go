@@ -147,7 +147,11 @@ func (s *Service) applySubRequestPatch(r *PortRequest, sr *SubRequest, p SubRequ
 	}
 	if p.CustomerRating != nil && allowed("customer_rating", onceSettled) {
 		if v := *p.CustomerRating; v < MinCustomerRating || v > MaxCustomerRating {
-			fe.add("customer_rating", fmt.Sprint(v), "maximum",
+			code := "maximum"
+			if v < MinCustomerRating {
+				code = "minimum"
+			}
+			fe.add("customer_rating", fmt.Sprint(v), code,
 				fmt.Sprintf("Customer rating must be from %d to %d", MinCustomerRating, MaxCustomerRating))
 		} else {
 			sr.CustomerRating = &v

@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"math"
+	"slices"
 	"time"
 
 	"github.com/portkit/portkit/porting"
@@ -64,11 +66,12 @@ func (e *encoder) strs(ss []string) {
 	}
 }
 
+// rawMap stores a map in key order, so equal documents encode alike.
 func (e *encoder) rawMap(m map[string]json.RawMessage) {
 	e.len(len(m), m == nil)
-	for k, v := range m {
+	for _, k := range slices.Sorted(maps.Keys(m)) {
 		e.str(k)
-		e.raw(v)
+		e.raw(m[k])
 	}
 }
 

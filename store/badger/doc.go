@@ -20,8 +20,6 @@
 // has committed or failed, so a reader that saves the last Seq it saw never
 // skips an event that commits late.
 //
-// Decoding a request document costs more than reading it, so the store
-// keeps a bounded cache of decoded documents keyed by the Badger version of
-// their key: a read still goes through Badger (and its conflict tracking),
-// and only a document that changed is decoded again.
+// Request documents are stored in a compact binary form (codec.go) rather
+// than JSON: decoding JSON would cost ten times the Badger read.
 package badger

@@ -29,9 +29,6 @@ type Options struct {
 	// MaxRetries bounds how often a transaction that lost a race is
 	// retried. Default 16.
 	MaxRetries int
-	// CacheSize is how many decoded request documents are kept. Default
-	// 10,000; negative turns the cache off.
-	CacheSize int
 	// Logger receives Badger's warnings and errors. Default slog.Default().
 	Logger *slog.Logger
 	// Tune, when set, may adjust Badger's options last.
@@ -41,7 +38,6 @@ type Options struct {
 const (
 	defaultGCInterval = 10 * time.Minute
 	defaultMaxRetries = 16
-	defaultCacheSize  = 10_000
 	inMemoryMemTable  = 8 << 20
 )
 

@@ -24,7 +24,6 @@ type Store struct {
 	db        *bdg.DB
 	opt       Options
 	seq       *sequencer
-	cache     *docCache
 	stopGC    chan struct{}
 	gcDone    sync.WaitGroup
 	closeOnce sync.Once
@@ -52,9 +51,6 @@ func Open(opt Options) (*Store, error) {
 	if opt.MaxRetries <= 0 {
 		opt.MaxRetries = defaultMaxRetries
 	}
-	if opt.CacheSize == 0 {
-		opt.CacheSize = defaultCacheSize
-	}
 	db, err := bdg.Open(opt.badgerOptions())
 	if err != nil {
 		return nil, fmt.Errorf("badger store: open %s: %w", opt.Dir, err)
@@ -64,13 +60,18 @@ func Open(opt Options) (*Store, error) {
 		_ = db.Close()
 		return nil, err
 	}
-	s := &Store{db: db, opt: opt, seq: newSequencer(last), cache: newDocCache(opt.CacheSize), stopGC: make(chan struct{})}
+	s := &Store{db: db, opt: opt, seq: newSequencer(last), stopGC: make(chan struct{})}
 	if !opt.InMemory && opt.GCInterval > 0 {
 		s.gcDone.Add(1)
 		go s.runGC()
 	}
 	return s, nil
 }
+
+// DB returns the Badger database under the store, for backups
+// (DB.Backup), metrics and benchmarks. Writing to it bypasses every
+// invariant the store keeps.
+func (s *Store) DB() *bdg.DB { return s.db }
 
 // Close stops the value-log GC and closes the database. Every
 // acknowledged write is on disk afterwards. Close may be called more than

@@ -46,8 +46,8 @@ func (t *tx) Iterate(prefix, start string) keyspace.Iterator {
 }
 
 // LoadRequest reads a document through the transaction (so a write that
-// read it conflicts with a concurrent writer) and decodes it unless the
-// cache holds this version.
+// read it conflicts with a concurrent writer) and decodes it: every call
+// returns a fresh copy.
 func (t *tx) LoadRequest(id string) (*porting.PortRequest, error) {
 	item, err := t.txn.Get([]byte(keyspace.RequestKey(id)))
 	if errors.Is(err, bdg.ErrKeyNotFound) {
@@ -55,10 +55,6 @@ func (t *tx) LoadRequest(id string) (*porting.PortRequest, error) {
 	}
 	if err != nil {
 		return nil, err
-	}
-	version := item.Version()
-	if r := t.s.cache.get(id, version); r != nil {
-		return r.Clone(), nil
 	}
 	var r *porting.PortRequest
 	err = item.Value(func(b []byte) (err error) {
@@ -68,8 +64,7 @@ func (t *tx) LoadRequest(id string) (*porting.PortRequest, error) {
 	if err != nil {
 		return nil, fmt.Errorf("port request %s: %w", id, err)
 	}
-	t.s.cache.put(id, version, r)
-	return r.Clone(), nil
+	return r, nil
 }
 
 func (t *tx) StoreRequest(r *porting.PortRequest) error {
@@ -77,7 +72,6 @@ func (t *tx) StoreRequest(r *porting.PortRequest) error {
 }
 
 func (t *tx) DeleteRequestDoc(id string) error {
-	t.s.cache.drop(id)
 	return t.txn.Delete([]byte(keyspace.RequestKey(id)))
 }
 

@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sort"
 	"strings"
 	"sync"
 
@@ -17,10 +18,13 @@ import (
 // ErrClosed is returned by every method of a closed Store.
 var ErrClosed = errors.New("memory store: closed")
 
-// Store is an in-memory porting.Store.
+// Store is an in-memory porting.Store. Keys live in a hash map; the keys
+// that are scanned in order (keyspace.Ordered) are also kept in a skip
+// list. Documents are kept as values and copied on the way in and out.
 type Store struct {
 	mu      sync.RWMutex
-	keys    *skiplist
+	vals    map[string][]byte
+	order   *skiplist
 	docs    map[string]*porting.PortRequest
 	content map[string][]byte
 	seq     uint64
@@ -31,7 +35,10 @@ var _ porting.Store = (*Store)(nil)
 
 // New returns an empty Store.
 func New() *Store {
-	return &Store{keys: newSkiplist(), docs: make(map[string]*porting.PortRequest), content: make(map[string][]byte)}
+	return &Store{
+		vals: make(map[string][]byte), order: newSkiplist(),
+		docs: make(map[string]*porting.PortRequest), content: make(map[string][]byte),
+	}
 }
 
 // read runs f under the read lock.
@@ -86,7 +93,7 @@ func (s *Store) Request(ctx context.Context, id string) (r *porting.PortRequest,
 		r, err = rd.LoadRequest(id)
 		return err
 	})
-	return r, err
+	return r.Clone(), err
 }
 
 // UpdateRequest implements porting.Store.
@@ -110,6 +117,9 @@ func (s *Store) FindRequests(ctx context.Context, q porting.Query) (p porting.Pa
 		p, err = keyspace.Find(rd, q)
 		return err
 	})
+	for i, r := range p.Requests {
+		p.Requests[i] = r.Clone()
+	}
 	return p, err
 }
 
@@ -163,14 +173,13 @@ func (s *Store) SetEventCursor(ctx context.Context, consumer string, seq uint64)
 // cursors, for the conformance suite's check that nothing is left behind.
 func (s *Store) IndexKeys(ctx context.Context) (keys []string, err error) {
 	err = s.read(ctx, func(rd keyspace.Reader) error {
-		it := s.keys.iterate("", "")
-		for ; it.Valid(); it.Next() {
-			k := it.Key()
+		for k := range s.vals {
 			if !strings.HasPrefix(k, keyspace.PrefixAccount) && !strings.HasPrefix(k, keyspace.PrefixEvent) &&
 				!strings.HasPrefix(k, keyspace.PrefixCursor) {
 				keys = append(keys, k)
 			}
 		}
+		sort.Strings(keys)
 		for k := range s.content {
 			keys = append(keys, "content:"+k)
 		}
@@ -193,39 +202,51 @@ func contentKey(requestID, contentID string) string { return requestID + "/" + c
 type txn struct{ s *Store }
 
 func (t txn) Get(key string) ([]byte, bool, error) {
-	v, ok := t.s.keys.get(key)
+	v, ok := t.s.vals[key]
 	return v, ok, nil
 }
 
-func (t txn) Iterate(prefix, start string) keyspace.Iterator { return t.s.keys.iterate(prefix, start) }
+func (t txn) Iterate(prefix, start string) keyspace.Iterator {
+	return t.s.order.iterate(prefix, start, t.s.vals)
+}
 
+// LoadRequest returns the stored document itself: keyspace does not
+// modify it, and the Store's methods copy it before returning it.
 func (t txn) LoadRequest(id string) (*porting.PortRequest, error) {
 	r, ok := t.s.docs[id]
 	if !ok {
 		return nil, fmt.Errorf("port request %s: %w", id, porting.ErrNotFound)
 	}
-	return r.Clone(), nil
+	return r, nil
 }
 
 func (t txn) Set(key string, val []byte) error {
-	t.s.keys.set(key, val)
+	if _, had := t.s.vals[key]; !had && keyspace.Ordered(key) {
+		t.s.order.insert(key)
+	}
+	t.s.vals[key] = val
 	return nil
 }
 
 func (t txn) Delete(key string) error {
-	t.s.keys.delete(key)
+	if _, had := t.s.vals[key]; had {
+		delete(t.s.vals, key)
+		if keyspace.Ordered(key) {
+			t.s.order.delete(key)
+		}
+	}
 	return nil
 }
 
 func (t txn) StoreRequest(r *porting.PortRequest) error {
 	t.s.docs[r.ID] = r.Clone()
-	t.s.keys.set(keyspace.RequestKey(r.ID), nil)
+	t.s.vals[keyspace.RequestKey(r.ID)] = nil
 	return nil
 }
 
 func (t txn) DeleteRequestDoc(id string) error {
 	delete(t.s.docs, id)
-	t.s.keys.delete(keyspace.RequestKey(id))
+	delete(t.s.vals, keyspace.RequestKey(id))
 	return nil
 }
 
@@ -247,7 +268,9 @@ func (t txn) AppendEvents(events []porting.Event) error {
 		if err != nil {
 			return err
 		}
-		t.s.keys.set(keyspace.EventKey(e.Seq), b)
+		if err := t.Set(keyspace.EventKey(e.Seq), b); err != nil {
+			return err
+		}
 	}
 	return nil
 }

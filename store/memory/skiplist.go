@@ -4,8 +4,8 @@ import "math/rand/v2"
 
 const maxLevel = 24
 
-// skiplist is an ordered map from string keys to byte values. It is not
-// safe for concurrent use; the Store's lock guards it.
+// skiplist is an ordered set of string keys. It is not safe for
+// concurrent use; the Store's lock guards it.
 type skiplist struct {
 	head  node
 	level int
@@ -15,7 +15,6 @@ type skiplist struct {
 
 type node struct {
 	key  string
-	val  []byte
 	next []*node
 }
 
@@ -38,17 +37,9 @@ func (l *skiplist) seek(key string, prev *[maxLevel]*node) *node {
 	return x.next[0]
 }
 
-func (l *skiplist) get(key string) ([]byte, bool) {
-	if n := l.seek(key, nil); n != nil && n.key == key {
-		return n.val, true
-	}
-	return nil, false
-}
-
-func (l *skiplist) set(key string, val []byte) {
+func (l *skiplist) insert(key string) {
 	var prev [maxLevel]*node
 	if n := l.seek(key, &prev); n != nil && n.key == key {
-		n.val = val
 		return
 	}
 	lvl := 1
@@ -61,7 +52,7 @@ func (l *skiplist) set(key string, val []byte) {
 		}
 		l.level = lvl
 	}
-	n := &node{key: key, val: val, next: make([]*node, lvl)}
+	n := &node{key: key, next: make([]*node, lvl)}
 	for i := range lvl {
 		n.next[i] = prev[i].next[i]
 		prev[i].next[i] = n
@@ -84,23 +75,25 @@ func (l *skiplist) delete(key string) {
 	l.len--
 }
 
-// iterator walks keys with a prefix in order.
+// iterator walks keys with a prefix in order; values come from the
+// Store's map.
 type iterator struct {
 	n      *node
 	prefix string
+	vals   map[string][]byte
 }
 
-func (l *skiplist) iterate(prefix, start string) *iterator {
+func (l *skiplist) iterate(prefix, start string, vals map[string][]byte) *iterator {
 	if start < prefix {
 		start = prefix
 	}
-	return &iterator{n: l.seek(start, nil), prefix: prefix}
+	return &iterator{n: l.seek(start, nil), prefix: prefix, vals: vals}
 }
 
 func (it *iterator) Valid() bool {
 	return it.n != nil && len(it.n.key) >= len(it.prefix) && it.n.key[:len(it.prefix)] == it.prefix
 }
 func (it *iterator) Key() string            { return it.n.key }
-func (it *iterator) Value() ([]byte, error) { return it.n.val, nil }
+func (it *iterator) Value() ([]byte, error) { return it.vals[it.n.key], nil }
 func (it *iterator) Next()                  { it.n = it.n.next[0] }
 func (it *iterator) Close()                 {}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/portkit/portkit/porting"
@@ -29,6 +30,13 @@ const (
 	scopeGlobal    = "g"
 	timestampWidth = 16
 )
+
+// Ordered reports whether a key is ever scanned in order (number index,
+// listing indexes, events). A backend whose key space is a hash map needs
+// an ordered structure for these keys only.
+func Ordered(key string) bool {
+	return strings.HasPrefix(key, PrefixIndex) || strings.HasPrefix(key, PrefixNumber) || strings.HasPrefix(key, PrefixEvent)
+}
 
 // AccountKey is the key of an account.
 func AccountKey(id string) string { return PrefixAccount + id }

@@ -10,7 +10,8 @@ type Reader interface {
 	// first key >= start (start "" means the beginning of the prefix).
 	Iterate(prefix, start string) Iterator
 	// LoadRequest returns a request document, or porting.ErrNotFound.
-	// The caller owns the result.
+	// The result may be the backend's own copy: nobody may modify it, and
+	// a Store copies it before handing it out.
 	LoadRequest(id string) (*porting.PortRequest, error)
 }
 

@@ -1,0 +1,233 @@
+package porting_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/portkit/portkit/porting"
+	"github.com/portkit/portkit/porting/portingtest"
+	"github.com/stretchr/testify/require"
+)
+
+func TestServiceAddComment(t *testing.T) {
+	t.Parallel()
+	f := portingtest.New(t)
+	r := f.Create(t, svOther1)
+	sub := r.SubRequests[0].ID
+	f.Clock.Advance(time.Minute)
+
+	c, err := f.Service.AddComment(f.AsCustomer(), r.ID, porting.CommentInput{
+		Body: "  \n Please port on a Friday.\t ", SubRequestID: sub, ActionRequired: true,
+	})
+	require.NoError(t, err)
+	require.Regexp(t, svID, c.ID)
+	require.Equal(t, porting.Comment{
+		ID: c.ID, Body: "Please port on a Friday.", Author: "Customer User", AccountID: f.Customer.ID,
+		UserID: "customer-user", SubRequestID: sub, ActionRequired: true, Created: portingtest.Epoch.Add(time.Minute),
+	}, c)
+
+	got := svGet(t, f, r.ID)
+	require.Equal(t, []porting.Comment{c}, got.Comments)
+	require.Equal(t, r.Revision+1, got.Revision)
+	require.Equal(t, portingtest.Epoch.Add(time.Minute), got.Updated)
+}
+
+func TestServiceAddCommentValidation(t *testing.T) {
+	t.Parallel()
+	f := portingtest.New(t)
+	r := f.Create(t, svOther1)
+	tests := []struct {
+		name  string
+		in    porting.CommentInput
+		field string
+		code  string
+	}{
+		{"empty", porting.CommentInput{}, "body", "required"},
+		{"blank", porting.CommentInput{Body: " \n\t "}, "body", "required"},
+		{"too long", porting.CommentInput{Body: strings.Repeat("é", porting.MaxCommentLength+1)}, "body", "maxLength"},
+		{"foreign sub request", porting.CommentInput{Body: "x", SubRequestID: "not-mine"}, "sub_request_id", "format"},
+	}
+	for _, tt := range tests {
+		_, err := f.Service.AddComment(f.AsCustomer(), r.ID, tt.in)
+		fe := svOnlyField(t, err)
+		require.Equal(t, tt.field, fe.Field, tt.name)
+		require.Equal(t, tt.code, fe.Code, tt.name)
+	}
+	// Another request's sub request does not belong either.
+	other := f.Create(t, svOther2)
+	_, err := f.Service.AddComment(f.AsCustomer(), r.ID, porting.CommentInput{Body: "x", SubRequestID: other.SubRequests[0].ID})
+	require.Equal(t, "sub_request_id", svOnlyField(t, err).Field)
+	require.Equal(t, r, svGet(t, f, r.ID))
+
+	// The limit itself is fine (characters, not bytes), once trimmed.
+	c, err := f.Service.AddComment(f.AsCustomer(), r.ID, porting.CommentInput{Body: " " + strings.Repeat("é", porting.MaxCommentLength) + " "})
+	require.NoError(t, err)
+	require.Equal(t, strings.Repeat("é", porting.MaxCommentLength), c.Body)
+}
+
+func TestServiceCommentsInEveryState(t *testing.T) {
+	t.Parallel()
+	for _, st := range svSubStatesAll {
+		t.Run(string(st), func(t *testing.T) {
+			t.Parallel()
+			f := portingtest.New(t)
+			r := svReachSub(t, f, st)
+			_, err := f.Service.AddComment(f.AsCustomer(), r.ID, porting.CommentInput{Body: "hello"})
+			require.NoError(t, err)
+			_, err = f.Service.AddComment(f.AsAuthority(), r.ID, porting.CommentInput{Body: "internal", Private: true})
+			require.NoError(t, err)
+			got := svGet(t, f, r.ID)
+			require.Len(t, got.Comments, 2)
+			require.Equal(t, r.State, got.State, "a comment does not move the request")
+		})
+	}
+}
+
+func TestServicePrivateComments(t *testing.T) {
+	t.Parallel()
+	f := portingtest.New(t)
+	r := f.Create(t, svOther1)
+
+	_, err := f.Service.AddComment(f.AsCustomer(), r.ID, porting.CommentInput{Body: "secret", Private: true})
+	fe := svOnlyField(t, err)
+	require.Equal(t, "is_private", fe.Field)
+	require.Equal(t, "forbidden", fe.Code)
+
+	public, err := f.Service.AddComment(f.AsCustomer(), r.ID, porting.CommentInput{Body: "public"})
+	require.NoError(t, err)
+	private, err := f.Service.AddComment(f.AsAuthority(), r.ID, porting.CommentInput{Body: "CSR name differs", Private: true})
+	require.NoError(t, err)
+	require.True(t, private.Private)
+	system, err := f.Service.AddComment(porting.AsSystem(t.Context()), r.ID, porting.CommentInput{Body: "by the system", Private: true})
+	require.NoError(t, err)
+	require.Equal(t, "system", system.Author)
+
+	// The authority sees everything.
+	got, err := f.Service.Get(f.AsAuthority(), r.ID)
+	require.NoError(t, err)
+	require.Equal(t, []porting.Comment{public, private, system}, got.Comments)
+	cs, err := f.Service.Comments(f.AsAuthority(), r.ID)
+	require.NoError(t, err)
+	require.Equal(t, []porting.Comment{public, private, system}, cs)
+	page, err := f.Service.List(f.AsAuthority(), porting.Query{AccountID: f.Customer.ID})
+	require.NoError(t, err)
+	require.Len(t, page.Requests[0].Comments, 3)
+
+	// The customer sees only the public one, wherever it looks.
+	got, err = f.Service.Get(f.AsCustomer(), r.ID)
+	require.NoError(t, err)
+	require.Equal(t, []porting.Comment{public}, got.Comments)
+	cs, err = f.Service.Comments(f.AsCustomer(), r.ID)
+	require.NoError(t, err)
+	require.Equal(t, []porting.Comment{public}, cs)
+	tl, err := f.Service.Timeline(f.AsCustomer(), r.ID)
+	require.NoError(t, err)
+	require.Len(t, tl, 1)
+	require.Equal(t, public, *tl[0].Comment)
+	page, err = f.Service.List(f.AsCustomer(), porting.Query{AccountID: f.Customer.ID})
+	require.NoError(t, err)
+	require.Len(t, page.Requests, 1)
+	require.Equal(t, []porting.Comment{public}, page.Requests[0].Comments)
+	page, err = f.Service.List(f.AsCustomer(), porting.Query{AccountID: f.Customer.ID, Number: svOther1})
+	require.NoError(t, err)
+	require.Equal(t, []porting.Comment{public}, page.Requests[0].Comments)
+
+	// Nor in what a write returns.
+	in := got.Input()
+	in.Name = "renamed"
+	got, err = f.Service.Update(f.AsCustomer(), r.ID, 0, in)
+	require.NoError(t, err)
+	require.Equal(t, []porting.Comment{public}, got.Comments)
+	got, err = f.Service.UpdateSubRequest(f.AsCustomer(), r.ID, r.SubRequests[0].ID, 0, porting.SubRequestPatch{Description: svStr("x")})
+	require.NoError(t, err)
+	require.Equal(t, []porting.Comment{public}, got.Comments)
+	_, got, err = f.Service.PutAttachment(f.AsCustomer(), r.ID, porting.AttachmentInput{Name: "a", ContentType: "application/pdf", Body: svBody("x")})
+	require.NoError(t, err)
+	require.Equal(t, []porting.Comment{public}, got.Comments)
+	got, err = f.Service.Transition(f.AsCustomer(), r.ID, porting.StateSubmitted, porting.TransitionOptions{})
+	require.NoError(t, err)
+	require.Equal(t, []porting.Comment{public}, got.Comments)
+	got, err = f.Service.RequestCancellation(f.AsCustomer(), r.ID, "", "")
+	require.NoError(t, err)
+	require.Equal(t, []porting.Comment{public}, got.Comments)
+
+	// But the authority's writes return every comment, and nothing was lost.
+	got, err = f.Service.Transition(f.AsAuthority(), r.ID, porting.StateCanceled, porting.TransitionOptions{})
+	require.NoError(t, err)
+	require.Equal(t, []porting.Comment{public, private, system}, got.Comments)
+	got, err = f.Service.Delete(f.AsCustomer(), r.ID, 0)
+	require.NoError(t, err)
+	require.Equal(t, []porting.Comment{public}, got.Comments)
+}
+
+func TestServiceTimeline(t *testing.T) {
+	t.Parallel()
+	f := portingtest.New(t)
+	r := f.Create(t, svOther1)
+	step := func() { f.Clock.Advance(time.Minute) }
+
+	step()
+	c1, err := f.Service.AddComment(f.AsCustomer(), r.ID, porting.CommentInput{Body: "first"})
+	require.NoError(t, err)
+	step()
+	f.Move(t, r.ID, porting.StateSubmitted)
+	// A comment at the same time as the next transition, written before it.
+	step()
+	c2, err := f.Service.AddComment(f.AsAuthority(), r.ID, porting.CommentInput{Body: "same minute", Private: true})
+	require.NoError(t, err)
+	f.Move(t, r.ID, porting.StatePending)
+	step()
+	c3, err := f.Service.AddComment(f.AsCustomer(), r.ID, porting.CommentInput{Body: "last"})
+	require.NoError(t, err)
+
+	tl, err := f.Service.Timeline(f.AsAuthority(), r.ID)
+	require.NoError(t, err)
+	type line struct {
+		at   time.Time
+		what string
+	}
+	var got []line
+	for _, e := range tl {
+		switch {
+		case e.Transition != nil:
+			require.Nil(t, e.Comment)
+			require.Equal(t, e.Transition.At, e.At)
+			got = append(got, line{e.At, string(e.Transition.From) + "->" + string(e.Transition.To)})
+		default:
+			require.Equal(t, e.Comment.Created, e.At)
+			got = append(got, line{e.At, e.Comment.Body})
+		}
+	}
+	at := func(m int) time.Time { return portingtest.Epoch.Add(time.Duration(m) * time.Minute) }
+	require.Equal(t, []line{
+		{at(1), c1.Body},
+		{at(2), "unconfirmed->submitted"},
+		{at(3), "submitted->pending"}, // transitions first at equal times
+		{at(3), c2.Body},
+		{at(4), c3.Body},
+	}, got)
+
+	tl, err = f.Service.Timeline(f.AsCustomer(), r.ID)
+	require.NoError(t, err)
+	require.Len(t, tl, 4, "the private comment is left out")
+}
+
+func TestServiceCommentsOfUnreachableRequest(t *testing.T) {
+	t.Parallel()
+	f := portingtest.New(t)
+	sys := porting.AsSystem(t.Context())
+	require.NoError(t, f.Service.PutAccount(sys, porting.Account{ID: "stranger"}))
+	stranger := porting.WithActor(t.Context(), porting.Actor{AccountID: "stranger"})
+	r := f.Create(t, svOther1)
+
+	_, err := f.Service.AddComment(stranger, r.ID, porting.CommentInput{Body: "hi"})
+	require.ErrorIs(t, err, porting.ErrNotFound)
+	_, err = f.Service.Comments(stranger, r.ID)
+	require.ErrorIs(t, err, porting.ErrNotFound)
+	_, err = f.Service.Timeline(stranger, r.ID)
+	require.ErrorIs(t, err, porting.ErrNotFound)
+	_, err = f.Service.AddComment(f.AsCustomer(), "0123", porting.CommentInput{Body: "hi"})
+	require.ErrorIs(t, err, porting.ErrNotFound)
+	require.Empty(t, svGet(t, f, r.ID).Comments)
+}

@@ -1,0 +1,508 @@
+package porting_test
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/portkit/portkit/porting"
+	"github.com/portkit/portkit/porting/portingtest"
+	"github.com/stretchr/testify/require"
+)
+
+// svAllowed is domain-facts §2, written out: svAllowed[to] lists the
+// states a request may move to `to` from.
+var svAllowed = map[porting.State][]porting.State{
+	porting.StateSubmitted: {porting.StateUnconfirmed, porting.StateRejected},
+	porting.StatePending:   {porting.StateSubmitted},
+	porting.StateScheduled: {porting.StatePending},
+	porting.StateCompleted: {porting.StatePending, porting.StateScheduled, porting.StateRejected},
+	porting.StateRejected:  {porting.StateSubmitted, porting.StatePending, porting.StateScheduled},
+	porting.StateCanceled: {porting.StateUnconfirmed, porting.StateSubmitted, porting.StatePending,
+		porting.StateScheduled, porting.StateRejected},
+}
+
+var svRequestStates = []porting.State{
+	porting.StateUnconfirmed, porting.StateSubmitted, porting.StatePending, porting.StateScheduled,
+	porting.StateCompleted, porting.StateRejected, porting.StateCanceled,
+}
+
+func svIsAllowed(from, to porting.State) bool {
+	for _, s := range svAllowed[to] {
+		if s == from {
+			return true
+		}
+	}
+	return false
+}
+
+// svMoveOptions are the options a move to `to` needs.
+func svMoveOptions(f *portingtest.Fixture, to porting.State) porting.TransitionOptions {
+	opt := porting.TransitionOptions{AcceptCharges: true, Reason: "because"}
+	if to == porting.StateScheduled {
+		opt.ScheduledDate = f.Clock.Now().Add(72 * time.Hour)
+	}
+	return opt
+}
+
+// svRequireTransitionError asserts err is Kazoo's port_state error for a
+// move from `from` to `to`.
+func svRequireTransitionError(t *testing.T, err error, id string, from, to porting.State) {
+	t.Helper()
+	fe := svOnlyField(t, err)
+	require.Equal(t, "port_state", fe.Field)
+	require.Equal(t, string(to), fe.Value)
+	require.Equal(t, "Cannot move to new state from current state", fe.Message)
+	require.ErrorIs(t, err, porting.ErrInvalidTransition)
+	var te *porting.TransitionError
+	require.ErrorAs(t, err, &te)
+	require.Equal(t, id, te.RequestID)
+	require.Equal(t, from, te.From)
+	require.Equal(t, to, te.To)
+}
+
+func TestServiceLifecycleTable(t *testing.T) {
+	t.Parallel()
+	for _, from := range svRequestStates {
+		for _, to := range svRequestStates {
+			t.Run(string(from)+"->"+string(to), func(t *testing.T) {
+				t.Parallel()
+				f := portingtest.New(t)
+				r := svReach(t, f, from, svOther1)
+				f.Clock.Advance(time.Hour)
+				got, err := f.Service.Transition(f.AsAuthority(), r.ID, to, svMoveOptions(f, to))
+				if !svIsAllowed(from, to) {
+					require.Nil(t, got)
+					svRequireTransitionError(t, err, r.ID, from, to)
+					require.Equal(t, r, svGet(t, f, r.ID), "nothing changed")
+					return
+				}
+				require.NoError(t, err)
+				require.Equal(t, to, got.State)
+				for _, sr := range got.SubRequests {
+					require.Equal(t, to, sr.State)
+				}
+				require.Equal(t, r.Revision+1, got.Revision)
+				require.Len(t, got.Transitions, len(r.Transitions)+1)
+				require.Equal(t, porting.Transition{
+					At: f.Clock.Now(), From: from, To: to, Reason: "because",
+					Actor: porting.Actor{AccountID: f.Authority.ID, UserID: "authority-user", Name: "Authority User"},
+				}, got.Transitions[len(got.Transitions)-1])
+				require.Equal(t, got, svGet(t, f, r.ID))
+			})
+		}
+	}
+}
+
+func TestServiceLifecycleNoStateMovesToItself(t *testing.T) {
+	t.Parallel()
+	for _, st := range svRequestStates {
+		t.Run(string(st), func(t *testing.T) {
+			t.Parallel()
+			f := portingtest.New(t)
+			r := svReach(t, f, st, svOther1)
+			_, err := f.Service.Transition(porting.AsSystem(t.Context()), r.ID, st, svMoveOptions(f, st))
+			svRequireTransitionError(t, err, r.ID, st, st)
+			require.Equal(t, r, svGet(t, f, r.ID))
+		})
+	}
+}
+
+func TestServiceLifecycleUnknownTarget(t *testing.T) {
+	t.Parallel()
+	f := portingtest.New(t)
+	r := f.Create(t, svOther1)
+	for _, to := range []porting.State{"bogus", "", porting.StateCancelPending} {
+		_, err := f.Service.Transition(f.AsAuthority(), r.ID, to, porting.TransitionOptions{})
+		fe := svOnlyField(t, err)
+		require.Equal(t, "port_state", fe.Field)
+		require.Equal(t, "enum", fe.Code)
+		require.Equal(t, string(to), fe.Value)
+	}
+	require.Equal(t, r, svGet(t, f, r.ID))
+}
+
+func TestServiceLifecycleWhoMayMove(t *testing.T) {
+	t.Parallel()
+	customerMay := map[[2]porting.State]bool{
+		{porting.StateUnconfirmed, porting.StateSubmitted}: true,
+		{porting.StateRejected, porting.StateSubmitted}:    true,
+		{porting.StateUnconfirmed, porting.StateCanceled}:  true,
+	}
+	for to, froms := range svAllowed {
+		for _, from := range froms {
+			t.Run(string(from)+"->"+string(to), func(t *testing.T) {
+				t.Parallel()
+				f := portingtest.New(t)
+				r := svReach(t, f, from, svOther1)
+				got, err := f.Service.Transition(f.AsCustomer(), r.ID, to, svMoveOptions(f, to))
+				if customerMay[[2]porting.State{from, to}] {
+					require.NoError(t, err)
+					require.Equal(t, to, got.State)
+					require.Equal(t, f.Customer.ID, got.Transitions[len(got.Transitions)-1].Actor.AccountID)
+					return
+				}
+				require.ErrorIs(t, err, porting.ErrForbidden)
+				require.Nil(t, got)
+				require.Equal(t, r, svGet(t, f, r.ID), "nothing changed")
+				// The authority may.
+				got, err = f.Service.Transition(f.AsAuthority(), r.ID, to, svMoveOptions(f, to))
+				require.NoError(t, err)
+				require.Equal(t, to, got.State)
+			})
+		}
+	}
+}
+
+func TestServiceLifecycleNonAuthorityAncestorIsNotAnAuthority(t *testing.T) {
+	t.Parallel()
+	// A parent account that is not a port authority may submit for its
+	// child but not process the port.
+	f := portingtest.New(t)
+	sys := porting.AsSystem(t.Context())
+	require.NoError(t, f.Service.PutAccount(sys, porting.Account{ID: "reseller", ParentID: f.Authority.ID}))
+	require.NoError(t, f.Service.PutAccount(sys, porting.Account{ID: "end-user", ParentID: "reseller"}))
+	reseller := porting.WithActor(t.Context(), porting.Actor{AccountID: "reseller"})
+	r, err := f.Service.Create(reseller, "end-user", portingtest.Input("x", svOther1))
+	require.NoError(t, err)
+	_, err = f.Service.Transition(reseller, r.ID, porting.StateSubmitted, porting.TransitionOptions{})
+	require.NoError(t, err)
+	_, err = f.Service.Transition(reseller, r.ID, porting.StatePending, porting.TransitionOptions{})
+	require.ErrorIs(t, err, porting.ErrForbidden)
+	r, err = f.Service.Transition(f.AsAuthority(), r.ID, porting.StatePending, porting.TransitionOptions{})
+	require.NoError(t, err)
+	require.Equal(t, porting.StatePending, r.State)
+}
+
+func TestServiceLifecycleSkipPending(t *testing.T) {
+	t.Parallel()
+	f := portingtest.New(t, func(o *porting.Options) { o.Lifecycle = porting.Lifecycle{SkipPending: true} })
+	r := svReach(t, f, porting.StateSubmitted, svOther1)
+	date := portingtest.Epoch.Add(96 * time.Hour)
+	_, err := f.Service.Transition(f.AsCustomer(), r.ID, porting.StateScheduled, porting.TransitionOptions{ScheduledDate: date})
+	require.ErrorIs(t, err, porting.ErrForbidden, "still the authority's move")
+	r, err = f.Service.Transition(f.AsAuthority(), r.ID, porting.StateScheduled, porting.TransitionOptions{ScheduledDate: date})
+	require.NoError(t, err)
+	require.Equal(t, porting.StateScheduled, r.State)
+	require.Equal(t, date, r.ScheduledDate)
+
+	// Without the option the move is refused (see the table test), and
+	// the option adds nothing else.
+	f2 := portingtest.New(t, func(o *porting.Options) { o.Lifecycle = porting.Lifecycle{SkipPending: true} })
+	r2 := svReach(t, f2, porting.StateUnconfirmed, svOther1)
+	_, err = f2.Service.Transition(f2.AsAuthority(), r2.ID, porting.StateScheduled, porting.TransitionOptions{ScheduledDate: date})
+	svRequireTransitionError(t, err, r2.ID, porting.StateUnconfirmed, porting.StateScheduled)
+}
+
+func TestServiceSubmitCharges(t *testing.T) {
+	t.Parallel()
+	f := portingtest.New(t)
+	f.Charges.PerNumber = 10
+	r := f.Create(t, svOther1, svOther2, svAlpha1)
+
+	got, err := f.Service.Transition(f.AsCustomer(), r.ID, porting.StateSubmitted, porting.TransitionOptions{})
+	require.Nil(t, got)
+	require.ErrorIs(t, err, porting.ErrChargesNotAccepted)
+	var ce *porting.ChargesError
+	require.ErrorAs(t, err, &ce)
+	require.Equal(t, porting.Quote{ActivationCharges: 30, PerNumber: 10, Numbers: 3}, ce.Quote)
+	require.Equal(t, r, svGet(t, f, r.ID), "nothing changed")
+
+	got, err = f.Service.Transition(f.AsCustomer(), r.ID, porting.StateSubmitted, porting.TransitionOptions{AcceptCharges: true})
+	require.NoError(t, err)
+	require.Equal(t, porting.StateSubmitted, got.State)
+	require.NotNil(t, got.Quote)
+	require.Equal(t, porting.Quote{ActivationCharges: 30, PerNumber: 10, Numbers: 3}, *got.Quote)
+	require.Equal(t, got, svGet(t, f, r.ID))
+}
+
+func TestServiceSubmitFreePortNeedsNoAcceptance(t *testing.T) {
+	t.Parallel()
+	f := portingtest.New(t)
+	r := f.Create(t, svOther1)
+	r, err := f.Service.Transition(f.AsCustomer(), r.ID, porting.StateSubmitted, porting.TransitionOptions{})
+	require.NoError(t, err)
+	require.Equal(t, porting.StateSubmitted, r.State)
+	require.Nil(t, r.Quote)
+}
+
+func TestServiceScheduleNeedsDate(t *testing.T) {
+	t.Parallel()
+	f := portingtest.New(t)
+	svCarriers(f)
+	r := svReach(t, f, porting.StatePending, svAlpha1, svBeta1)
+
+	_, err := f.Service.Transition(f.AsAuthority(), r.ID, porting.StateScheduled, porting.TransitionOptions{})
+	fe := svOnlyField(t, err)
+	require.Equal(t, "scheduled_date", fe.Field)
+	require.Equal(t, "required", fe.Code)
+	require.Equal(t, r, svGet(t, f, r.ID))
+
+	date := time.Date(2026, time.March, 10, 16, 0, 0, 0, time.FixedZone("EST", -5*3600))
+	r, err = f.Service.Transition(f.AsAuthority(), r.ID, porting.StateScheduled, porting.TransitionOptions{ScheduledDate: date})
+	require.NoError(t, err)
+	require.Equal(t, porting.StateScheduled, r.State)
+	require.Equal(t, date.UTC(), r.ScheduledDate)
+	require.Equal(t, time.UTC, r.ScheduledDate.Location())
+	for _, sr := range r.SubRequests {
+		require.Equal(t, date.UTC(), sr.FOCDate, "sub request %s", sr.Carrier)
+		require.Equal(t, date.UTC(), r.Effective(sr).FOCDate)
+	}
+}
+
+func TestServiceScheduleDateFromMergedInput(t *testing.T) {
+	t.Parallel()
+	f := portingtest.New(t)
+	r := svReach(t, f, porting.StatePending, svOther1)
+	date := portingtest.Epoch.Add(100 * time.Hour)
+	in := r.Input()
+	in.ScheduledDate = date
+	r, err := f.Service.Transition(f.AsAuthority(), r.ID, porting.StateScheduled, porting.TransitionOptions{Input: &in})
+	require.NoError(t, err)
+	require.Equal(t, date, r.ScheduledDate)
+	require.Equal(t, date, r.SubRequests[0].FOCDate)
+}
+
+func TestServiceCompleteActivatesAndChargesPerSubRequest(t *testing.T) {
+	t.Parallel()
+	f := portingtest.New(t)
+	svCarriers(f)
+	f.Charges.PerNumber = 10
+	r := f.Create(t, svAlpha1, svAlpha2, svBeta1)
+	r = f.Complete(t, r.ID)
+	require.Equal(t, porting.StateCompleted, r.State)
+
+	for _, n := range []string{svAlpha1, svAlpha2, svBeta1} {
+		acct, owned, err := f.Inventory.Owner(t.Context(), n)
+		require.NoError(t, err)
+		require.True(t, owned, n)
+		require.Equal(t, f.Customer.ID, acct)
+	}
+	charged := f.Charges.Charged()
+	require.Len(t, charged, 2, "one charge per sub request")
+	quote := porting.Quote{ActivationCharges: 30, PerNumber: 10, Numbers: 3}
+	byNumbers := map[string]portingtest.Charge{}
+	for _, c := range charged {
+		require.Equal(t, r.ID, c.RequestID)
+		require.Equal(t, f.Customer.ID, c.AccountID)
+		require.Equal(t, quote, c.Quote)
+		require.NotEmpty(t, c.Key)
+		byNumbers[c.Numbers[0]] = c
+	}
+	require.Equal(t, []string{svAlpha1, svAlpha2}, byNumbers[svAlpha1].Numbers)
+	require.Equal(t, []string{svBeta1}, byNumbers[svBeta1].Numbers)
+	require.NotEqual(t, byNumbers[svAlpha1].Key, byNumbers[svBeta1].Key)
+
+	// The completed request keeps its numbers, and they are the platform's.
+	require.Equal(t, []string{svAlpha1, svAlpha2, svBeta1}, r.CompletedNumbers())
+	page, err := f.Service.List(f.AsAuthority(), porting.Query{AccountID: f.Customer.ID, Number: svBeta1})
+	require.NoError(t, err)
+	require.Len(t, page.Requests, 1)
+}
+
+// svRecordingCharges records every Charge call, failing the first
+// failFirst of them.
+type svRecordingCharges struct {
+	mu        sync.Mutex
+	failFirst int
+	keys      []string
+}
+
+func (c *svRecordingCharges) Quote(context.Context, *porting.PortRequest) (porting.Quote, error) {
+	return porting.Quote{}, nil
+}
+
+func (c *svRecordingCharges) Charge(_ context.Context, _ *porting.PortRequest, _ []string, _ porting.Quote, key string) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.keys = append(c.keys, key)
+	if len(c.keys) <= c.failFirst {
+		return errors.New("billing is down")
+	}
+	return nil
+}
+
+func TestServiceCompleteChargeKeyIsStable(t *testing.T) {
+	t.Parallel()
+	charges := &svRecordingCharges{failFirst: 1}
+	f := portingtest.New(t, func(o *porting.Options) { o.Charges = charges })
+	svCarriers(f)
+	r := svReach(t, f, porting.StateScheduled, svAlpha1, svBeta1)
+	alpha := svSub(t, r, "Alpha")
+
+	// Alpha's completion fails on billing, then succeeds on retry: same key.
+	_, err := f.Service.TransitionSubRequest(f.AsAuthority(), r.ID, alpha.ID, porting.StateCompleted, porting.TransitionOptions{})
+	require.Error(t, err)
+	r, err = f.Service.TransitionSubRequest(f.AsAuthority(), r.ID, alpha.ID, porting.StateCompleted, porting.TransitionOptions{})
+	require.NoError(t, err)
+	require.Len(t, charges.keys, 2)
+	require.Equal(t, charges.keys[0], charges.keys[1])
+
+	// Beta completes with the rest of the request: its own key, whichever
+	// way it completes.
+	r, err = f.Service.Transition(f.AsAuthority(), r.ID, porting.StateCompleted, porting.TransitionOptions{})
+	require.NoError(t, err)
+	require.Equal(t, porting.StateCompleted, r.State)
+	require.Len(t, charges.keys, 3, "the completed Alpha is not charged again")
+	require.NotEqual(t, charges.keys[0], charges.keys[2])
+}
+
+func TestServiceCompleteChargeFailureChangesNothing(t *testing.T) {
+	t.Parallel()
+	f := portingtest.New(t)
+	r := svReach(t, f, porting.StateScheduled, svOther1)
+	events, err := f.Service.Events(porting.AsSystem(t.Context()), 0, 1000)
+	require.NoError(t, err)
+	f.Charges.Fail = errors.New("card declined")
+
+	_, err = f.Service.Transition(f.AsAuthority(), r.ID, porting.StateCompleted, porting.TransitionOptions{})
+	require.ErrorIs(t, err, f.Charges.Fail)
+	require.Equal(t, r, svGet(t, f, r.ID), "the request did not change")
+	_, owned, err := f.Inventory.Owner(t.Context(), svOther1)
+	require.NoError(t, err)
+	require.False(t, owned, "the number was not activated")
+	require.Empty(t, f.Charges.Charged())
+	after, err := f.Service.Events(porting.AsSystem(t.Context()), 0, 1000)
+	require.NoError(t, err)
+	require.Equal(t, events, after, "no event was written")
+
+	// Once billing works, the completion goes through.
+	f.Charges.Fail = nil
+	r = f.Move(t, r.ID, porting.StateCompleted)
+	require.Equal(t, porting.StateCompleted, r.State)
+	require.Len(t, f.Charges.Charged(), 1)
+	_, owned, err = f.Inventory.Owner(t.Context(), svOther1)
+	require.NoError(t, err)
+	require.True(t, owned)
+}
+
+func TestServiceTransitionsAreRecorded(t *testing.T) {
+	t.Parallel()
+	f := portingtest.New(t)
+	r := f.Create(t, svOther1)
+	start := f.Clock.Now()
+	customer := porting.Actor{AccountID: f.Customer.ID, UserID: "customer-user", Name: "Customer User"}
+	authority := porting.Actor{AccountID: f.Authority.ID, UserID: "authority-user", Name: "Authority User"}
+
+	f.Clock.Advance(time.Hour)
+	_, err := f.Service.Transition(f.AsCustomer(), r.ID, porting.StateSubmitted, porting.TransitionOptions{Reason: "ready"})
+	require.NoError(t, err)
+	f.Clock.Advance(time.Hour)
+	_, err = f.Service.Transition(f.AsAuthority(), r.ID, porting.StateRejected, porting.TransitionOptions{Reason: "name does not match the CSR"})
+	require.NoError(t, err)
+	f.Clock.Advance(time.Hour)
+	r, err = f.Service.Transition(f.AsCustomer(), r.ID, porting.StateSubmitted, porting.TransitionOptions{})
+	require.NoError(t, err)
+
+	require.Equal(t, []porting.Transition{
+		{At: start.Add(time.Hour), From: porting.StateUnconfirmed, To: porting.StateSubmitted, Reason: "ready", Actor: customer},
+		{At: start.Add(2 * time.Hour), From: porting.StateSubmitted, To: porting.StateRejected, Reason: "name does not match the CSR", Actor: authority},
+		{At: start.Add(3 * time.Hour), From: porting.StateRejected, To: porting.StateSubmitted, Actor: customer},
+	}, r.Transitions)
+	require.Equal(t, start.Add(3*time.Hour), r.Updated)
+}
+
+func TestServiceTransitionRevision(t *testing.T) {
+	t.Parallel()
+	f := portingtest.New(t)
+	r := f.Create(t, svOther1)
+	_, err := f.Service.Transition(f.AsCustomer(), r.ID, porting.StateSubmitted, porting.TransitionOptions{Revision: r.Revision + 1})
+	require.ErrorIs(t, err, porting.ErrConflict)
+	got, err := f.Service.Transition(f.AsCustomer(), r.ID, porting.StateSubmitted, porting.TransitionOptions{Revision: r.Revision})
+	require.NoError(t, err)
+	require.Equal(t, porting.StateSubmitted, got.State)
+}
+
+func TestServiceTransitionMergesInput(t *testing.T) {
+	t.Parallel()
+	f := portingtest.New(t)
+	r := svReach(t, f, porting.StatePending, svOther1)
+
+	// Only some fields may change with a transition once the request is
+	// no longer editable.
+	in := r.Input()
+	in.Name = "renamed"
+	in.WinningCarrier = "Us"
+	_, err := f.Service.Transition(f.AsAuthority(), r.ID, porting.StateScheduled, porting.TransitionOptions{
+		Input: &in, ScheduledDate: portingtest.Epoch.Add(72 * time.Hour),
+	})
+	fe := svOnlyField(t, err)
+	require.Equal(t, "port_state", fe.Field)
+	require.Equal(t, string(porting.StatePending), fe.Value)
+	require.ErrorIs(t, err, porting.ErrNotAllowedInState)
+	require.Equal(t, r, svGet(t, f, r.ID), "nothing changed, not even the allowed field")
+
+	in = r.Input()
+	in.WinningCarrier = "Us"
+	in.ReferenceNumber = "LSR-42"
+	got, err := f.Service.Transition(f.AsAuthority(), r.ID, porting.StateScheduled, porting.TransitionOptions{
+		Input: &in, ScheduledDate: portingtest.Epoch.Add(72 * time.Hour),
+	})
+	require.NoError(t, err)
+	require.Equal(t, porting.StateScheduled, got.State)
+	require.Equal(t, "Us", got.WinningCarrier)
+	require.Equal(t, "LSR-42", got.ReferenceNumber)
+	require.Equal(t, r.Name, got.Name)
+
+	// Sending the whole document back unchanged is fine in any state.
+	r = got
+	in = r.Input()
+	_, err = f.Service.Transition(f.AsAuthority(), r.ID, porting.StateCompleted, porting.TransitionOptions{Input: &in})
+	require.NoError(t, err)
+}
+
+func TestServiceTransitionMergeComparesNormalisedBTN(t *testing.T) {
+	t.Parallel()
+	f := portingtest.New(t)
+	in := portingtest.Input("x", svOther1)
+	in.Bill.BTN = svOther1
+	r, err := f.Service.Create(f.AsCustomer(), f.Customer.ID, in)
+	require.NoError(t, err)
+	r = f.Move(t, r.ID, porting.StateSubmitted)
+
+	in = r.Input()
+	in.Bill.BTN = "(202) 555-0300" // the stored BTN, as a client may write it
+	in.ReferenceNumber = "LSR-1"
+	r, err = f.Service.Transition(f.AsAuthority(), r.ID, porting.StatePending, porting.TransitionOptions{Input: &in})
+	require.NoError(t, err)
+	require.Equal(t, porting.StatePending, r.State)
+	require.Equal(t, svOther1, r.Bill.BTN)
+	require.Equal(t, "LSR-1", r.ReferenceNumber)
+}
+
+func TestServiceTransitionMergeWhileEditable(t *testing.T) {
+	t.Parallel()
+	f := portingtest.New(t)
+	svCarriers(f)
+	r := f.Create(t, svAlpha1)
+	in := r.Input()
+	in.Name = "final name"
+	in.Numbers = append(in.Numbers, porting.NumberInput{Raw: svBeta1})
+	r, err := f.Service.Transition(f.AsCustomer(), r.ID, porting.StateSubmitted, porting.TransitionOptions{Input: &in})
+	require.NoError(t, err)
+	require.Equal(t, "final name", r.Name)
+	require.Equal(t, map[string]porting.State{"Alpha": porting.StateSubmitted, "Beta": porting.StateSubmitted}, svSubStates(r))
+}
+
+func TestServiceMarkSent(t *testing.T) {
+	t.Parallel()
+	f := portingtest.New(t)
+	r := f.Create(t, svOther1)
+	_, err := f.Service.MarkSent(f.AsAuthority(), r.ID)
+	svField(t, err, "sent", "forbidden")
+
+	r = f.Move(t, r.ID, porting.StateSubmitted)
+	require.False(t, r.Sent)
+	_, err = f.Service.MarkSent(f.AsCustomer(), r.ID)
+	require.ErrorIs(t, err, porting.ErrForbidden)
+	r, err = f.Service.MarkSent(f.AsAuthority(), r.ID)
+	require.NoError(t, err)
+	require.True(t, r.Sent)
+
+	// A resubmission is not sent yet.
+	r = f.Move(t, r.ID, porting.StateRejected)
+	r = f.Move(t, r.ID, porting.StateSubmitted)
+	require.False(t, r.Sent)
+}
