@@ -20,7 +20,6 @@ const (
 	EventCommentAdded      EventType = "comment.added"
 	EventAttachmentAdded   EventType = "attachment.added"
 	EventAttachmentDeleted EventType = "attachment.deleted"
-	EventChargeFailed      EventType = "charge.failed"
 )
 
 // Event is one thing that happened to a port request. Events are written
@@ -46,8 +45,6 @@ type Event struct {
 	Attachment string `json:"attachment,omitempty"`
 	// Numbers lists the numbers a completion activated.
 	Numbers []string `json:"numbers,omitempty"`
-	// Error says what went wrong, for charge.failed.
-	Error string `json:"error,omitempty"`
 }
 
 // EventHandler receives events. Returning an error stops delivery; the

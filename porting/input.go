@@ -8,6 +8,7 @@ import (
 	"net/mail"
 	"slices"
 	"sort"
+	"strings"
 	"time"
 	"unicode/utf8"
 )
@@ -70,7 +71,7 @@ type parsedNumber struct {
 func (s *Service) validate(in *RequestInput) ([]parsedNumber, error) {
 	var fe fieldErrors
 	switch n := utf8.RuneCountInString(in.Name); {
-	case in.Name == "":
+	case strings.TrimSpace(in.Name) == "":
 		fe.add("name", "", "required", "Field is required but missing")
 	case n > MaxNameLength:
 		fe.add("name", "", "maxLength", fmt.Sprintf("String must not be more than %d characters", MaxNameLength))

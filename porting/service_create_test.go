@@ -375,3 +375,12 @@ func TestServiceUpdateRefusesClaimedNumbers(t *testing.T) {
 	require.Equal(t, []string{svOther2}, got.E164s())
 	require.EqualValues(t, 1, got.Revision)
 }
+
+func TestServiceCreateBlankNameIsMissing(t *testing.T) {
+	f := portingtest.New(t)
+	_, err := f.Service.Create(f.AsCustomer(), f.Customer.ID, portingtest.Input(" \t ", "+12025550100"))
+	var ve *porting.ValidationError
+	require.ErrorAs(t, err, &ve)
+	require.Equal(t, "name", ve.Fields[0].Field)
+	require.Equal(t, "required", ve.Fields[0].Code)
+}

@@ -183,6 +183,7 @@ func (s *Service) onEnter(ctx context.Context, c *change, to State, moved []stri
 			return nil, &ChargesError{Quote: q}
 		}
 		r.Sent = false
+		r.Quote = nil // the quote of this submission replaces any earlier one
 		if !q.Free() {
 			r.Quote = &q
 		}
@@ -204,6 +205,12 @@ func (s *Service) onEnter(ctx context.Context, c *change, to State, moved []stri
 		}
 		if !date.IsZero() {
 			r.ScheduledDate = date.UTC()
+		}
+	case StateRejected:
+		// The losing carrier refused: the FOC date it had confirmed no
+		// longer holds (and no longer bars a cancellation).
+		for _, id := range moved {
+			r.SubRequest(id).FOCDate = time.Time{}
 		}
 	case StateCompleted:
 		q := Quote{}

@@ -506,3 +506,39 @@ func TestServiceMarkSent(t *testing.T) {
 	r = f.Move(t, r.ID, porting.StateSubmitted)
 	require.False(t, r.Sent)
 }
+
+// A rejection voids the FOC date the carrier had confirmed: it no longer
+// bars a cancellation.
+func TestServiceRejectionClearsConfirmedFOC(t *testing.T) {
+	f := portingtest.New(t)
+	r := f.Create(t, "+12025550100")
+	f.Move(t, r.ID, porting.StateSubmitted)
+	f.Move(t, r.ID, porting.StatePending)
+	r = f.Move(t, r.ID, porting.StateScheduled) // FOC in 72 hours
+	require.False(t, r.SubRequests[0].FOCDate.IsZero())
+	f.Clock.Advance(48 * time.Hour) // now inside the 48-hour cutoff
+	r = f.Move(t, r.ID, porting.StateRejected)
+	require.True(t, r.SubRequests[0].FOCDate.IsZero())
+	r, err := f.Service.RequestCancellation(f.AsCustomer(), r.ID, "", "changed our mind")
+	require.NoError(t, err)
+	require.Equal(t, porting.StateCancelPending, r.SubRequests[0].State)
+}
+
+// Resubmitting a request that is now free drops the earlier paid quote, so
+// the completion does not bill it.
+func TestServiceResubmissionReplacesQuote(t *testing.T) {
+	f := portingtest.New(t)
+	f.Charges.PerNumber = 10
+	r := f.Create(t, "+12025550100")
+	r = f.Move(t, r.ID, porting.StateSubmitted)
+	require.NotNil(t, r.Quote)
+	f.Move(t, r.ID, porting.StateRejected)
+	f.Charges.PerNumber = 0
+	r = f.Move(t, r.ID, porting.StateSubmitted)
+	require.Nil(t, r.Quote)
+	f.Move(t, r.ID, porting.StatePending)
+	f.Move(t, r.ID, porting.StateCompleted)
+	charged := f.Charges.Charged()
+	require.Len(t, charged, 1)
+	require.True(t, charged[0].Quote.Free())
+}

@@ -282,6 +282,10 @@ func (s *Service) Delete(ctx context.Context, id string, rev int64) (*PortReques
 		if !r.State.Deletable() {
 			return nil, &StateError{Op: "delete", State: r.State}
 		}
+		if len(r.CompletedNumbers()) > 0 {
+			// Part of it was ported: it is the record of those numbers.
+			return nil, &StateError{Op: "delete", State: StateCompleted}
+		}
 		c := &change{r: r, actor: a, now: s.now()}
 		s.event(c, EventDeleted, Event{State: r.State})
 		err = s.store.DeleteRequest(ctx, r, c.w)
@@ -355,7 +359,7 @@ func Search(q *Query, term string) {
 	term = strings.TrimSpace(term)
 	switch {
 	case term == "":
-	case strings.HasPrefix(term, "pr_") || strings.HasPrefix(term, "sr_"):
+	case len(term) > 3 && (strings.EqualFold(term[:3], "pr_") || strings.EqualFold(term[:3], "sr_")):
 		q.SupportKey = strings.ToLower(term)
 	default:
 		q.NumberContains = digits(term)

@@ -261,3 +261,27 @@ func TestServiceDeleteRevisionAndAttachments(t *testing.T) {
 	_, err = f.Store.Content(t.Context(), r.ID, att.ContentID)
 	require.ErrorIs(t, err, porting.ErrNotFound, "the attachment's bytes are gone")
 }
+
+// A request that is partly ported is the record of the numbers that
+// moved: it cannot be deleted, even when its other part was rejected.
+func TestServiceDeleteRefusesPartlyPortedRequest(t *testing.T) {
+	f := portingtest.New(t)
+	f.Carriers.Add("+1202555", "Carrier A")
+	f.Carriers.Add("+1303555", "Carrier B")
+	r := f.Create(t, "+12025550100", "+13035550100")
+	require.Len(t, r.SubRequests, 2)
+	f.Move(t, r.ID, porting.StateSubmitted)
+	f.Move(t, r.ID, porting.StatePending)
+	auth := f.AsAuthority()
+	_, err := f.Service.TransitionSubRequest(auth, r.ID, r.SubRequests[0].ID, porting.StateCompleted, porting.TransitionOptions{})
+	require.NoError(t, err)
+	r, err = f.Service.TransitionSubRequest(auth, r.ID, r.SubRequests[1].ID, porting.StateRejected, porting.TransitionOptions{})
+	require.NoError(t, err)
+	require.Equal(t, porting.StateRejected, r.State)
+
+	_, err = f.Service.Delete(f.AsCustomer(), r.ID, 0)
+	require.ErrorIs(t, err, porting.ErrNotAllowedInState)
+	got, err := f.Service.Get(auth, r.ID)
+	require.NoError(t, err)
+	require.Equal(t, []string{"+12025550100"}, got.CompletedNumbers())
+}

@@ -57,7 +57,7 @@ func testEventsWrittenWithChange(h *harness) {
 	h.update(r, events(e4))
 	h.setState(r, porting.StateCanceled)
 	e5 := h.newEvent(r, porting.EventDeleted)
-	e5.Error = "no error"
+	e5.Attachment = "gone.pdf"
 	h.remove(r, events(e5))
 
 	other := h.newRequest(h.newID(), pathOther, porting.StateUnconfirmed, h.newNumber())
