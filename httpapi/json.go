@@ -3,6 +3,7 @@ package httpapi
 import (
 	"bytes"
 	"crypto/rand"
+	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -10,6 +11,7 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"sync/atomic"
 
 	"github.com/portkit/portkit/porting"
 )
@@ -101,9 +103,22 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	_, _ = w.Write(buf.Bytes())
 }
 
-// newRequestID returns a random request ID: 32 hex digits.
+// requestIDPrefix makes this process's request IDs unlike any other's.
+var (
+	requestIDPrefix = func() [8]byte {
+		var b [8]byte
+		_, _ = rand.Read(b[:])
+		return b
+	}()
+	requestIDCount atomic.Uint64
+)
+
+// newRequestID returns a request ID: 32 hex digits, a random prefix drawn
+// once per process and a counter, so IDs are unique without drawing
+// random bytes for every request.
 func newRequestID() string {
-	b := make([]byte, 16)
-	_, _ = rand.Read(b)
-	return hex.EncodeToString(b)
+	var b [16]byte
+	copy(b[:8], requestIDPrefix[:])
+	binary.BigEndian.PutUint64(b[8:], requestIDCount.Add(1))
+	return hex.EncodeToString(b[:])
 }

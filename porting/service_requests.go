@@ -206,6 +206,41 @@ func (s *Service) Get(ctx context.Context, id string) (*PortRequest, error) {
 	return r, nil
 }
 
+// View calls fn with a request the actor can reach, as Get returns it, but
+// without copying it when the store can lend it (see RequestViewer): for
+// read paths that only render the request. fn must not modify r, nor keep
+// it past its return.
+func (s *Service) View(ctx context.Context, id string, fn func(r *PortRequest) error) error {
+	a, err := actor(ctx)
+	if err != nil {
+		return err
+	}
+	var r *PortRequest
+	if v, ok := s.store.(RequestViewer); ok {
+		r, err = v.ViewRequest(ctx, id)
+	} else {
+		r, err = s.store.Request(ctx, id)
+	}
+	if err != nil {
+		return err
+	}
+	if !a.reaches(r.AccountPath) {
+		return fmt.Errorf("port request %s: %w", id, ErrNotFound)
+	}
+	if hasPrivate(r.Comments) {
+		auth, err := s.isAuthority(ctx, a, r.AccountPath)
+		if err != nil {
+			return err
+		}
+		if !auth {
+			shallow := *r
+			shallow.Comments = publicComments(r.Comments)
+			r = &shallow
+		}
+	}
+	return fn(r)
+}
+
 // hidePrivate drops private comments the actor may not see.
 func (s *Service) hidePrivate(ctx context.Context, a Actor, r *PortRequest) error {
 	if !hasPrivate(r.Comments) {

@@ -67,6 +67,16 @@ type Store interface {
 	Close() error
 }
 
+// RequestViewer is an optional Store capability, in the manner of
+// database/sql/driver's optional interfaces: a store whose documents are
+// immutable once stored (the memory store) lends one without copying it.
+// Service.View uses it when the store has it.
+type RequestViewer interface {
+	// ViewRequest returns the stored request itself, or ErrNotFound. The
+	// caller must not modify it.
+	ViewRequest(ctx context.Context, id string) (*PortRequest, error)
+}
+
 // Claim says which request holds a number.
 type Claim struct {
 	RequestID string

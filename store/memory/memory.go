@@ -31,7 +31,10 @@ type Store struct {
 	closed  bool
 }
 
-var _ porting.Store = (*Store)(nil)
+var (
+	_ porting.Store         = (*Store)(nil)
+	_ porting.RequestViewer = (*Store)(nil)
+)
 
 // New returns an empty Store.
 func New() *Store {
@@ -94,6 +97,16 @@ func (s *Store) Request(ctx context.Context, id string) (r *porting.PortRequest,
 		return err
 	})
 	return r.Clone(), err
+}
+
+// ViewRequest implements porting.RequestViewer: stored documents are never
+// modified (a write stores a new copy), so the stored one is lent as is.
+func (s *Store) ViewRequest(ctx context.Context, id string) (r *porting.PortRequest, err error) {
+	err = s.read(ctx, func(rd keyspace.Reader) error {
+		r, err = rd.LoadRequest(id)
+		return err
+	})
+	return r, err
 }
 
 // UpdateRequest implements porting.Store.

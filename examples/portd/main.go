@@ -1,0 +1,72 @@
+// Command portd is portkit's server: the Kazoo port_requests API and the
+// Telnyx v1 porting API on one http.ServeMux, over one porting.Service on
+// an embedded Badger store.
+//
+//	go run ./examples/portd                       # ./portd-data, 127.0.0.1:8000
+//	go run ./examples/portd -store memory
+//	go run ./examples/portd -tenants tenants.json -carriers carriers.csv
+//
+// Without -tenants it creates, once, a master account that is its own port
+// authority, and prints that account's ID and a fresh token on every start.
+// The tenants file sets up accounts, their tokens, the numbers the platform
+// owns and the activation charge:
+//
+//	{"accounts": [{"id": "<32 hex>", "name": "...", "parent_id": "", "port_authority": true, "tokens": ["..."]}],
+//	 "owned_numbers": {"+12025550100": "<account id>"},
+//	 "activation_charge": 10.0,
+//	 "provider": {"name": "...", "address": ["..."], "phone": "...", "email": "..."}}
+//
+// Routes: /v2/accounts/{ACCOUNT_ID}/port_requests... (Kazoo),
+// /origination/porting/... (Telnyx), GET /healthz.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "portd:", err)
+		os.Exit(1)
+	}
+}
+
+// config is portd's command line.
+type config struct {
+	addr     string
+	store    string
+	data     string
+	tenants  string
+	carriers string
+	logJSON  bool
+}
+
+func parseFlags(args []string, stderr io.Writer) (config, error) {
+	var c config
+	fs := flag.NewFlagSet("portd", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&c.addr, "addr", "127.0.0.1:8000", "listen address")
+	fs.StringVar(&c.store, "store", "badger", "store: badger (on disk, in -data) or memory")
+	fs.StringVar(&c.data, "data", "./portd-data", "data directory of the badger store")
+	fs.StringVar(&c.tenants, "tenants", "", "tenants file (JSON): accounts, tokens, owned numbers, charges")
+	fs.StringVar(&c.carriers, "carriers", "", "carrier table (CSV of prefix,carrier) for splitting requests by losing carrier")
+	fs.BoolVar(&c.logJSON, "log-json", false, "log in JSON instead of text")
+	if err := fs.Parse(args); err != nil {
+		return c, err
+	}
+	if fs.NArg() > 0 {
+		return c, fmt.Errorf("unexpected arguments: %v", fs.Args())
+	}
+	if c.store != "badger" && c.store != "memory" {
+		return c, fmt.Errorf("-store must be badger or memory, not %q", c.store)
+	}
+	return c, nil
+}

@@ -1,0 +1,256 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/portkit/portkit/httpapi"
+	"github.com/portkit/portkit/loa"
+	"github.com/portkit/portkit/porting"
+	badgerstore "github.com/portkit/portkit/store/badger"
+	"github.com/portkit/portkit/store/memory"
+)
+
+// Server timeouts: no slow client holds a connection for long, and an
+// 8 MB attachment still has time to arrive.
+const (
+	readHeaderTimeout = 5 * time.Second
+	readTimeout       = 2 * time.Minute
+	writeTimeout      = 2 * time.Minute
+	idleTimeout       = 2 * time.Minute
+	shutdownTimeout   = 30 * time.Second
+)
+
+// run starts portd and serves until ctx ends, then drains in-flight
+// requests and closes the store. It reports the address it listens on by
+// logging it (tests listen on ":0").
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	cfg, err := parseFlags(args, stderr)
+	if err != nil {
+		return err
+	}
+	var handler slog.Handler = slog.NewTextHandler(stderr, nil)
+	if cfg.logJSON {
+		handler = slog.NewJSONHandler(stderr, nil)
+	}
+	log := slog.New(handler)
+
+	store, dir, err := openStore(cfg, log)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err := store.Close(); err != nil {
+			log.Error("closing store", "err", err)
+		}
+		log.Info("store closed")
+	}()
+
+	var ten *tenants
+	if cfg.tenants != "" {
+		if ten, err = readTenants(cfg.tenants); err != nil {
+			return err
+		}
+	}
+	carriers := &porting.CarrierTable{}
+	if cfg.carriers != "" {
+		f, err := os.Open(cfg.carriers)
+		if err != nil {
+			return err
+		}
+		err = carriers.Load(f)
+		f.Close()
+		if err != nil {
+			return err
+		}
+	}
+	inventory := &porting.MemoryInventory{}
+	var charges porting.Charges = porting.NoCharges{}
+	if ten != nil && ten.ActivationCharge > 0 {
+		charges = loggedCharges{FlatCharges: porting.FlatCharges{PerNumber: ten.ActivationCharge}, log: log}
+	}
+	svc := porting.NewService(store, porting.Options{
+		Carriers: carriers, Inventory: inventory, Charges: charges, Logger: log,
+	})
+
+	st, err := loadState(dir)
+	if err != nil {
+		return err
+	}
+	tokens := &httpapi.Tokens{}
+	if ten != nil {
+		if err := ten.apply(ctx, svc, tokens, inventory); err != nil {
+			return err
+		}
+		log.Info("tenants loaded", "accounts", len(ten.Accounts), "owned_numbers", len(ten.OwnedNumbers))
+	} else {
+		id, token, err := st.ensureMaster(ctx, dir, svc, tokens)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "portd: master account %s\nportd: token %s\n", id, token)
+		fmt.Fprintf(stdout, "export ACCOUNT_ID=%s AUTH_TOKEN=%s\n", id, token)
+	}
+
+	branding := ten.branding()
+	renderLOA := func(w io.Writer, r *porting.PortRequest) error {
+		return loa.Render(w, r, loa.Options{Branding: branding})
+	}
+	linkKey, err := hex.DecodeString(st.LinkKey)
+	if err != nil {
+		return fmt.Errorf("link key in %s: %w", statePath(dir), err)
+	}
+
+	mux := http.NewServeMux()
+	mux.Handle("/v2/", httpapi.NewKazoo(svc, tokens, httpapi.KazooOptions{LOA: renderLOA, Logger: log}))
+	mux.Handle("/origination/porting/", httpapi.NewTelnyx(svc, tokens, httpapi.TelnyxOptions{LOA: renderLOA, LinkKey: linkKey, Logger: log}))
+	mux.HandleFunc("GET /healthz", healthz(store))
+
+	ln, err := net.Listen("tcp", cfg.addr)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{
+		Handler:           logRequests(log, mux),
+		ReadHeaderTimeout: readHeaderTimeout,
+		ReadTimeout:       readTimeout,
+		WriteTimeout:      writeTimeout,
+		IdleTimeout:       idleTimeout,
+		MaxHeaderBytes:    1 << 20,
+		ErrorLog:          slog.NewLogLogger(handler, slog.LevelWarn),
+		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
+
+	// Log every event (transitions, comments...) as it is written.
+	events := make(chan struct{})
+	evCtx, stopEvents := context.WithCancel(context.WithoutCancel(ctx))
+	go func() {
+		defer close(events)
+		_ = svc.WatchEvents(porting.AsSystem(evCtx), "portd-log", logEvents(log), 5*time.Second)
+	}()
+	defer func() { stopEvents(); <-events }()
+
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	log.Info("portd listening", "addr", ln.Addr().String(), "store", cfg.store, "data", dir)
+
+	select {
+	case err := <-served:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down: draining in-flight requests")
+	shutCtx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(shutCtx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-served; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// openStore opens the configured store and returns the directory for
+// portd's own state ("" for the memory store).
+func openStore(cfg config, log *slog.Logger) (porting.Store, string, error) {
+	if cfg.store == "memory" {
+		return memory.New(), "", nil
+	}
+	if err := os.MkdirAll(cfg.data, 0o700); err != nil {
+		return nil, "", err
+	}
+	s, err := badgerstore.Open(badgerstore.Options{Dir: filepath.Join(cfg.data, "badger"), Logger: log})
+	if err != nil {
+		return nil, "", err
+	}
+	return s, cfg.data, nil
+}
+
+// healthz answers 200 while the store answers.
+func healthz(store porting.Store) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		_, err := store.EventCursor(r.Context(), "healthz")
+		w.Header().Set("Content-Type", "application/json")
+		if err != nil {
+			w.WriteHeader(http.StatusServiceUnavailable)
+			fmt.Fprintf(w, "{\"status\":\"unavailable\"}\n")
+			return
+		}
+		fmt.Fprintf(w, "{\"status\":\"ok\"}\n")
+	}
+}
+
+// logRequests logs each request once it is answered.
+func logRequests(log *slog.Logger, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		rec := &recorder{ResponseWriter: w, status: http.StatusOK}
+		next.ServeHTTP(rec, r)
+		log.LogAttrs(r.Context(), slog.LevelInfo, "request",
+			slog.String("method", r.Method), slog.String("path", r.URL.Path),
+			slog.Int("status", rec.status), slog.Int64("bytes", rec.bytes),
+			slog.Duration("duration", time.Since(start)), slog.String("remote", r.RemoteAddr))
+	})
+}
+
+// recorder remembers the status and size of a response.
+type recorder struct {
+	http.ResponseWriter
+	status int
+	bytes  int64
+	wrote  bool
+}
+
+func (r *recorder) WriteHeader(code int) {
+	if !r.wrote {
+		r.status, r.wrote = code, true
+	}
+	r.ResponseWriter.WriteHeader(code)
+}
+
+func (r *recorder) Write(b []byte) (int, error) {
+	r.wrote = true
+	n, err := r.ResponseWriter.Write(b)
+	r.bytes += int64(n)
+	return n, err
+}
+
+// Unwrap lets http.ResponseController reach the connection.
+func (r *recorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
+
+// logEvents logs each porting event.
+func logEvents(log *slog.Logger) porting.EventHandler {
+	return porting.EventHandlerFunc(func(ctx context.Context, e porting.Event) error {
+		attrs := []slog.Attr{slog.Uint64("seq", e.Seq), slog.String("type", string(e.Type)),
+			slog.String("request", e.RequestID), slog.String("state", string(e.State))}
+		if e.Transition != nil {
+			attrs = append(attrs, slog.String("from", string(e.Transition.From)), slog.String("to", string(e.Transition.To)))
+		}
+		log.LogAttrs(ctx, slog.LevelInfo, "event", attrs...)
+		return nil
+	})
+}
+
+// loggedCharges prices ports per number and logs each charge.
+type loggedCharges struct {
+	porting.FlatCharges
+	log *slog.Logger
+}
+
+func (c loggedCharges) Charge(_ context.Context, r *porting.PortRequest, numbers []string, q porting.Quote, key string) error {
+	var buf bytes.Buffer
+	fmt.Fprintf(&buf, "%.2f", q.PerNumber*float64(len(numbers)))
+	c.log.Info("charge", "account", r.AccountID, "request", r.ID, "numbers", len(numbers), "amount", buf.String(), "key", key)
+	return nil
+}

@@ -1,0 +1,253 @@
+package httpapi
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/portkit/portkit/porting"
+)
+
+// KazooOptions configure NewKazoo. The zero value is usable.
+type KazooOptions struct {
+	// Prefix is the path under which the routes live: Prefix +
+	// "/accounts/{ACCOUNT_ID}/port_requests...". Default "/v2".
+	Prefix string
+	// LOA renders the Letter of Authorization of a request, for GET
+	// .../port_requests/{id}/loa (the program wires it to package loa).
+	// While it is nil that route answers 501.
+	LOA func(w io.Writer, r *porting.PortRequest) error
+	// Logger receives the server-side failures (5xx). Default
+	// slog.Default().
+	Logger *slog.Logger
+	// Now tells the time, for the default 31-day window of the completed
+	// and canceled listings. Default: the Service's clock.
+	Now func() time.Time
+}
+
+// kazooHandler serves the Kazoo dialect.
+type kazooHandler struct {
+	svc  *porting.Service
+	auth Authenticator
+	loa  func(io.Writer, *porting.PortRequest) error
+	log  *slog.Logger
+	now  func() time.Time
+	mux  *http.ServeMux
+	reps kazooRepCache
+}
+
+// NewKazoo returns the 2600Hz Kazoo port_requests API over svc, with
+// callers authenticated by auth from their X-Auth-Token header (or
+// auth_token query parameter). Mount it on its prefix:
+//
+//	mux.Handle("/v2/", httpapi.NewKazoo(svc, auth, httpapi.KazooOptions{}))
+//
+// It serves, under {prefix}/accounts/{ACCOUNT_ID}/: port_requests (list,
+// PUT create, ?by_number=, ?by_types=), port_requests/{state} for every
+// state, descendants/port_requests, port_requests/{id} (GET, POST edit,
+// PATCH merge, DELETE), its attachments, the state PATCHes
+// (port_requests/{id}/{state}), loa, comments and timeline. Every answer
+// is in Kazoo's envelope.
+func NewKazoo(svc *porting.Service, auth Authenticator, opt KazooOptions) http.Handler {
+	k := &kazooHandler{svc: svc, auth: auth, loa: opt.LOA, log: opt.Logger, now: opt.Now, mux: http.NewServeMux()}
+	if k.log == nil {
+		k.log = slog.Default()
+	}
+	if k.now == nil {
+		k.now = svc.Options().Clock.Now
+	}
+	prefix := opt.Prefix
+	if prefix == "" {
+		prefix = "/v2"
+	}
+	prefix = strings.TrimRight("/"+strings.TrimLeft(prefix, "/"), "/")
+	k.register(prefix + "/accounts/{account}")
+	return k
+}
+
+// ServeHTTP implements http.Handler.
+func (k *kazooHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) { k.mux.ServeHTTP(w, r) }
+
+// kazooRoute is one route: a method and a path under the account.
+type kazooRoute struct {
+	method, path string
+	serve        func(*kazooCall)
+}
+
+// routes lists every route.
+func (k *kazooHandler) routes() []kazooRoute {
+	rs := []kazooRoute{
+		{http.MethodGet, "/port_requests", k.list},
+		{http.MethodPut, "/port_requests", k.create},
+		{http.MethodGet, "/descendants/port_requests", k.listDescendants},
+		{http.MethodGet, "/port_requests/{id}", k.get},
+		{http.MethodPost, "/port_requests/{id}", k.edit},
+		{http.MethodPatch, "/port_requests/{id}", k.patch},
+		{http.MethodDelete, "/port_requests/{id}", k.delete},
+		{http.MethodGet, "/port_requests/{id}/attachments", k.listAttachments},
+		{http.MethodPut, "/port_requests/{id}/attachments", k.putAttachment},
+		{http.MethodGet, "/port_requests/{id}/attachments/{name}", k.getAttachment},
+		{http.MethodPost, "/port_requests/{id}/attachments/{name}", k.replaceAttachment},
+		{http.MethodDelete, "/port_requests/{id}/attachments/{name}", k.deleteAttachment},
+		{http.MethodGet, "/port_requests/{id}/loa", k.getLOA},
+		{http.MethodGet, "/port_requests/{id}/comments", k.listComments},
+		{http.MethodPut, "/port_requests/{id}/comments", k.addComments},
+		{http.MethodGet, "/port_requests/{id}/timeline", k.timeline},
+	}
+	for _, st := range porting.States {
+		rs = append(rs,
+			kazooRoute{http.MethodGet, "/port_requests/" + string(st), k.listState(st)},
+			kazooRoute{http.MethodPatch, "/port_requests/{id}/" + string(st), k.transition(st)})
+	}
+	return rs
+}
+
+// register adds the routes under base, a method-less route per path that
+// answers 405 for the other methods, and a catch-all that answers 404,
+// so that every answer is in the Kazoo envelope.
+func (k *kazooHandler) register(base string) {
+	allowed := map[string][]string{}
+	var paths []string
+	for _, rt := range k.routes() {
+		k.mux.Handle(rt.method+" "+base+rt.path, k.handle(rt.serve, strings.Contains(rt.path, "{id}")))
+		if allowed[rt.path] == nil {
+			paths = append(paths, rt.path)
+		}
+		allowed[rt.path] = append(allowed[rt.path], rt.method)
+	}
+	for _, p := range paths {
+		// The state listings share their paths with port_requests/{id},
+		// whose 405 route covers them.
+		if _, isState := kazooStateOf(strings.TrimPrefix(p, "/port_requests/")); isState {
+			continue
+		}
+		k.mux.Handle(base+p, k.handle(k.methodNotAllowed(p, allowed[p]), false))
+	}
+	k.mux.Handle("/", k.handle(func(c *kazooCall) { c.fail(porting.ErrNotFound) }, false))
+}
+
+// kazooStateOf returns the state named s.
+func kazooStateOf(s string) (porting.State, bool) {
+	st := porting.State(s)
+	return st, slices.Contains(porting.States, st)
+}
+
+// methodNotAllowed answers 405 with the methods allowed on path.
+func (k *kazooHandler) methodNotAllowed(path string, methods []string) func(*kazooCall) {
+	allow := slices.Clone(methods)
+	if slices.Contains(allow, http.MethodGet) {
+		allow = append(allow, http.MethodHead)
+	}
+	return func(c *kazooCall) {
+		a := allow
+		if _, isState := kazooStateOf(c.r.PathValue("id")); isState && path == "/port_requests/{id}" {
+			a = []string{http.MethodGet, http.MethodHead} // a state listing
+		}
+		c.w.Header().Set("Allow", strings.Join(a, ", "))
+		c.failWith(http.StatusMethodNotAllowed, "method "+c.r.Method+" not allowed", nil)
+	}
+}
+
+// kazooCall is one request being served.
+type kazooCall struct {
+	k     *kazooHandler
+	w     http.ResponseWriter
+	r     *http.Request
+	ctx   context.Context // carries the actor
+	token string
+	reqID string
+	actor porting.Actor
+	// account is the URL's account, which the actor reaches.
+	account porting.Account
+}
+
+// handle authenticates the caller and checks the URL's account before
+// serve runs. The routes of one request (byRequest: serve starts with
+// kazooCall.request) leave the check to request, which makes it from the
+// request's account path and so spares a walk up the account tree on
+// every read.
+func (k *kazooHandler) handle(serve func(*kazooCall), byRequest bool) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c := &kazooCall{k: k, w: w, r: r, token: kazooToken(r)}
+		actor, err := k.auth.Authenticate(r.Context(), Credentials{Token: c.token})
+		if err != nil {
+			c.fail(err)
+			return
+		}
+		c.actor = actor
+		c.ctx = porting.WithActor(r.Context(), actor)
+		if id := r.PathValue("account"); id != "" {
+			if byRequest {
+				c.account.ID = id // checked by request
+			} else if c.account, err = k.svc.Account(c.ctx, id); err != nil {
+				c.fail(err)
+				return
+			}
+		}
+		serve(c)
+	})
+}
+
+// kazooToken returns the caller's token: X-Auth-Token, or the auth_token
+// query parameter.
+func kazooToken(r *http.Request) string {
+	if t := r.Header.Get("X-Auth-Token"); t != "" {
+		return t
+	}
+	if strings.Contains(r.URL.RawQuery, "auth_token") {
+		return r.URL.Query().Get("auth_token")
+	}
+	return ""
+}
+
+// view calls fn with the request named in the path, lent by the Service
+// without a copy (see porting.Service.View): for routes that only render
+// it. Failures are answered as request's are.
+func (c *kazooCall) view(fn func(r *porting.PortRequest)) {
+	err := c.k.svc.View(c.ctx, c.r.PathValue("id"), func(r *porting.PortRequest) error {
+		i := slices.Index(r.AccountPath, c.account.ID)
+		if i < 0 || !(c.actor.Admin || slices.Contains(r.AccountPath[:i+1], c.actor.AccountID)) {
+			return kazooNotFound
+		}
+		fn(r)
+		return nil
+	})
+	if err == nil {
+		return
+	}
+	if _, aerr := c.k.svc.Account(c.ctx, c.account.ID); aerr != nil {
+		err = aerr
+	}
+	c.fail(err)
+}
+
+// request loads the request of the URL. As on every route, the URL's
+// account must exist and be one the caller reaches (404, 403); the
+// request must be in that account's tree (404, as for a request that does
+// not exist).
+//
+// The common case is settled from the request alone: accounts never move,
+// so the URL's account is on the request's account path exactly when the
+// request is in its tree, and the path down to it is that account's own
+// path, which the caller reaches when its account is on it. Otherwise
+// Service.Account tells which error it is.
+func (c *kazooCall) request() (*porting.PortRequest, bool) {
+	r, err := c.k.svc.Get(c.ctx, c.r.PathValue("id"))
+	if err == nil {
+		i := slices.Index(r.AccountPath, c.account.ID)
+		if i >= 0 && (c.actor.Admin || slices.Contains(r.AccountPath[:i+1], c.actor.AccountID)) {
+			return r, true
+		}
+	}
+	if _, aerr := c.k.svc.Account(c.ctx, c.account.ID); aerr != nil {
+		err = aerr
+	} else if err == nil {
+		err = kazooNotFound
+	}
+	c.fail(err)
+	return nil, false
+}

@@ -1,0 +1,173 @@
+package httpapi
+
+import (
+	"fmt"
+	"mime"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/portkit/portkit/porting"
+)
+
+// listAttachments: GET port_requests/{id}/attachments answers
+// {name: {content_type, length}}.
+func (k *kazooHandler) listAttachments(c *kazooCall) {
+	r, ok := c.request()
+	if !ok {
+		return
+	}
+	bp := c.start()
+	*bp = kazooAppendUploads(*bp, r.Attachments)
+	c.finish(bp, http.StatusOK, kazooTail{revision: kazooRevision(r.ID, r.Revision)})
+}
+
+// putAttachment: PUT port_requests/{id}/attachments?filename=NAME with the
+// raw bytes adds the file, or replaces the one of that name.
+func (k *kazooHandler) putAttachment(c *kazooCall) {
+	k.attach(c, c.r.URL.Query().Get("filename"), porting.AttachUpsert, http.StatusCreated)
+}
+
+// replaceAttachment: POST port_requests/{id}/attachments/{name} replaces
+// an existing file.
+func (k *kazooHandler) replaceAttachment(c *kazooCall) {
+	k.attach(c, c.r.PathValue("name"), porting.AttachReplace, http.StatusOK)
+}
+
+// attach stores the body as an attachment. The Service reads the body up
+// to its size limit; a declared length over it is refused unread.
+func (k *kazooHandler) attach(c *kazooCall, name string, mode porting.AttachMode, status int) {
+	r, ok := c.request()
+	if !ok {
+		return
+	}
+	if err := c.checkRevision(r); err != nil {
+		c.fail(err)
+		return
+	}
+	if limit := k.svc.Options().MaxAttachmentSize; c.r.ContentLength > limit {
+		c.fail(&porting.TooLargeError{What: "attachment", Limit: limit})
+		return
+	}
+	_, r, err := k.svc.PutAttachment(c.ctx, r.ID, porting.AttachmentInput{
+		Name: name, ContentType: c.r.Header.Get("Content-Type"), Body: c.r.Body, Mode: mode,
+	})
+	if err != nil {
+		c.failRenamed(err, map[string]string{"file": "filename"})
+		return
+	}
+	bp := c.start()
+	*bp = append(*bp, "{}"...)
+	c.finish(bp, status, kazooTail{revision: kazooRevision(r.ID, r.Revision)})
+}
+
+// getAttachment: GET port_requests/{id}/attachments/{name} streams the
+// file with its type, length and a Content-Disposition.
+func (k *kazooHandler) getAttachment(c *kazooCall) {
+	r, ok := c.request()
+	if !ok {
+		return
+	}
+	att, data, err := k.svc.Attachment(c.ctx, r.ID, c.r.PathValue("name"))
+	if err != nil {
+		c.fail(err)
+		return
+	}
+	kazooSendFile(c.w, att.ContentType, att.Name, data)
+}
+
+// deleteAttachment: DELETE port_requests/{id}/attachments/{name}; 405 in
+// a state that forbids it.
+func (k *kazooHandler) deleteAttachment(c *kazooCall) {
+	r, ok := c.request()
+	if !ok {
+		return
+	}
+	if err := c.checkRevision(r); err != nil {
+		c.fail(err)
+		return
+	}
+	if _, err := k.svc.DeleteAttachment(c.ctx, r.ID, c.r.PathValue("name")); err != nil {
+		c.fail(err)
+		return
+	}
+	bp := c.start()
+	*bp = append(*bp, "{}"...)
+	c.finish(bp, http.StatusOK, kazooTail{})
+}
+
+// kazooSendFile writes a file as a download.
+func kazooSendFile(w http.ResponseWriter, contentType, filename string, data []byte) {
+	h := w.Header()
+	h.Set("Content-Type", contentType)
+	h.Set("Content-Length", strconv.Itoa(len(data)))
+	h.Set("Content-Disposition", kazooDisposition(filename))
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write(data)
+}
+
+// kazooDisposition returns `attachment; filename="..."`, quoted and, for
+// a name outside ASCII, encoded as RFC 2231 says.
+func kazooDisposition(filename string) string {
+	if d := mime.FormatMediaType("attachment", map[string]string{"filename": filename}); d != "" {
+		return d
+	}
+	return "attachment"
+}
+
+// getLOA: GET port_requests/{id}/loa streams the Letter of Authorization,
+// as application/pdf or, when the client asks for it alone,
+// application/x-pdf. 501 while no renderer is configured.
+func (k *kazooHandler) getLOA(c *kazooCall) {
+	r, ok := c.request()
+	if !ok {
+		return
+	}
+	if k.loa == nil {
+		c.failWith(http.StatusNotImplemented, "LOA rendering is not configured", nil)
+		return
+	}
+	bp := kazooGetBuffer()
+	defer kazooPutBuffer(bp)
+	w := kazooBufferWriter{bp}
+	if err := k.loa(w, r); err != nil {
+		c.fail(fmt.Errorf("rendering the LOA of %s: %w", r.ID, err))
+		return
+	}
+	kazooSendFile(c.w, kazooPDFType(c.r.Header.Values("Accept")), r.ID+"-loa.pdf", *bp)
+}
+
+// kazooBufferWriter appends to a pooled buffer.
+type kazooBufferWriter struct{ b *[]byte }
+
+func (w kazooBufferWriter) Write(p []byte) (int, error) {
+	*w.b = append(*w.b, p...)
+	return len(p), nil
+}
+
+// kazooPDFType returns application/x-pdf when the Accept header asks for
+// it and not for application/pdf, else application/pdf.
+func kazooPDFType(accept []string) string {
+	pdf, xpdf := false, false
+	for _, line := range accept {
+		for _, part := range strings.Split(line, ",") {
+			mt, params, err := mime.ParseMediaType(part)
+			if err != nil {
+				continue
+			}
+			if q, err := strconv.ParseFloat(params["q"], 64); err == nil && q <= 0 {
+				continue
+			}
+			switch mt {
+			case "application/pdf":
+				pdf = true
+			case "application/x-pdf":
+				xpdf = true
+			}
+		}
+	}
+	if xpdf && !pdf {
+		return "application/x-pdf"
+	}
+	return "application/pdf"
+}

@@ -1,0 +1,64 @@
+package httpapi_test
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"github.com/portkit/portkit/httpapi"
+	"github.com/portkit/portkit/porting"
+	"github.com/portkit/portkit/porting/portingtest"
+)
+
+// BenchmarkKazooGet compares GET port_requests/{id} through the Kazoo
+// handler (memory store) with a bare handler writing the same bytes and
+// headers: the cost of the dialect and the Service over the cost of
+// answering at all.
+func BenchmarkKazooGet(b *testing.B) {
+	f := portingtest.New(b)
+	tokens := &httpapi.Tokens{}
+	tokens.Add("t", porting.Actor{AccountID: f.Customer.ID, UserID: "u", Name: "U"})
+	h := httpapi.NewKazoo(f.Service, tokens, httpapi.KazooOptions{})
+	in := portingtest.Input("Porting 202.555.9000", "+12025559000", "+12025559001")
+	in.Bill = porting.Bill{Name: "John Doe", StreetAddress: "Natoma", StreetNumber: "116", Locality: "San Francisco",
+		Region: "CA", PostalCode: "95109", BTN: "+12025559000"}
+	in.Carrier, in.TransferDate = "PACIFIC BELL", portingtest.Epoch.Add(10*24*time.Hour)
+	in.Notifications.EmailSendTo = []string{"someone@example.com"}
+	r, err := f.Service.Create(f.AsCustomer(), f.Customer.ID, in)
+	if err != nil {
+		b.Fatal(err)
+	}
+	req := httptest.NewRequest("GET", "/v2/accounts/customer/port_requests/"+r.ID, nil)
+	req.Header.Set("X-Auth-Token", "t")
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	if rec.Code != http.StatusOK {
+		b.Fatalf("%d %s", rec.Code, rec.Body)
+	}
+	body, header := rec.Body.Bytes(), rec.Header().Clone()
+	bare := http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		h := w.Header()
+		for k, v := range header {
+			h[k] = v
+		}
+		w.WriteHeader(http.StatusOK)
+		_, _ = w.Write(body)
+	})
+	for _, bc := range []struct {
+		name string
+		h    http.Handler
+	}{{"kazoo", h}, {"bare", bare}} {
+		b.Run(bc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			b.SetBytes(int64(len(body)))
+			for b.Loop() {
+				rec := httptest.NewRecorder()
+				bc.h.ServeHTTP(rec, req)
+				if rec.Code != http.StatusOK {
+					b.Fatal(rec.Code)
+				}
+			}
+		})
+	}
+}

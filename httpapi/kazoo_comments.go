@@ -1,0 +1,148 @@
+package httpapi
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/portkit/portkit/porting"
+)
+
+// kazooComment is a comment on the wire. Only content, is_private and
+// action_required are read from a client; the rest is set by porting.
+type kazooComment struct {
+	AccountID      string `json:"account_id,omitempty"`
+	ActionRequired bool   `json:"action_required"`
+	Author         string `json:"author,omitempty"`
+	Content        string `json:"content"`
+	ID             string `json:"id"`
+	IsPrivate      bool   `json:"is_private"`
+	SubRequestID   string `json:"sub_request_id,omitempty"`
+	Timestamp      int64  `json:"timestamp"`
+	UserID         string `json:"user_id,omitempty"`
+}
+
+func kazooCommentOf(cm porting.Comment) kazooComment {
+	return kazooComment{
+		AccountID: cm.AccountID, ActionRequired: cm.ActionRequired, Author: cm.Author, Content: cm.Body,
+		ID: cm.ID, IsPrivate: cm.Private, SubRequestID: cm.SubRequestID, Timestamp: kazooGregorian(cm.Created),
+		UserID: cm.UserID,
+	}
+}
+
+func kazooComments(cms []porting.Comment) []kazooComment {
+	out := make([]kazooComment, len(cms))
+	for i, cm := range cms {
+		out[i] = kazooCommentOf(cm)
+	}
+	return out
+}
+
+// kazooCommentFields renames porting's comment fields to Kazoo's.
+var kazooCommentFields = map[string]string{"body": "content"}
+
+// listComments: GET port_requests/{id}/comments, oldest first; private
+// comments only for a port authority (porting hides them).
+func (k *kazooHandler) listComments(c *kazooCall) {
+	r, ok := c.request()
+	if !ok {
+		return
+	}
+	c.replyData(http.StatusOK, kazooComments(r.Comments), kazooTail{revision: kazooRevision(r.ID, r.Revision)})
+}
+
+// addComments: PUT port_requests/{id}/comments with data {"comments":
+// [...]} or one comment object. The comments are checked, then added in
+// order; the answer is the request's comments.
+func (k *kazooHandler) addComments(c *kazooCall) {
+	r, ok := c.request()
+	if !ok {
+		return
+	}
+	if err := c.checkRevision(r); err != nil {
+		c.fail(err)
+		return
+	}
+	members, ok := c.data(true)
+	if !ok {
+		return
+	}
+	ins, err := kazooCommentInputs(members)
+	if err != nil {
+		c.fail(err)
+		return
+	}
+	for _, in := range ins {
+		if _, err := k.svc.AddComment(c.ctx, r.ID, in); err != nil {
+			c.failRenamed(err, kazooCommentFields)
+			return
+		}
+	}
+	if r, ok = c.request(); ok {
+		c.replyData(http.StatusCreated, kazooComments(r.Comments), kazooTail{revision: kazooRevision(r.ID, r.Revision)})
+	}
+}
+
+// kazooCommentInputs decodes {"comments": [...]} or a single comment.
+func kazooCommentInputs(members []kazooMember) ([]porting.CommentInput, error) {
+	list, ok := kazooFind(members, "comments")
+	if !ok {
+		in, err := kazooCommentInput("", members)
+		return []porting.CommentInput{in}, err
+	}
+	items, ok := kazooArray(list.val)
+	if !ok || len(items) == 0 {
+		return nil, kazooProblem("comments", "type", "", "comments must be a non-empty list of comment objects")
+	}
+	var errs kazooInvalid
+	ins := make([]porting.CommentInput, 0, len(items))
+	for i, item := range items {
+		path := fmt.Sprintf("comments[%d]", i)
+		cm, ok := kazooMembers(item)
+		if !ok {
+			errs.add(path, "type", "", path+" must be an object")
+			continue
+		}
+		in, err := kazooCommentInput(path+".", cm)
+		if err != nil {
+			errs.addErr(err)
+		}
+		ins = append(ins, in)
+	}
+	return ins, errs.err()
+}
+
+// kazooCommentInput decodes one comment; read-only keys are ignored.
+func kazooCommentInput(path string, members []kazooMember) (porting.CommentInput, error) {
+	var in porting.CommentInput
+	d := kazooInputDecoder{}
+	for _, m := range members {
+		switch m.key {
+		case "content":
+			d.str(path+"content", m.val, &in.Body)
+		case "is_private":
+			in.Private = d.bool(path+"is_private", m.val)
+		case "action_required":
+			in.ActionRequired = d.bool(path+"action_required", m.val)
+		}
+	}
+	if err := d.errs.err(); err != nil {
+		return in, err
+	}
+	if strings.TrimSpace(in.Body) == "" {
+		return in, kazooProblem(path+"content", "required", "", path+"content is required")
+	}
+	return in, nil
+}
+
+// bool decodes a JSON boolean (null is false).
+func (d *kazooInputDecoder) bool(path string, v []byte) bool {
+	switch string(v) {
+	case "true":
+		return true
+	case "false", "null":
+		return false
+	}
+	d.errs.add(path, "type", "", path+" must be a boolean")
+	return false
+}

@@ -1,0 +1,186 @@
+package httpapi
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/portkit/portkit/porting"
+)
+
+// kazooFieldProblem is one problem with one input field, in the shape of
+// Kazoo's validation errors: data[key][code] = {cause, message}.
+type kazooFieldProblem struct{ key, code, cause, message string }
+
+// kazooInvalid is a validation failure the dialect finds itself, before
+// porting sees the input: a field of the wrong JSON type, a bad date, an
+// unknown state. It answers 400 with a message naming the problem.
+type kazooInvalid struct{ problems []kazooFieldProblem }
+
+// kazooProblem returns a *kazooInvalid with one problem.
+func kazooProblem(key, code, cause, msg string) error {
+	return &kazooInvalid{problems: []kazooFieldProblem{{key, code, cause, msg}}}
+}
+
+func (e *kazooInvalid) add(key, code, cause, msg string) {
+	e.problems = append(e.problems, kazooFieldProblem{key, code, cause, msg})
+}
+
+// addErr adds the problems of another error.
+func (e *kazooInvalid) addErr(err error) {
+	var ki *kazooInvalid
+	if errors.As(err, &ki) {
+		e.problems = append(e.problems, ki.problems...)
+		return
+	}
+	e.add("", "", "", err.Error())
+}
+
+// err returns the collected problems as an error, or nil.
+func (e *kazooInvalid) err() error {
+	if len(e.problems) == 0 {
+		return nil
+	}
+	return &kazooInvalid{problems: e.problems}
+}
+
+func (e *kazooInvalid) Error() string {
+	msgs := make([]string, len(e.problems))
+	for i, p := range e.problems {
+		msgs[i] = p.message
+	}
+	return strings.Join(msgs, "; ")
+}
+
+// Is makes a kazooInvalid a validation failure (400).
+func (e *kazooInvalid) Is(target error) bool { return target == porting.ErrValidation }
+
+// kazooCause is the innermost object of a validation error.
+type kazooCause struct {
+	Cause   string `json:"cause,omitempty"`
+	Message string `json:"message"`
+}
+
+// kazooErrorData is the data of a validation failure, keyed by field and
+// code.
+type kazooErrorData map[string]map[string]kazooCause
+
+func (d kazooErrorData) add(key, code, cause, msg string) {
+	if code == "" {
+		code = "invalid"
+	}
+	if d[key] == nil {
+		d[key] = map[string]kazooCause{}
+	}
+	if _, dup := d[key][code]; !dup {
+		d[key][code] = kazooCause{Cause: cause, Message: msg}
+	}
+}
+
+// kazooValidationData renders porting's field errors as Kazoo does. A
+// number's error is keyed by the number as the client sent it; an edit
+// refused in the current state, by the state; any other by the field's
+// dotted path (renamed by rename, when the dialect's name differs).
+func kazooValidationData(ve *porting.ValidationError, rename map[string]string) kazooErrorData {
+	data := kazooErrorData{}
+	for _, f := range ve.Fields {
+		key := f.Field
+		var se *porting.StateError
+		if f.Value != "" && (f.Field == "numbers" || errors.As(f.Err, &se)) {
+			key = f.Value
+		} else if to, ok := rename[key]; ok {
+			key = to
+		}
+		data.add(key, f.Code, f.Value, f.Message)
+	}
+	return data
+}
+
+// kazooChargesData is the data of a 402: the quote to accept.
+type kazooChargesData struct {
+	ActivationCharges float64 `json:"activation_charges"`
+	NumberServices    struct {
+		Port struct {
+			ActivationCharges float64 `json:"activation_charges"`
+		} `json:"port"`
+	} `json:"number_services"`
+}
+
+// kazooMessage is the data of an error answer without field details.
+type kazooMessage struct {
+	Message string `json:"message"`
+}
+
+// fail answers an error in the Kazoo error envelope.
+func (c *kazooCall) fail(err error) { c.failRenamed(err, nil) }
+
+// failRenamed is fail with validation fields renamed to the dialect's
+// names.
+func (c *kazooCall) failRenamed(err error, rename map[string]string) {
+	code := status(err, http.StatusBadRequest)
+	var data any
+	var msg string
+	switch code {
+	case http.StatusBadRequest:
+		var ki *kazooInvalid
+		var ve *porting.ValidationError
+		switch {
+		case errors.As(err, &ki):
+			d := kazooErrorData{}
+			for _, p := range ki.problems {
+				d.add(p.key, p.code, p.cause, p.message)
+			}
+			data, msg = d, ki.Error()
+		case errors.As(err, &ve):
+			data, msg = kazooValidationData(ve, rename), "invalid request"
+		default:
+			msg = err.Error()
+		}
+	case http.StatusUnauthorized:
+		msg = "invalid credentials"
+	case http.StatusPaymentRequired:
+		var d kazooChargesData
+		var ce *porting.ChargesError
+		if errors.As(err, &ce) {
+			d.ActivationCharges = ce.Quote.ActivationCharges
+			d.NumberServices.Port.ActivationCharges = ce.Quote.ActivationCharges
+		}
+		data, msg = d, "accept charges"
+	case http.StatusForbidden:
+		msg = "forbidden"
+	case http.StatusNotFound:
+		msg = "bad identifier"
+	case http.StatusConflict:
+		msg = "conflict"
+	case http.StatusMethodNotAllowed, http.StatusRequestEntityTooLarge, http.StatusUnsupportedMediaType:
+		msg = err.Error()
+	case http.StatusServiceUnavailable:
+		msg = "service unavailable"
+		c.logError(err)
+	default:
+		code, msg = http.StatusInternalServerError, "internal error"
+		c.logError(err)
+	}
+	c.failWith(code, msg, data)
+}
+
+// failWith answers an error with a status, a message and data (nil: the
+// message).
+func (c *kazooCall) failWith(code int, msg string, data any) {
+	if data == nil {
+		data = kazooMessage{msg}
+	}
+	bp := c.start()
+	*bp = kazooMarshal(*bp, data)
+	c.finish(bp, code, kazooTail{message: msg})
+}
+
+// logError logs a server-side failure; the client only sees its status.
+func (c *kazooCall) logError(err error) {
+	c.k.log.ErrorContext(c.r.Context(), "kazoo: request failed",
+		"method", c.r.Method, "path", c.r.URL.Path, "request_id", c.requestID(), "error", err)
+}
+
+// kazooNotFound is the error of a request outside the URL's account tree.
+var kazooNotFound = fmt.Errorf("port request not under this account: %w", porting.ErrNotFound)

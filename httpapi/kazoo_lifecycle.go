@@ -1,0 +1,192 @@
+package httpapi
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/portkit/portkit/porting"
+)
+
+// transition: PATCH port_requests/{id}/{state} moves the request to
+// state. The body is optional: {"data": {...}} with fields to merge first,
+// reason, accept_charges, schedule_on or scheduled_date; accept_charges
+// may also sit beside data, and reason and accept_charges in the query.
+func (k *kazooHandler) transition(to porting.State) func(*kazooCall) {
+	return func(c *kazooCall) { k.move(c, to) }
+}
+
+func (k *kazooHandler) move(c *kazooCall, to porting.State) {
+	r, ok := c.request()
+	if !ok {
+		return
+	}
+	want, err := c.ifMatch(r.ID)
+	if err != nil {
+		c.fail(err)
+		return
+	}
+	env, members, ok := c.envelope(false)
+	if !ok {
+		return
+	}
+	opt, fields, err := c.transitionOptions(env, members)
+	if err != nil {
+		c.fail(err)
+		return
+	}
+	for attempt := 0; ; attempt++ {
+		opt.Revision = want
+		if len(fields) > 0 {
+			in, err := k.mergeInput(r.Input(), fields)
+			if err != nil {
+				c.fail(err)
+				return
+			}
+			opt.Input, opt.Revision = &in, kazooRev(want, r)
+		}
+		out, err := k.svc.Transition(c.ctx, r.ID, to, opt)
+		if len(fields) > 0 && kazooAgain(want, err, attempt) {
+			if r, ok = c.request(); !ok {
+				return
+			}
+			continue
+		}
+		if err != nil {
+			c.fail(err)
+			return
+		}
+		c.replyRequest(http.StatusOK, out)
+		return
+	}
+}
+
+// kazooTransitionKeys are the data keys that steer a transition rather
+// than set fields of the request.
+var kazooTransitionKeys = []string{"reason", "accept_charges", "schedule_on"}
+
+// transitionOptions reads a transition's options from the query, the
+// envelope and its data, and returns the data members that set fields
+// (none when the data only steers the transition or sets read-only keys).
+func (c *kazooCall) transitionOptions(env kazooEnvelopeIn, members []kazooMember) (porting.TransitionOptions, []kazooMember, error) {
+	var opt porting.TransitionOptions
+	var errs kazooInvalid
+	q := c.r.URL.Query()
+	opt.Reason = q.Get("reason")
+	if m, ok := kazooFind(members, "reason"); ok && !m.null() {
+		var reason string
+		if m.val[0] != '"' || json.Unmarshal(m.val, &reason) != nil {
+			errs.add("reason", "type", "", "reason must be a string")
+		} else if opt.Reason == "" {
+			opt.Reason = reason
+		}
+	}
+	accept := func(where string, v json.RawMessage) {
+		ok, err := kazooBool(where, v)
+		if err != nil {
+			errs.addErr(err)
+		}
+		opt.AcceptCharges = opt.AcceptCharges || ok
+	}
+	accept("accept_charges", env.AcceptCharges)
+	if m, ok := kazooFind(members, "accept_charges"); ok {
+		accept("data.accept_charges", m.val)
+	}
+	if q.Has("accept_charges") {
+		v := q.Get("accept_charges")
+		if v == "" {
+			v = "true" // a bare ?accept_charges
+		}
+		accept("accept_charges", json.RawMessage(strconv.Quote(v)))
+	}
+	if m, ok := kazooFind(members, "schedule_on"); ok && !m.null() {
+		t, err := kazooScheduleOn(m.val)
+		if err != nil {
+			errs.addErr(err)
+		}
+		opt.ScheduledDate = t
+	} else if m, ok := kazooFind(members, "scheduled_date"); ok {
+		t, err := kazooParseDate("scheduled_date", m.val)
+		if err != nil {
+			errs.addErr(err)
+		}
+		opt.ScheduledDate = t
+	}
+	if err := errs.err(); err != nil {
+		return opt, nil, err
+	}
+	fields := kazooWithout(members, kazooTransitionKeys...)
+	for _, m := range fields {
+		if !kazooIsReadOnly(m.key) {
+			return opt, fields, nil
+		}
+	}
+	return opt, nil, nil
+}
+
+// kazooBool decodes a boolean: true, false, null or a string
+// strconv.ParseBool reads.
+func kazooBool(where string, v json.RawMessage) (bool, error) {
+	switch string(v) {
+	case "", "null", "false":
+		return false, nil
+	case "true":
+		return true, nil
+	}
+	var s string
+	if v[0] == '"' && json.Unmarshal(v, &s) == nil {
+		if b, err := strconv.ParseBool(s); err == nil {
+			return b, nil
+		}
+	}
+	return false, kazooProblem(where, "type", string(v), where+" must be a boolean")
+}
+
+// kazooScheduleLayouts are the layouts of schedule_on.date_time.
+var kazooScheduleLayouts = []string{"2006-01-02 15:04", "2006-01-02 15:04:05"}
+
+// kazooScheduleOn converts schedule_on {date_time: "YYYY-MM-DD HH:MM",
+// timezone: IANA zone} to a time.
+func kazooScheduleOn(v json.RawMessage) (time.Time, error) {
+	members, ok := kazooMembers(v)
+	if !ok {
+		return time.Time{}, kazooProblem("schedule_on", "type", "", "schedule_on must be an object {date_time, timezone}")
+	}
+	var dt, tz string
+	var errs kazooInvalid
+	d := kazooInputDecoder{}
+	for _, m := range members {
+		switch m.key {
+		case "date_time":
+			d.str("schedule_on.date_time", m.val, &dt)
+		case "timezone":
+			d.str("schedule_on.timezone", m.val, &tz)
+		}
+	}
+	if err := d.errs.err(); err != nil {
+		return time.Time{}, err
+	}
+	if dt == "" {
+		errs.add("schedule_on.date_time", "required", "", "schedule_on.date_time is required (YYYY-MM-DD HH:MM)")
+	}
+	if tz == "" {
+		errs.add("schedule_on.timezone", "required", "", "schedule_on.timezone is required (an IANA time zone)")
+	}
+	if err := errs.err(); err != nil {
+		return time.Time{}, err
+	}
+	loc, err := time.LoadLocation(tz)
+	if err != nil || tz == "Local" {
+		return time.Time{}, kazooProblem("schedule_on.timezone", "format", tz,
+			fmt.Sprintf("schedule_on.timezone %q is not an IANA time zone", tz))
+	}
+	for _, layout := range kazooScheduleLayouts {
+		if t, err := time.ParseInLocation(layout, dt, loc); err == nil {
+			return t.UTC(), nil
+		}
+	}
+	return time.Time{}, kazooProblem("schedule_on.date_time", "format", dt,
+		fmt.Sprintf("schedule_on.date_time %q is not a date and time YYYY-MM-DD HH:MM", dt))
+}

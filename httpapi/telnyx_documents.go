@@ -1,0 +1,220 @@
+package httpapi
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"sort"
+	"strings"
+
+	"github.com/portkit/portkit/porting"
+)
+
+// telnyxDocument is a supporting document. body is the file's name;
+// content_type and size are portkit extensions.
+type telnyxDocument struct {
+	ID           string `json:"id"`
+	Body         string `json:"body"`
+	DocumentType string `json:"document_type"`
+	CreatedAt    string `json:"created_at"`
+	ContentType  string `json:"content_type"`
+	Size         int64  `json:"size"`
+}
+
+func telnyxRenderDocument(a porting.Attachment) telnyxDocument {
+	return telnyxDocument{ID: a.ID, Body: a.Name, DocumentType: a.DocumentType, CreatedAt: telnyxTime(a.Created),
+		ContentType: a.ContentType, Size: a.Length}
+}
+
+// telnyxDocumentOf finds a supporting document by its ID.
+func telnyxDocumentOf(req *porting.PortRequest, docID string) (porting.Attachment, error) {
+	for _, a := range req.Attachments {
+		if a.ID == docID {
+			return a, nil
+		}
+	}
+	return porting.Attachment{}, fmt.Errorf("supporting document %s: %w", docID, porting.ErrNotFound)
+}
+
+// listDocuments serves GET port_requests/{id}/supporting_documents: every
+// attachment of the request (Kazoo uploads too), oldest first.
+func (h *telnyxHandler) listDocuments(w http.ResponseWriter, r *http.Request, _ porting.Actor) {
+	req, err := h.portRequest(r.Context(), r.PathValue("id"))
+	if err != nil {
+		h.fail(w, r, err, nil)
+		return
+	}
+	atts := req.Attachments
+	sort.SliceStable(atts, func(i, j int) bool { return atts[i].Created.Before(atts[j].Created) })
+	out := make([]telnyxDocument, len(atts))
+	for i, a := range atts {
+		out[i] = telnyxRenderDocument(a)
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+// getDocument serves GET port_requests/{id}/supporting_documents/{doc}.
+func (h *telnyxHandler) getDocument(w http.ResponseWriter, r *http.Request, _ porting.Actor) {
+	req, err := h.portRequest(r.Context(), r.PathValue("id"))
+	if err != nil {
+		h.fail(w, r, err, nil)
+		return
+	}
+	a, err := telnyxDocumentOf(req, r.PathValue("doc"))
+	if err != nil {
+		h.fail(w, r, err, nil)
+		return
+	}
+	writeJSON(w, http.StatusOK, telnyxRenderDocument(a))
+}
+
+// telnyxUpload is a parsed supporting document upload.
+type telnyxUpload struct {
+	documentType string
+	hasFile      bool
+	name         string
+	contentType  string
+	data         []byte
+}
+
+// uploadDocument serves POST port_requests/{id}/supporting_documents, a
+// multipart/form-data body with the fields document_type (loa, invoice,
+// csr, other; required) and file (a PDF or an image). The file's type is
+// its part's Content-Type, or sniffed when that is missing or
+// application/octet-stream. An loa upload without a file attaches the
+// letter TelnyxOptions.LOA renders, as "loa.pdf". 201 with the document;
+// 413 over the Service's MaxAttachmentSize; 415 for other types.
+func (h *telnyxHandler) uploadDocument(w http.ResponseWriter, r *http.Request, _ porting.Actor) {
+	id := r.PathValue("id")
+	req, err := h.portRequest(r.Context(), id)
+	if err != nil {
+		h.fail(w, r, err, nil)
+		return
+	}
+	up, err := h.readUpload(w, r)
+	if err != nil {
+		h.fail(w, r, err, nil)
+		return
+	}
+	switch {
+	case up.documentType == "":
+		err = telnyxInvalid("document_type", "", "required", "document_type is required (loa, invoice, csr or other)")
+	case !up.hasFile && (up.documentType != porting.DocumentLOA || h.opt.LOA == nil):
+		err = telnyxInvalid("file", "", "required", "file is required")
+	case !up.hasFile:
+		var buf bytes.Buffer
+		if err = h.opt.LOA(&buf, req); err != nil {
+			err = fmt.Errorf("rendering the LOA of %s: %w", id, err)
+		}
+		up.name, up.contentType, up.data = "loa.pdf", "application/pdf", buf.Bytes()
+	}
+	if err != nil {
+		h.fail(w, r, err, nil)
+		return
+	}
+	if up.name == "" {
+		up.name = telnyxDefaultName(up.documentType, up.contentType)
+	}
+	att, _, err := h.svc.PutAttachment(r.Context(), id, porting.AttachmentInput{
+		Name: up.name, ContentType: up.contentType, DocumentType: up.documentType,
+		Body: bytes.NewReader(up.data), Mode: porting.AttachNew,
+	})
+	if err != nil {
+		h.fail(w, r, err, nil)
+		return
+	}
+	writeJSON(w, http.StatusCreated, telnyxRenderDocument(att))
+}
+
+// readUpload streams the multipart body, whole body bounded by
+// MaxAttachmentSize + 1 MiB and the file by MaxAttachmentSize, so an
+// oversized upload is refused without being buffered.
+func (h *telnyxHandler) readUpload(w http.ResponseWriter, r *http.Request) (telnyxUpload, error) {
+	var up telnyxUpload
+	limit := h.svc.Options().MaxAttachmentSize
+	tooLarge := &porting.TooLargeError{What: "supporting document", Limit: limit}
+	r.Body = http.MaxBytesReader(w, r.Body, limit+1<<20)
+	mr, err := r.MultipartReader()
+	if err != nil {
+		return up, &porting.MediaTypeError{ContentType: r.Header.Get("Content-Type"), Accepted: []string{"multipart/form-data"}}
+	}
+	for {
+		part, err := mr.NextPart()
+		if errors.Is(err, io.EOF) {
+			return up, nil
+		}
+		if err != nil {
+			return up, telnyxMultipartError(err, tooLarge)
+		}
+		switch part.FormName() {
+		case "document_type":
+			v, err := io.ReadAll(io.LimitReader(part, 64))
+			if err != nil {
+				return up, telnyxMultipartError(err, tooLarge)
+			}
+			up.documentType = strings.TrimSpace(string(v))
+		case "file":
+			if up.hasFile {
+				return up, telnyxInvalid("file", "", "maxItems", "Only one file may be uploaded at a time")
+			}
+			up.data, err = io.ReadAll(io.LimitReader(part, limit+1))
+			if err != nil {
+				return up, telnyxMultipartError(err, tooLarge)
+			}
+			if int64(len(up.data)) > limit {
+				return up, tooLarge
+			}
+			up.hasFile, up.name = true, part.FileName()
+			if up.contentType, err = telnyxDocumentType(part.Header.Get("Content-Type"), up.data); err != nil {
+				return up, err
+			}
+		default:
+			if _, err := io.Copy(io.Discard, part); err != nil {
+				return up, telnyxMultipartError(err, tooLarge)
+			}
+		}
+	}
+}
+
+// telnyxMultipartError classifies a failure to read the multipart body:
+// over the size bound is 413, anything else malformed input (400).
+func telnyxMultipartError(err, tooLarge error) error {
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		return tooLarge
+	}
+	return &syntaxError{"malformed multipart/form-data body: " + err.Error()}
+}
+
+// telnyxDocumentType returns a file's media type: its part's header, or
+// sniffed when there is none or it is application/octet-stream. A
+// supporting document is a PDF or an image (415 otherwise); porting then
+// checks its own list.
+func telnyxDocumentType(header string, data []byte) (string, error) {
+	mt, _, err := mime.ParseMediaType(header)
+	if header == "" || err != nil || mt == "application/octet-stream" {
+		mt, _, _ = mime.ParseMediaType(http.DetectContentType(data))
+	}
+	if mt == "application/pdf" || mt == "application/x-pdf" || strings.HasPrefix(mt, "image/") {
+		return mt, nil
+	}
+	if mt == "" {
+		mt = header
+	}
+	return "", &porting.MediaTypeError{ContentType: mt, Accepted: []string{"application/pdf", "image/png", "image/jpeg", "image/gif", "image/tiff"}}
+}
+
+// telnyxDefaultName names a file uploaded without a name.
+func telnyxDefaultName(docType, contentType string) string {
+	ext := map[string]string{"image/png": ".png", "image/jpeg": ".jpg", "image/gif": ".gif", "image/tiff": ".tiff"}[contentType]
+	if ext == "" {
+		ext = ".pdf"
+	}
+	if docType == "" {
+		docType = porting.DocumentOther
+	}
+	return docType + ext
+}

@@ -1,0 +1,157 @@
+package httpapi
+
+import (
+	"fmt"
+	"net/http"
+
+	"github.com/portkit/portkit/porting"
+)
+
+// Every request started as a draft: a draft port request is pending while
+// the request is unconfirmed, submitted afterwards.
+var telnyxSubmittedStates = []porting.State{
+	porting.StateSubmitted, porting.StatePending, porting.StateScheduled,
+	porting.StateCompleted, porting.StateRejected, porting.StateCanceled,
+}
+
+// createDraft serves POST draft_port_requests: a new request for the
+// actor's account, split at once into one draft sub request per losing
+// carrier. 201 with the draft.
+func (h *telnyxHandler) createDraft(w http.ResponseWriter, r *http.Request, a porting.Actor) {
+	raws, err := h.readNumbers(r)
+	if err != nil {
+		h.fail(w, r, err, nil)
+		return
+	}
+	if a.AccountID == "" {
+		h.fail(w, r, fmt.Errorf("a draft port request belongs to an account, and the caller has none: %w", porting.ErrForbidden), nil)
+		return
+	}
+	req, err := h.svc.CreateDraft(r.Context(), a.AccountID, raws)
+	if err != nil {
+		h.fail(w, r, err, raws)
+		return
+	}
+	writeJSON(w, http.StatusCreated, telnyxNewView(req, false).draft(true, true))
+}
+
+// listDrafts serves GET draft_port_requests: every request of the actor's
+// account, as drafts; status pending or submitted filters them.
+func (h *telnyxHandler) listDrafts(w http.ResponseWriter, r *http.Request, a porting.Actor) {
+	p, err := telnyxParseList(r.URL.Query())
+	if err != nil {
+		h.fail(w, r, err, nil)
+		return
+	}
+	var states []porting.State
+	switch p.status {
+	case "":
+	case telnyxDraftPending:
+		states = []porting.State{porting.StateUnconfirmed}
+	case telnyxDraftSubmitted:
+		states = telnyxSubmittedStates
+	default:
+		h.fail(w, r, &telnyxParamError{"status", p.status, "Status must be pending or submitted"}, nil)
+		return
+	}
+	reqs, err := h.find(w, r, a, p, states)
+	if err != nil {
+		h.fail(w, r, err, nil)
+		return
+	}
+	out := make([]telnyxDraft, len(reqs))
+	for i, req := range reqs {
+		out[i] = telnyxNewView(req, false).draft(p.numbers, p.subs)
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+// getDraft serves GET draft_port_requests/{id}, submitted or not.
+func (h *telnyxHandler) getDraft(w http.ResponseWriter, r *http.Request, _ porting.Actor) {
+	req, err := h.svc.Get(r.Context(), r.PathValue("id"))
+	if err != nil {
+		h.fail(w, r, err, nil)
+		return
+	}
+	writeJSON(w, http.StatusOK, telnyxNewView(req, false).draft(true, true))
+}
+
+// listDraftSubRequests serves GET draft_port_requests/{id}/sub_requests,
+// without PINs as every listing.
+func (h *telnyxHandler) listDraftSubRequests(w http.ResponseWriter, r *http.Request, _ porting.Actor) {
+	req, err := h.svc.Get(r.Context(), r.PathValue("id"))
+	if err != nil {
+		h.fail(w, r, err, nil)
+		return
+	}
+	req = req.Redacted()
+	v := telnyxNewView(req, false)
+	out := make([]telnyxDraftSubRequest, len(req.SubRequests))
+	for i, sr := range req.SubRequests {
+		out[i] = v.draftSubRequest(sr)
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+// getDraftSubRequest serves GET draft_port_requests/{id}/sub_requests/{sid}.
+func (h *telnyxHandler) getDraftSubRequest(w http.ResponseWriter, r *http.Request, _ porting.Actor) {
+	req, err := h.svc.Get(r.Context(), r.PathValue("id"))
+	if err != nil {
+		h.fail(w, r, err, nil)
+		return
+	}
+	h.writeDraftSubRequest(w, r, req)
+}
+
+func (h *telnyxHandler) writeDraftSubRequest(w http.ResponseWriter, r *http.Request, req *porting.PortRequest) {
+	sr, err := telnyxSubRequestOf(req, r.PathValue("sid"))
+	if err != nil {
+		h.fail(w, r, err, nil)
+		return
+	}
+	writeJSON(w, http.StatusOK, telnyxNewView(req, false).draftSubRequest(sr))
+}
+
+// updateDraftSubRequest serves PUT draft_port_requests/{id}/sub_requests/{sid}:
+// a partial edit (see readPatch), refused (422) once the draft has been
+// submitted. 200 with the draft sub request, complete recomputed.
+func (h *telnyxHandler) updateDraftSubRequest(w http.ResponseWriter, r *http.Request, _ porting.Actor) {
+	p, err := h.readPatch(r)
+	if err != nil {
+		h.fail(w, r, err, nil)
+		return
+	}
+	req, err := h.svc.UpdateDraftSubRequest(r.Context(), r.PathValue("id"), r.PathValue("sid"), p)
+	if err != nil {
+		h.fail(w, r, err, nil)
+		return
+	}
+	h.writeDraftSubRequest(w, r, req)
+}
+
+// submitDraft serves POST draft_port_requests/{id}/submit. It needs no
+// body; charges are accepted with the query parameter accept_charges=true
+// or the body {"accept_charges": true}. 201 with the draft (status
+// submitted, port_request_id set); 422 listing every missing field of
+// every incomplete sub request; 402 with the quote when the port costs
+// money and the charges were not accepted.
+func (h *telnyxHandler) submitDraft(w http.ResponseWriter, r *http.Request, _ porting.Actor) {
+	accept, err := telnyxBoolParam(r.URL.Query(), "accept_charges", false)
+	if err != nil {
+		h.fail(w, r, err, nil)
+		return
+	}
+	var body struct {
+		AcceptCharges bool `json:"accept_charges"`
+	}
+	if err := telnyxOptionalBody(r, &body); err != nil {
+		h.fail(w, r, err, nil)
+		return
+	}
+	req, err := h.svc.SubmitDraft(r.Context(), r.PathValue("id"), accept || body.AcceptCharges)
+	if err != nil {
+		h.fail(w, r, err, nil)
+		return
+	}
+	writeJSON(w, http.StatusCreated, telnyxNewView(req, false).draft(true, true))
+}

@@ -1,0 +1,89 @@
+package httpapi
+
+import (
+	"net/http"
+
+	"github.com/portkit/portkit/porting"
+)
+
+// telnyxNumbersBody is the body of portability_checks and of a new draft
+// port request.
+type telnyxNumbersBody struct {
+	PhoneNumbers []struct {
+		PhoneNumber string `json:"phone_number"`
+	} `json:"phone_numbers"`
+}
+
+// raws lists the numbers as sent.
+func (b telnyxNumbersBody) raws() []string {
+	out := make([]string, len(b.PhoneNumbers))
+	for i, n := range b.PhoneNumbers {
+		out[i] = n.PhoneNumber
+	}
+	return out
+}
+
+// readNumbers reads a phone_numbers body. Its size limit grows with the
+// Service's MaxNumbers (128 bytes a number, at least MaxJSONBody), so
+// that a list that is too long is refused by the Service's own rule (422)
+// rather than by the size of its body.
+func (h *telnyxHandler) readNumbers(r *http.Request) ([]string, error) {
+	limit := max(int64(MaxJSONBody), int64(h.svc.Options().MaxNumbers+1)*128)
+	b, err := readBody(r, limit)
+	if err != nil {
+		return nil, err
+	}
+	var body telnyxNumbersBody
+	if err := decodeJSON(b, &body); err != nil {
+		return nil, err
+	}
+	return body.raws(), nil
+}
+
+// telnyxPortabilityResult is one number's verdict. non_portable_reason
+// is null for a portable number; e164_number is null when the input
+// could not be read as a number, carrier_name when the carrier is unknown.
+type telnyxPortabilityResult struct {
+	RawNumber         string  `json:"raw_number"`
+	E164Number        *string `json:"e164_number"`
+	Portable          bool    `json:"portable"`
+	PortabilityStatus string  `json:"portability_status"`
+	CarrierName       *string `json:"carrier_name"`
+	CoverageCategory  string  `json:"coverage_category"`
+	NonPortableReason *string `json:"non_portable_reason"`
+}
+
+// telnyxPortabilityCheck is the one element of the response array.
+type telnyxPortabilityCheck struct {
+	PhoneNumbers []telnyxPortabilityResult `json:"phone_numbers"`
+}
+
+// checkPortability serves POST portability_checks: 200 with an array
+// holding one object, whose phone_numbers has one result per input
+// number, in order.
+func (h *telnyxHandler) checkPortability(w http.ResponseWriter, r *http.Request, _ porting.Actor) {
+	raws, err := h.readNumbers(r)
+	if err != nil {
+		h.fail(w, r, err, nil)
+		return
+	}
+	res, err := h.svc.CheckPortability(r.Context(), raws)
+	if err != nil {
+		h.fail(w, r, err, raws)
+		return
+	}
+	out := make([]telnyxPortabilityResult, len(res))
+	for i := range res {
+		p := &res[i]
+		out[i] = telnyxPortabilityResult{
+			RawNumber: raws[i], E164Number: telnyxNull(&p.Number.E164), Portable: p.Portable,
+			PortabilityStatus: string(p.Status), CarrierName: telnyxNull(&p.CarrierName),
+			CoverageCategory: string(p.Number.Coverage),
+		}
+		if p.Reason != "" {
+			reason := string(p.Reason)
+			out[i].NonPortableReason = &reason
+		}
+	}
+	writeJSON(w, http.StatusOK, []telnyxPortabilityCheck{{PhoneNumbers: out}})
+}

@@ -1,0 +1,152 @@
+package httpapi
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"github.com/portkit/portkit/porting"
+)
+
+// telnyxListParams are a listing's query parameters.
+type telnyxListParams struct {
+	page, perPage int
+	search        string
+	status        string
+	numbers, subs bool
+}
+
+// telnyxParseList reads page (from 1), per_page (default 20, larger than
+// TelnyxMaxPerPage counts as TelnyxMaxPerPage), search, status,
+// include_phone_numbers (default true) and include_sub_requests (default
+// false).
+func telnyxParseList(v url.Values) (telnyxListParams, error) {
+	p := telnyxListParams{page: 1, perPage: TelnyxDefaultPerPage, search: v.Get("search"), status: v.Get("status"), numbers: true}
+	var err error
+	if p.page, err = telnyxIntParam(v, "page", 1); err != nil {
+		return p, err
+	}
+	if p.perPage, err = telnyxIntParam(v, "per_page", TelnyxDefaultPerPage); err != nil {
+		return p, err
+	}
+	p.perPage = min(p.perPage, TelnyxMaxPerPage)
+	if p.page > math.MaxInt32/TelnyxMaxPerPage { // the offset fits in any int
+		return p, &telnyxParamError{"page", v.Get("page"), "Page number is too large"}
+	}
+	if p.numbers, err = telnyxBoolParam(v, "include_phone_numbers", true); err != nil {
+		return p, err
+	}
+	if p.subs, err = telnyxBoolParam(v, "include_sub_requests", false); err != nil {
+		return p, err
+	}
+	return p, nil
+}
+
+func telnyxIntParam(v url.Values, name string, def int) (int, error) {
+	s := v.Get(name)
+	if s == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 1 {
+		return 0, &telnyxParamError{name, s, "Must be a whole number of at least 1"}
+	}
+	return n, nil
+}
+
+func telnyxBoolParam(v url.Values, name string, def bool) (bool, error) {
+	s := v.Get(name)
+	if s == "" {
+		return def, nil
+	}
+	b, err := strconv.ParseBool(s)
+	if err != nil {
+		return false, &telnyxParamError{name, s, "Must be true or false"}
+	}
+	return b, nil
+}
+
+// find runs a listing's query for the actor and sets the Total and
+// Total-Pages headers.
+func (h *telnyxHandler) find(w http.ResponseWriter, r *http.Request, a porting.Actor, p telnyxListParams, states []porting.State) ([]*porting.PortRequest, error) {
+	q := porting.Query{
+		AccountID: telnyxAccount(a), States: states,
+		Offset: (p.page - 1) * p.perPage, Limit: p.perPage, WithTotal: true,
+	}
+	porting.Search(&q, p.search)
+	page, err := h.svc.List(r.Context(), q)
+	if err != nil {
+		return nil, err
+	}
+	w.Header().Set("Total", strconv.Itoa(page.Total))
+	w.Header().Set("Total-Pages", strconv.Itoa((page.Total+p.perPage-1)/p.perPage))
+	return page.Requests, nil
+}
+
+// The states of port requests, by the list's status filter: every
+// request but a draft; incomplete ones (not completed nor canceled);
+// complete ones.
+var (
+	telnyxPortStates       = []porting.State{porting.StateSubmitted, porting.StatePending, porting.StateScheduled, porting.StateCompleted, porting.StateRejected, porting.StateCanceled}
+	telnyxIncompleteStates = []porting.State{porting.StateSubmitted, porting.StatePending, porting.StateScheduled, porting.StateRejected}
+	telnyxCompleteStates   = []porting.State{porting.StateCompleted, porting.StateCanceled}
+)
+
+// listPortRequests serves GET port_requests: the actor's account's
+// requests that are not drafts, newest first.
+func (h *telnyxHandler) listPortRequests(w http.ResponseWriter, r *http.Request, a porting.Actor) {
+	p, err := telnyxParseList(r.URL.Query())
+	if err != nil {
+		h.fail(w, r, err, nil)
+		return
+	}
+	var states []porting.State
+	switch p.status {
+	case "":
+		states = telnyxPortStates
+	case "incomplete":
+		states = telnyxIncompleteStates
+	case "complete":
+		states = telnyxCompleteStates
+	default:
+		h.fail(w, r, &telnyxParamError{"status", p.status, "Status must be incomplete or complete"}, nil)
+		return
+	}
+	reqs, err := h.find(w, r, a, p, states)
+	if err != nil {
+		h.fail(w, r, err, nil)
+		return
+	}
+	out := make([]telnyxPortRequest, len(reqs))
+	for i, req := range reqs {
+		out[i] = telnyxNewView(req, true).portRequest(p.numbers, p.subs)
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+// portRequest loads a port request: a draft that was never submitted is
+// not one, and is not found.
+func (h *telnyxHandler) portRequest(ctx context.Context, id string) (*porting.PortRequest, error) {
+	req, err := h.svc.Get(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if req.Draft() {
+		return nil, fmt.Errorf("port request %s: %w (it is a draft port request until submitted)", id, porting.ErrNotFound)
+	}
+	return req, nil
+}
+
+// getPortRequest serves GET port_requests/{id}, with its phone numbers and
+// sub requests.
+func (h *telnyxHandler) getPortRequest(w http.ResponseWriter, r *http.Request, _ porting.Actor) {
+	req, err := h.portRequest(r.Context(), r.PathValue("id"))
+	if err != nil {
+		h.fail(w, r, err, nil)
+		return
+	}
+	writeJSON(w, http.StatusOK, telnyxNewView(req, true).portRequest(true, true))
+}
