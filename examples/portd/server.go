@@ -32,9 +32,9 @@ const (
 )
 
 // run starts portd and serves until ctx ends, then drains in-flight
-// requests and closes the store. It reports the address it listens on by
-// logging it (tests listen on ":0").
-func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+// requests and closes the store. listening, when set, is told the address
+// once the server accepts connections (tests listen on port 0).
+func run(ctx context.Context, args []string, stdout, stderr io.Writer, listening func(addr string)) error {
 	cfg, err := parseFlags(args, stderr)
 	if err != nil {
 		return err
@@ -143,6 +143,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	log.Info("portd listening", "addr", ln.Addr().String(), "store", cfg.store, "data", dir)
+	if listening != nil {
+		listening(ln.Addr().String())
+	}
 
 	select {
 	case err := <-served:
