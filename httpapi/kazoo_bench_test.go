@@ -1,14 +1,18 @@
 package httpapi_test
 
 import (
+	"context"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/portkit/portkit/httpapi"
 	"github.com/portkit/portkit/porting"
 	"github.com/portkit/portkit/porting/portingtest"
+	badgerstore "github.com/portkit/portkit/store/badger"
 )
 
 // BenchmarkKazooGet compares GET port_requests/{id} through the Kazoo
@@ -60,5 +64,45 @@ func BenchmarkKazooGet(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// BenchmarkKazooCreate: PUT create of a 10-number request through the
+// Kazoo handler on the Badger store, on disk with SyncWrites on, as portd
+// runs it.
+func BenchmarkKazooCreate(b *testing.B) {
+	store, err := badgerstore.Open(badgerstore.Options{Dir: b.TempDir(), GCInterval: -1})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer store.Close()
+	svc := porting.NewService(store, porting.Options{})
+	sys := porting.AsSystem(context.Background())
+	if err := svc.PutAccount(sys, porting.Account{ID: "acct", Name: "Acct", PortAuthority: true}); err != nil {
+		b.Fatal(err)
+	}
+	tokens := &httpapi.Tokens{}
+	tokens.Add("t", porting.Actor{AccountID: "acct", Name: "A"})
+	h := httpapi.NewKazoo(svc, tokens, httpapi.KazooOptions{})
+	n := 0
+	b.ReportAllocs()
+	for b.Loop() {
+		var body strings.Builder
+		body.WriteString(`{"data":{"name":"bench","numbers":{`)
+		for j := range 10 {
+			if j > 0 {
+				body.WriteByte(',')
+			}
+			fmt.Fprintf(&body, `"+1202%03d%04d":{}`, 200+n/10000, n%10000)
+			n++
+		}
+		body.WriteString(`}}}`)
+		req := httptest.NewRequest("PUT", "/v2/accounts/acct/port_requests", strings.NewReader(body.String()))
+		req.Header.Set("X-Auth-Token", "t")
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		if rec.Code != http.StatusCreated {
+			b.Fatalf("%d %s", rec.Code, rec.Body)
+		}
 	}
 }
