@@ -41,7 +41,8 @@ func (k *kazooHandler) attach(c *kazooCall, name string, mode porting.AttachMode
 	if !ok {
 		return
 	}
-	if err := c.checkRevision(r); err != nil {
+	rev, err := c.ifMatch(r.ID)
+	if err != nil {
 		c.fail(err)
 		return
 	}
@@ -49,8 +50,8 @@ func (k *kazooHandler) attach(c *kazooCall, name string, mode porting.AttachMode
 		c.fail(&porting.TooLargeError{What: "attachment", Limit: limit})
 		return
 	}
-	_, r, err := k.svc.PutAttachment(c.ctx, r.ID, porting.AttachmentInput{
-		Name: name, ContentType: c.r.Header.Get("Content-Type"), Body: c.r.Body, Mode: mode,
+	_, r, err = k.svc.PutAttachment(c.ctx, r.ID, porting.AttachmentInput{
+		Name: name, ContentType: c.r.Header.Get("Content-Type"), Body: c.r.Body, Mode: mode, Revision: rev,
 	})
 	if err != nil {
 		c.failRenamed(err, map[string]string{"file": "filename"})
@@ -83,11 +84,12 @@ func (k *kazooHandler) deleteAttachment(c *kazooCall) {
 	if !ok {
 		return
 	}
-	if err := c.checkRevision(r); err != nil {
+	rev, err := c.ifMatch(r.ID)
+	if err != nil {
 		c.fail(err)
 		return
 	}
-	if _, err := k.svc.DeleteAttachment(c.ctx, r.ID, c.r.PathValue("name")); err != nil {
+	if _, err := k.svc.DeleteAttachment(c.ctx, r.ID, c.r.PathValue("name"), rev); err != nil {
 		c.fail(err)
 		return
 	}

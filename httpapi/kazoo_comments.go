@@ -52,14 +52,15 @@ func (k *kazooHandler) listComments(c *kazooCall) {
 }
 
 // addComments: PUT port_requests/{id}/comments with data {"comments":
-// [...]} or one comment object. The comments are checked, then added in
-// order; the answer is the request's comments.
+// [...]} or one comment object. The comments are added in one write, all
+// or none; the answer is the request's comments.
 func (k *kazooHandler) addComments(c *kazooCall) {
 	r, ok := c.request()
 	if !ok {
 		return
 	}
-	if err := c.checkRevision(r); err != nil {
+	rev, err := c.ifMatch(r.ID)
+	if err != nil {
 		c.fail(err)
 		return
 	}
@@ -72,15 +73,11 @@ func (k *kazooHandler) addComments(c *kazooCall) {
 		c.fail(err)
 		return
 	}
-	for _, in := range ins {
-		if _, err := k.svc.AddComment(c.ctx, r.ID, in); err != nil {
-			c.failRenamed(err, kazooCommentFields)
-			return
-		}
+	if _, r, err = k.svc.AddComments(c.ctx, r.ID, rev, ins); err != nil {
+		c.failRenamed(err, kazooCommentFields)
+		return
 	}
-	if r, ok = c.request(); ok {
-		c.replyData(http.StatusCreated, kazooComments(r.Comments), kazooTail{revision: kazooRevision(r.ID, r.Revision)})
-	}
+	c.replyData(http.StatusCreated, kazooComments(r.Comments), kazooTail{revision: kazooRevision(r.ID, r.Revision)})
 }
 
 // kazooCommentInputs decodes {"comments": [...]} or a single comment.

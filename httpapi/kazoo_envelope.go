@@ -151,15 +151,3 @@ func (c *kazooCall) ifMatch(id string) (int64, error) {
 	return rev, nil
 }
 
-// checkRevision compares If-Match with a request's revision, for the
-// operations porting does not version (attachments, comments).
-func (c *kazooCall) checkRevision(r *porting.PortRequest) error {
-	rev, err := c.ifMatch(r.ID)
-	if err != nil {
-		return err
-	}
-	if rev != 0 && rev != r.Revision {
-		return fmt.Errorf("port request %s at revision %d, not %d: %w", r.ID, r.Revision, rev, porting.ErrConflict)
-	}
-	return nil
-}

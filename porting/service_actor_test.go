@@ -120,7 +120,7 @@ var svOps = []struct {
 		return err
 	}},
 	{name: "DeleteAttachment", op: func(ctx context.Context, f *portingtest.Fixture, r *porting.PortRequest) error {
-		_, err := f.Service.DeleteAttachment(ctx, r.ID, "a.pdf")
+		_, err := f.Service.DeleteAttachment(ctx, r.ID, "a.pdf", 0)
 		return err
 	}},
 	{name: "CheckPortability", op: func(ctx context.Context, f *portingtest.Fixture, r *porting.PortRequest) error {

@@ -260,7 +260,7 @@ func TestServiceAttachmentsByState(t *testing.T) {
 			}
 
 			before = svGet(t, f, r.ID)
-			got, err := f.Service.DeleteAttachment(f.AsCustomer(), r.ID, "loa.pdf")
+			got, err := f.Service.DeleteAttachment(f.AsCustomer(), r.ID, "loa.pdf", 0)
 			if deletable[st] {
 				require.NoError(t, err)
 				_, ok := got.Attachment("loa.pdf")
@@ -269,7 +269,7 @@ func TestServiceAttachmentsByState(t *testing.T) {
 				require.ErrorIs(t, err, porting.ErrNotFound)
 				_, err = f.Store.Content(t.Context(), r.ID, att.ContentID)
 				require.ErrorIs(t, err, porting.ErrNotFound, "bytes deleted")
-				_, err = f.Service.DeleteAttachment(f.AsCustomer(), r.ID, "loa.pdf")
+				_, err = f.Service.DeleteAttachment(f.AsCustomer(), r.ID, "loa.pdf", 0)
 				require.ErrorIs(t, err, porting.ErrNotFound)
 				return
 			}
@@ -320,7 +320,7 @@ func TestServiceAttachmentAccess(t *testing.T) {
 	require.ErrorIs(t, err, porting.ErrNotFound)
 	_, _, err = f.Service.Attachment(stranger, r.ID, "a.pdf")
 	require.ErrorIs(t, err, porting.ErrNotFound)
-	_, err = f.Service.DeleteAttachment(stranger, r.ID, "a.pdf")
+	_, err = f.Service.DeleteAttachment(stranger, r.ID, "a.pdf", 0)
 	require.ErrorIs(t, err, porting.ErrNotFound)
 	_, rd, err := f.Service.AttachmentReader(f.AsAuthority(), r.ID, "a.pdf")
 	require.NoError(t, err)
@@ -328,4 +328,22 @@ func TestServiceAttachmentAccess(t *testing.T) {
 	_, err = buf.ReadFrom(rd)
 	require.NoError(t, err)
 	require.Equal(t, "a", buf.String())
+}
+
+// Attachment writes check the revision the caller read.
+func TestServiceAttachmentWritesCheckRevision(t *testing.T) {
+	f := portingtest.New(t)
+	r := f.Create(t, "+12025550100")
+	put := func(rev int64) error {
+		_, _, err := f.Service.PutAttachment(f.AsCustomer(), r.ID, porting.AttachmentInput{
+			Name: "a.pdf", ContentType: "application/pdf", Body: strings.NewReader("%PDF"), Revision: rev,
+		})
+		return err
+	}
+	require.ErrorIs(t, put(r.Revision+1), porting.ErrConflict)
+	require.NoError(t, put(r.Revision))
+	_, err := f.Service.DeleteAttachment(f.AsCustomer(), r.ID, "a.pdf", r.Revision)
+	require.ErrorIs(t, err, porting.ErrConflict, "the upload moved the revision on")
+	_, err = f.Service.DeleteAttachment(f.AsCustomer(), r.ID, "a.pdf", r.Revision+1)
+	require.NoError(t, err)
 }

@@ -50,6 +50,8 @@ type AttachmentInput struct {
 	// Body is read up to the size limit.
 	Body io.Reader
 	Mode AttachMode
+	// Revision is the revision of the request the caller read (0: any).
+	Revision int64
 }
 
 // MaxAttachmentNameLength caps an attachment name, in bytes.
@@ -120,7 +122,7 @@ func (s *Service) PutAttachment(ctx context.Context, id string, in AttachmentInp
 		return Attachment{}, nil, invalid("file", name, "required", "Attachment is empty")
 	}
 	var out Attachment
-	r, err := s.mutate(ctx, id, 0, func(c *change) error {
+	r, err := s.mutate(ctx, id, in.Revision, func(c *change) error {
 		r := c.r
 		if r.State.Terminal() {
 			return &StateError{Op: "add attachment", State: r.State}
@@ -191,8 +193,9 @@ func (s *Service) AttachmentReader(ctx context.Context, id, nameOrID string) (At
 
 // DeleteAttachment removes an attachment. Like the request itself, an
 // attachment may be deleted only in unconfirmed, rejected and canceled.
-func (s *Service) DeleteAttachment(ctx context.Context, id, nameOrID string) (*PortRequest, error) {
-	return s.mutate(ctx, id, 0, func(c *change) error {
+// rev is the revision the caller read (0: any).
+func (s *Service) DeleteAttachment(ctx context.Context, id, nameOrID string, rev int64) (*PortRequest, error) {
+	return s.mutate(ctx, id, rev, func(c *change) error {
 		r := c.r
 		att, ok := r.Attachment(nameOrID)
 		if !ok {

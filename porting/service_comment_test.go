@@ -231,3 +231,29 @@ func TestServiceCommentsOfUnreachableRequest(t *testing.T) {
 	require.ErrorIs(t, err, porting.ErrNotFound)
 	require.Empty(t, svGet(t, f, r.ID).Comments)
 }
+
+// Several comments are added in one write: all, or none when one is
+// refused; a stale revision refuses them all.
+func TestServiceAddCommentsIsAtomic(t *testing.T) {
+	f := portingtest.New(t)
+	r := f.Create(t, "+12025550100")
+	_, _, err := f.Service.AddComments(f.AsCustomer(), r.ID, 0, []porting.CommentInput{
+		{Body: "fine"}, {Body: "secret", Private: true},
+	})
+	var ve *porting.ValidationError
+	require.ErrorAs(t, err, &ve)
+	require.Equal(t, "is_private", ve.Fields[0].Field)
+	require.Equal(t, 1, ve.Fields[0].Index, "the second comment is at fault")
+	got, err := f.Service.Get(f.AsCustomer(), r.ID)
+	require.NoError(t, err)
+	require.Empty(t, got.Comments, "nothing was added")
+
+	_, _, err = f.Service.AddComments(f.AsCustomer(), r.ID, r.Revision+1, []porting.CommentInput{{Body: "late"}})
+	require.ErrorIs(t, err, porting.ErrConflict)
+
+	added, after, err := f.Service.AddComments(f.AsCustomer(), r.ID, r.Revision, []porting.CommentInput{{Body: "one"}, {Body: "two"}})
+	require.NoError(t, err)
+	require.Len(t, added, 2)
+	require.Equal(t, r.Revision+1, after.Revision, "one write")
+	require.Equal(t, []string{"one", "two"}, []string{after.Comments[0].Body, after.Comments[1].Body})
+}

@@ -26,38 +26,67 @@ type CommentInput struct {
 // AddComment appends a comment to a request, in any state. Comments are
 // append-only. The comment is also an event.
 func (s *Service) AddComment(ctx context.Context, id string, in CommentInput) (Comment, error) {
-	body := strings.TrimSpace(in.Body)
-	switch {
-	case body == "":
-		return Comment{}, invalid("body", "", "required", "Comment body is required")
-	case utf8.RuneCountInString(body) > MaxCommentLength:
-		return Comment{}, invalid("body", "", "maxLength", fmt.Sprintf("Comment must not be more than %d characters", MaxCommentLength))
+	added, _, err := s.AddComments(ctx, id, 0, []CommentInput{in})
+	if err != nil {
+		return Comment{}, err
 	}
-	var added Comment
-	_, err := s.mutate(ctx, id, 0, func(c *change) error {
-		if in.SubRequestID != "" && c.r.SubRequest(in.SubRequestID) == nil {
-			return invalid("sub_request_id", in.SubRequestID, "format", "Sub request does not belong to this port request")
+	return added[0], nil
+}
+
+// AddComments appends several comments to a request in one write: all of
+// them, or none if any is refused. rev is the revision the caller read (0:
+// any). It returns the comments added and the request after the write.
+func (s *Service) AddComments(ctx context.Context, id string, rev int64, ins []CommentInput) ([]Comment, *PortRequest, error) {
+	if len(ins) == 0 {
+		return nil, nil, invalid("comments", "", "minItems", "At least one comment is required")
+	}
+	bodies := make([]string, len(ins))
+	for i, in := range ins {
+		body := strings.TrimSpace(in.Body)
+		switch {
+		case body == "":
+			return nil, nil, invalidAt("body", i, "required", "Comment body is required")
+		case utf8.RuneCountInString(body) > MaxCommentLength:
+			return nil, nil, invalidAt("body", i, "maxLength", fmt.Sprintf("Comment must not be more than %d characters", MaxCommentLength))
 		}
-		if in.Private {
-			ok, err := s.isAuthority(ctx, c.actor, c.r.AccountPath)
-			if err != nil {
-				return err
+		bodies[i] = body
+	}
+	var added []Comment
+	r, err := s.mutate(ctx, id, rev, func(c *change) error {
+		added = added[:0]
+		for i, in := range ins {
+			if in.SubRequestID != "" && c.r.SubRequest(in.SubRequestID) == nil {
+				return invalidAt("sub_request_id", i, "format", "Sub request does not belong to this port request")
 			}
-			if !ok {
-				return invalid("is_private", "true", "forbidden", "Only the port authority may write private comments")
+			if in.Private {
+				ok, err := s.isAuthority(ctx, c.actor, c.r.AccountPath)
+				if err != nil {
+					return err
+				}
+				if !ok {
+					return invalidAt("is_private", i, "forbidden", "Only the port authority may write private comments")
+				}
 			}
+			cm := Comment{
+				ID: s.opt.IDs.NewID(), Body: bodies[i], Author: c.actor.Name, AccountID: c.actor.AccountID,
+				UserID: c.actor.UserID, SubRequestID: in.SubRequestID, Private: in.Private,
+				ActionRequired: in.ActionRequired, Created: c.now,
+			}
+			added = append(added, cm)
+			c.r.Comments = append(c.r.Comments, cm)
+			s.event(c, EventCommentAdded, Event{SubRequestID: in.SubRequestID, Comment: &cm})
 		}
-		added = Comment{
-			ID: s.opt.IDs.NewID(), Body: body, Author: c.actor.Name, AccountID: c.actor.AccountID,
-			UserID: c.actor.UserID, SubRequestID: in.SubRequestID, Private: in.Private,
-			ActionRequired: in.ActionRequired, Created: c.now,
-		}
-		c.r.Comments = append(c.r.Comments, added)
-		cm := added
-		s.event(c, EventCommentAdded, Event{SubRequestID: in.SubRequestID, Comment: &cm})
 		return nil
 	})
-	return added, err
+	if err != nil {
+		return nil, nil, err
+	}
+	return added, r, nil
+}
+
+// invalidAt is invalid for the i-th item of a list input.
+func invalidAt(field string, i int, code, msg string) error {
+	return &ValidationError{Fields: []FieldError{{Field: field, Index: i, Code: code, Message: msg}}}
 }
 
 // Comments returns a request's comments, oldest first, without the private

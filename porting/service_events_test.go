@@ -88,7 +88,7 @@ func TestServiceEveryWriteIsAnEvent(t *testing.T) {
 	es = log.next()
 	require.Equal(t, []porting.EventType{porting.EventAttachmentAdded}, svTypes(es))
 	require.Equal(t, "loa.pdf", es[0].Attachment)
-	_, err = f.Service.DeleteAttachment(f.AsCustomer(), r.ID, "loa.pdf")
+	_, err = f.Service.DeleteAttachment(f.AsCustomer(), r.ID, "loa.pdf", 0)
 	require.NoError(t, err)
 	es = log.next()
 	require.Equal(t, []porting.EventType{porting.EventAttachmentDeleted}, svTypes(es))
