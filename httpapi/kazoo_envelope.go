@@ -150,4 +150,3 @@ func (c *kazooCall) ifMatch(id string) (int64, error) {
 	}
 	return rev, nil
 }
-
