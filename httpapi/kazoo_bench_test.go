@@ -49,6 +49,13 @@ func BenchmarkKazooGet(b *testing.B) {
 		w.WriteHeader(http.StatusOK)
 		_, _ = w.Write(body)
 	})
+	serve := func(b *testing.B, h http.Handler) {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		if rec.Code != http.StatusOK {
+			b.Fatal(rec.Code)
+		}
+	}
 	for _, bc := range []struct {
 		name string
 		h    http.Handler
@@ -57,14 +64,26 @@ func BenchmarkKazooGet(b *testing.B) {
 			b.ReportAllocs()
 			b.SetBytes(int64(len(body)))
 			for b.Loop() {
-				rec := httptest.NewRecorder()
-				bc.h.ServeHTTP(rec, req)
-				if rec.Code != http.StatusOK {
-					b.Fatal(rec.Code)
-				}
+				serve(b, bc.h)
 			}
 		})
 	}
+	// paired serves both in every iteration, so that both see the same
+	// machine: kazoo/bare is the handler's share of the bare throughput.
+	b.Run("paired", func(b *testing.B) {
+		var kazoo, plain time.Duration
+		for b.Loop() {
+			t0 := time.Now()
+			serve(b, h)
+			t1 := time.Now()
+			serve(b, bare)
+			plain += time.Since(t1)
+			kazoo += t1.Sub(t0)
+		}
+		b.ReportMetric(float64(kazoo.Nanoseconds())/float64(b.N), "kazoo-ns/op")
+		b.ReportMetric(float64(plain.Nanoseconds())/float64(b.N), "bare-ns/op")
+		b.ReportMetric(float64(plain)/float64(kazoo), "kazoo/bare")
+	})
 }
 
 // BenchmarkKazooCreate: PUT create of a 10-number request through the

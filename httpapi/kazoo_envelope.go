@@ -31,6 +31,10 @@ type kazooTail struct {
 	startKey, nextStartKey string
 }
 
+// kazooJSONType is the Content-Type header value of every JSON answer,
+// shared (header values are not modified once set).
+var kazooJSONType = []string{"application/json"}
+
 // kazooMaxRequestID bounds a client's X-Request-ID.
 const kazooMaxRequestID = 128
 
@@ -94,7 +98,7 @@ func (c *kazooCall) finish(bp *[]byte, status int, t kazooTail) {
 	}
 	b = append(b, '\n')
 	h := c.w.Header()
-	h["Content-Type"] = []string{"application/json"}
+	h["Content-Type"] = kazooJSONType
 	h["X-Request-Id"] = []string{c.requestID()}
 	c.w.WriteHeader(status)
 	_, _ = c.w.Write(b)

@@ -285,3 +285,34 @@ func TestKazooPatchConcurrent(t *testing.T) {
 		}
 	}
 }
+
+// GET of one request is routed without the ServeMux when its path is
+// plain; every other shape still reaches the ServeMux's routes, with the
+// same answers.
+func TestKazooGetRouting(t *testing.T) {
+	e := kazooSetup(t)
+	id := e.create("fast", kazooPhone)
+	base := "/v2/accounts/" + e.f.Customer.ID + "/port_requests"
+
+	r := e.do("GET", kazooCustomerToken, base+"/"+id, nil)
+	require.Equal(t, http.StatusOK, r.Code, string(r.Body))
+	require.Contains(t, string(r.Env.Data), `"id":"`+id+`"`)
+
+	r = e.do("GET", kazooCustomerToken, base+"/unconfirmed", nil)
+	require.Equal(t, http.StatusOK, r.Code, "a state name is the state listing")
+	require.Contains(t, string(r.Env.Data), `"port_requests"`)
+
+	for _, path := range []string{
+		base + "/ABC" + id, // not a plain ID: the ServeMux answers
+		base + "/0000000000000000000000000000dead",
+		"/v2/accounts/other/port_requests/" + id,
+	} {
+		r = e.do("GET", kazooCustomerToken, path, nil)
+		require.Contains(t, []int{http.StatusNotFound, http.StatusForbidden}, r.Code, path)
+		require.Equal(t, "error", r.Env.Status, path)
+	}
+	r = e.do("GET", kazooCustomerToken, base+"/"+id+"/timeline", nil)
+	require.Equal(t, http.StatusOK, r.Code, "deeper paths are the ServeMux's")
+	r = e.do("GET", "", base+"/"+id, nil)
+	require.Equal(t, http.StatusUnauthorized, r.Code, "the fast path authenticates too")
+}
