@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -84,8 +85,8 @@ func (t *CarrierTable) LookupCarrier(_ context.Context, n Number) (Carrier, erro
 	if t.NoRangeHolders || n.NANP() {
 		return Carrier{Status: PortabilityPending}, nil
 	}
-	pn, err := phonenumbers.Parse(n.E164, "")
-	if err != nil {
+	pn := phoneNumberOf(n.E164)
+	if pn == nil {
 		return Carrier{Status: PortabilityPending}, nil
 	}
 	name, err := carrier.GetNameForValidNumber(pn, "en")
@@ -93,4 +94,32 @@ func (t *CarrierTable) LookupCarrier(_ context.Context, n Number) (Carrier, erro
 		return Carrier{Status: PortabilityPending}, nil
 	}
 	return Carrier{Name: name, Status: PortabilityProvisional}, nil
+}
+
+// phoneNumberOf rebuilds libphonenumber's form of an E.164 number without
+// parsing it again (parsing costs as much as the whole lookup): the
+// country code is the one prefix of the digits that is a country code,
+// the rest is the national significant number with its leading zeros.
+func phoneNumberOf(e164 string) *phonenumbers.PhoneNumber {
+	digits := strings.TrimPrefix(e164, "+")
+	for l := 1; l <= 3 && l < len(digits); l++ {
+		cc, err := strconv.Atoi(digits[:l])
+		if err != nil || phonenumbers.GetRegionCodeForCountryCode(cc) == "ZZ" {
+			continue
+		}
+		nsn := digits[l:]
+		national, err := strconv.ParseUint(nsn, 10, 64)
+		if err != nil {
+			return nil
+		}
+		code := int32(cc)
+		pn := &phonenumbers.PhoneNumber{CountryCode: &code, NationalNumber: &national}
+		if zeros := int32(len(nsn) - len(strings.TrimLeft(nsn, "0"))); zeros > 0 && national != 0 {
+			leading := true
+			pn.ItalianLeadingZero = &leading
+			pn.NumberOfLeadingZeros = &zeros
+		}
+		return pn
+	}
+	return nil
 }

@@ -264,3 +264,24 @@ func TestCarrierTableConcurrent(t *testing.T) {
 		}
 	}
 }
+
+// The range-holder lookup gives the same carrier as libphonenumber's own
+// parse-then-look-up, for mobile numbers of many regions.
+func TestCarrierTableRangeHoldersMatchLibphonenumber(t *testing.T) {
+	table := &porting.CarrierTable{}
+	p := porting.NumberParser{}
+	for _, region := range []string{"GB", "DE", "FR", "IT", "ES", "NL", "BR", "IN", "AU", "JP", "ZA", "MX", "CH", "SE"} {
+		for _, typ := range []phonenumbers.PhoneNumberType{phonenumbers.MOBILE, phonenumbers.FIXED_LINE} {
+			pn := phonenumbers.GetExampleNumberForTypeInRegion(region, typ)
+			if pn == nil {
+				continue
+			}
+			e164 := phonenumbers.Format(pn, phonenumbers.E164)
+			want, err := carrier.GetNameForValidNumber(pn, "en")
+			require.NoError(t, err)
+			got, err := table.LookupCarrier(context.Background(), p.Parse(e164))
+			require.NoError(t, err)
+			require.Equal(t, want, got.Name, "%s %s", region, e164)
+		}
+	}
+}
