@@ -16,8 +16,9 @@ var (
 	// ErrConflict: a write was based on a stale revision.
 	ErrConflict = errors.New("revision conflict")
 	// ErrInvalidTransition: the lifecycle does not allow the move. See
-	// *TransitionError.
-	ErrInvalidTransition = errors.New("Cannot move to new state from current state")
+	// *TransitionError; the FieldError the Service wraps it in carries
+	// Kazoo's message, "Cannot move to new state from current state".
+	ErrInvalidTransition = errors.New("cannot move to new state from current state")
 	// ErrNumberOnRequest: a number is already on another active port
 	// request. See *NumberOnRequestError.
 	ErrNumberOnRequest = errors.New("number is on a port request already")
@@ -69,6 +70,7 @@ type FieldError struct {
 	Err error
 }
 
+// Error returns the field, the value at fault (if any) and the message.
 func (f FieldError) Error() string {
 	if f.Value != "" {
 		return fmt.Sprintf("%s %q: %s", f.Field, f.Value, f.Message)
@@ -79,9 +81,11 @@ func (f FieldError) Error() string {
 // ValidationError lists every problem found in one input. It matches
 // ErrValidation, and errors.As reaches the Err of each field.
 type ValidationError struct {
+	// Fields lists the problems, in the order they were found.
 	Fields []FieldError
 }
 
+// Error lists every field's problem.
 func (e *ValidationError) Error() string {
 	parts := make([]string, len(e.Fields))
 	for i, f := range e.Fields {
@@ -127,11 +131,16 @@ func invalid(field, value, code, msg string) error {
 // state to another. It matches ErrInvalidTransition and, wrapped in a
 // ValidationError by the Service, reads as Kazoo's port_state error.
 type TransitionError struct {
-	RequestID    string
-	SubRequestID string // empty for a whole-request transition
-	From, To     State
+	// RequestID is the request that could not move.
+	RequestID string
+	// SubRequestID is the sub request that could not move; empty for a
+	// whole-request transition.
+	SubRequestID string
+	// From is the state it is in, To the state it was asked to move to.
+	From, To State
 }
 
+// Error names the refused move.
 func (e *TransitionError) Error() string {
 	return fmt.Sprintf("%s: %s -> %s", ErrInvalidTransition.Error(), e.From, e.To)
 }
@@ -145,6 +154,7 @@ type NumberOnRequestError struct {
 	RequestID string // the request that holds the number
 }
 
+// Error is Kazoo's message, with the holding request's ID.
 func (e *NumberOnRequestError) Error() string {
 	return "Number is on a port request already: " + e.RequestID
 }
@@ -154,10 +164,12 @@ func (e *NumberOnRequestError) Is(target error) bool { return target == ErrNumbe
 
 // NumberOwnedError says the platform already owns a number.
 type NumberOwnedError struct {
+	// Number is the number as the client sent it (Raw) and normalised.
 	Number    Number
 	AccountID string // the owning account, when known
 }
 
+// Error is Kazoo's message.
 func (e *NumberOwnedError) Error() string { return "Number exists on the system already" }
 
 // Is reports whether target is ErrNumberOwned.
@@ -165,9 +177,11 @@ func (e *NumberOwnedError) Is(target error) bool { return target == ErrNumberOwn
 
 // ChargesError says an operation needs the caller to accept a quote.
 type ChargesError struct {
+	// Quote is what the operation costs.
 	Quote Quote
 }
 
+// Error states the charges to accept.
 func (e *ChargesError) Error() string {
 	return fmt.Sprintf("accept charges: activation charges %.2f", e.Quote.ActivationCharges)
 }
@@ -177,10 +191,12 @@ func (e *ChargesError) Is(target error) bool { return target == ErrChargesNotAcc
 
 // StateError says an operation is not allowed in the request's state.
 type StateError struct {
-	Op    string // "delete", "delete attachment", "edit", ...
+	Op string // "delete", "delete attachment", "edit", ...
+	// State is the request's state, which does not allow Op.
 	State State
 }
 
+// Error names the operation and the state.
 func (e *StateError) Error() string {
 	return fmt.Sprintf("%s not allowed in port state %s", e.Op, e.State)
 }
@@ -190,10 +206,12 @@ func (e *StateError) Is(target error) bool { return target == ErrNotAllowedInSta
 
 // TooLargeError says an input exceeds its size limit.
 type TooLargeError struct {
-	What  string // "attachment", "numbers", ...
+	What string // "attachment", "numbers", ...
+	// Limit is the largest size allowed (bytes, or items for a list).
 	Limit int64
 }
 
+// Error names the input and its limit.
 func (e *TooLargeError) Error() string {
 	return fmt.Sprintf("%s exceeds the limit of %d", e.What, e.Limit)
 }
@@ -203,10 +221,13 @@ func (e *TooLargeError) Is(target error) bool { return target == ErrTooLarge }
 
 // MediaTypeError says an attachment's content type is not accepted.
 type MediaTypeError struct {
+	// ContentType is the content type as the client sent it.
 	ContentType string
-	Accepted    []string
+	// Accepted lists the content types that are.
+	Accepted []string
 }
 
+// Error names the refused type and the accepted ones.
 func (e *MediaTypeError) Error() string {
 	return fmt.Sprintf("content type %q not accepted (accepted: %s)", e.ContentType, strings.Join(e.Accepted, ", "))
 }

@@ -50,6 +50,7 @@ type Event struct {
 // EventHandler receives events. Returning an error stops delivery; the
 // event is delivered again next time.
 type EventHandler interface {
+	// HandleEvent handles one event; an error stops delivery.
 	HandleEvent(ctx context.Context, e Event) error
 }
 

@@ -12,6 +12,7 @@ import (
 // Clock tells the time. The default is the system clock; tests inject a
 // fixed one (see portingtest).
 type Clock interface {
+	// Now returns the current time.
 	Now() time.Time
 }
 
@@ -64,6 +65,9 @@ type Carrier struct {
 // split into one sub request per losing carrier. The default is a
 // CarrierTable over libphonenumber's range-holder data.
 type CarrierLookup interface {
+	// LookupCarrier returns what is known of the number's current
+	// carrier; an unknown carrier is not an error (Carrier{Status:
+	// PortabilityPending}).
 	LookupCarrier(ctx context.Context, n Number) (Carrier, error)
 }
 
@@ -123,6 +127,7 @@ func (q Quote) Free() bool { return q.ActivationCharges == 0 }
 // "accept charges"), and the accepted quote is kept on the request. When a
 // sub request completes, the Service calls Charge for its numbers.
 type Charges interface {
+	// Quote prices the submission of r.
 	Quote(ctx context.Context, r *PortRequest) (Quote, error)
 	// Charge bills the account for the completed port of one sub
 	// request: numbers are that sub request's, q the quote the customer
@@ -162,6 +167,7 @@ func (FlatCharges) Charge(context.Context, *PortRequest, []string, Quote, string
 // check reports the others as no_coverage. The default serves every valid
 // number.
 type ServiceArea interface {
+	// Serves reports whether the platform can serve the (valid) number.
 	Serves(n Number) bool
 }
 

@@ -173,8 +173,6 @@ type change struct {
 	actor Actor
 	now   time.Time
 	w     Write
-	// after runs once the write is stored.
-	after []func()
 }
 
 // event appends an event about the request to the write.
@@ -227,9 +225,6 @@ func (s *Service) mutate(ctx context.Context, id string, rev int64, edit func(c 
 			return nil, s.numberErrors(r, err)
 		}
 		s.notify()
-		for _, f := range c.after {
-			f()
-		}
 		// The caller gets the request as Get shows it: without the
 		// private comments it may not see.
 		if err := s.hidePrivate(ctx, a, r); err != nil {

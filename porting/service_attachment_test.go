@@ -209,7 +209,7 @@ func TestServicePutAttachmentModes(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, "x (2).pdf", n2.Name)
 	require.NotEqual(t, first.ID, n2.ID)
-	n3, got, err := put(porting.AttachNew, "x.pdf", "newer", "")
+	n3, _, err := put(porting.AttachNew, "x.pdf", "newer", "")
 	require.NoError(t, err)
 	require.Equal(t, "x (3).pdf", n3.Name)
 	fresh, got, err := put(porting.AttachNew, "y.pdf", "y", "")
@@ -231,9 +231,8 @@ func TestServicePutAttachmentModes(t *testing.T) {
 
 func TestServiceAttachmentsByState(t *testing.T) {
 	t.Parallel()
-	deletable := map[porting.State]bool{porting.StateUnconfirmed: true, porting.StateRejected: true, porting.StateCanceled: true}
-	addable := map[porting.State]bool{porting.StateUnconfirmed: true, porting.StateSubmitted: true, porting.StatePending: true,
-		porting.StateScheduled: true, porting.StateRejected: true}
+	deletable := svIn(porting.StateUnconfirmed, porting.StateRejected, porting.StateCanceled)
+	addable := svIn(porting.StateUnconfirmed, porting.StateSubmitted, porting.StatePending, porting.StateScheduled, porting.StateRejected)
 	for _, st := range svRequestStates {
 		t.Run(string(st), func(t *testing.T) {
 			t.Parallel()
@@ -285,33 +284,10 @@ func TestServiceAttachmentsByState(t *testing.T) {
 	}
 }
 
-// svReachFrom moves an existing unconfirmed request to st along the
-// shortest path, as the port authority.
-func svReachFrom(t *testing.T, f *portingtest.Fixture, id string, st porting.State) *porting.PortRequest {
-	t.Helper()
-	paths := map[porting.State][]porting.State{
-		porting.StateUnconfirmed: nil,
-		porting.StateSubmitted:   {porting.StateSubmitted},
-		porting.StatePending:     {porting.StateSubmitted, porting.StatePending},
-		porting.StateScheduled:   {porting.StateSubmitted, porting.StatePending, porting.StateScheduled},
-		porting.StateCompleted:   {porting.StateSubmitted, porting.StatePending, porting.StateScheduled, porting.StateCompleted},
-		porting.StateRejected:    {porting.StateSubmitted, porting.StateRejected},
-		porting.StateCanceled:    {porting.StateCanceled},
-	}
-	r := svGet(t, f, id)
-	for _, to := range paths[st] {
-		r = f.Move(t, id, to)
-	}
-	require.Equal(t, st, r.State)
-	return r
-}
-
 func TestServiceAttachmentAccess(t *testing.T) {
 	t.Parallel()
 	f := portingtest.New(t)
-	sys := porting.AsSystem(t.Context())
-	require.NoError(t, f.Service.PutAccount(sys, porting.Account{ID: "stranger"}))
-	stranger := porting.WithActor(t.Context(), porting.Actor{AccountID: "stranger"})
+	stranger := svStranger(t, f)
 	r := f.Create(t, svOther1)
 	_, _, err := f.Service.PutAttachment(f.AsCustomer(), r.ID, porting.AttachmentInput{Name: "a", ContentType: "text/plain", Body: svBody("a")})
 	require.NoError(t, err)

@@ -216,9 +216,7 @@ func TestServiceTimeline(t *testing.T) {
 func TestServiceCommentsOfUnreachableRequest(t *testing.T) {
 	t.Parallel()
 	f := portingtest.New(t)
-	sys := porting.AsSystem(t.Context())
-	require.NoError(t, f.Service.PutAccount(sys, porting.Account{ID: "stranger"}))
-	stranger := porting.WithActor(t.Context(), porting.Actor{AccountID: "stranger"})
+	stranger := svStranger(t, f)
 	r := f.Create(t, svOther1)
 
 	_, err := f.Service.AddComment(stranger, r.ID, porting.CommentInput{Body: "hi"})

@@ -285,8 +285,7 @@ func TestServiceDuplicateNumberOnActiveRequest(t *testing.T) {
 			require.Same(t, nore, fe.Err)
 
 			// Nothing was created: the other number is still free.
-			_, err = f.Service.Create(f.AsCustomer(), f.Customer.ID, portingtest.Input("third", svOther2))
-			require.NoError(t, err)
+			svRequireFree(t, f, svOther2)
 		})
 	}
 }

@@ -4,6 +4,7 @@ package porting_test
 // "sv" so it cannot collide with the helpers of the package's other tests.
 
 import (
+	"context"
 	"errors"
 	"io"
 	"strings"
@@ -74,6 +75,22 @@ func svField(t *testing.T, err error, field, code string) porting.FieldError {
 	return porting.FieldError{}
 }
 
+// svStranger adds the account "stranger", the root of a tree of its own,
+// and returns a context acting as it.
+func svStranger(t *testing.T, f *portingtest.Fixture) context.Context {
+	t.Helper()
+	require.NoError(t, f.Service.PutAccount(porting.AsSystem(t.Context()), porting.Account{ID: "stranger"}))
+	return porting.WithActor(t.Context(), porting.Actor{AccountID: "stranger"})
+}
+
+// svRequireFree checks that the numbers are free: the customer can put
+// them on a new request.
+func svRequireFree(t *testing.T, f *portingtest.Fixture, numbers ...string) {
+	t.Helper()
+	_, err := f.Service.Create(f.AsCustomer(), f.Customer.ID, portingtest.Input("free", numbers...))
+	require.NoError(t, err, "numbers %v are free", numbers)
+}
+
 // svGet reads a request as the port authority.
 func svGet(t *testing.T, f *portingtest.Fixture, id string) *porting.PortRequest {
 	t.Helper()
@@ -103,37 +120,48 @@ func svSubStates(r *porting.PortRequest) map[string]porting.State {
 	return out
 }
 
-// svReach moves a fresh request of the given numbers to state st along the
-// shortest path, as the port authority.
+// svPaths is the shortest way, as the port authority, from unconfirmed to
+// each request state.
+var svPaths = map[porting.State][]porting.State{
+	porting.StateUnconfirmed: nil,
+	porting.StateSubmitted:   {porting.StateSubmitted},
+	porting.StatePending:     {porting.StateSubmitted, porting.StatePending},
+	porting.StateScheduled:   {porting.StateSubmitted, porting.StatePending, porting.StateScheduled},
+	porting.StateCompleted:   {porting.StateSubmitted, porting.StatePending, porting.StateScheduled, porting.StateCompleted},
+	porting.StateRejected:    {porting.StateSubmitted, porting.StateRejected},
+	porting.StateCanceled:    {porting.StateCanceled},
+}
+
+// svReach moves a fresh request of the given numbers (default svOther1) to
+// state st along svPaths.
 func svReach(t *testing.T, f *portingtest.Fixture, st porting.State, numbers ...string) *porting.PortRequest {
 	t.Helper()
 	if len(numbers) == 0 {
 		numbers = []string{svOther1}
 	}
-	r := f.Create(t, numbers...)
-	var path []porting.State
-	switch st {
-	case porting.StateUnconfirmed:
-	case porting.StateSubmitted:
-		path = []porting.State{porting.StateSubmitted}
-	case porting.StatePending:
-		path = []porting.State{porting.StateSubmitted, porting.StatePending}
-	case porting.StateScheduled:
-		path = []porting.State{porting.StateSubmitted, porting.StatePending, porting.StateScheduled}
-	case porting.StateCompleted:
-		path = []porting.State{porting.StateSubmitted, porting.StatePending, porting.StateScheduled, porting.StateCompleted}
-	case porting.StateRejected:
-		path = []porting.State{porting.StateSubmitted, porting.StateRejected}
-	case porting.StateCanceled:
-		path = []porting.State{porting.StateCanceled}
-	default:
-		t.Fatalf("svReach: unknown state %s", st)
-	}
+	return svReachFrom(t, f, f.Create(t, numbers...).ID, st)
+}
+
+// svReachFrom moves an existing unconfirmed request to st along svPaths.
+func svReachFrom(t *testing.T, f *portingtest.Fixture, id string, st porting.State) *porting.PortRequest {
+	t.Helper()
+	path, ok := svPaths[st]
+	require.True(t, ok, "no path to state %s", st)
+	r := svGet(t, f, id)
 	for _, to := range path {
-		r = f.Move(t, r.ID, to)
+		r = f.Move(t, id, to)
 	}
 	require.Equal(t, st, r.State)
 	return r
+}
+
+// svIn is the set of the given states.
+func svIn(states ...porting.State) map[porting.State]bool {
+	set := make(map[porting.State]bool, len(states))
+	for _, st := range states {
+		set[st] = true
+	}
+	return set
 }
 
 // svTypes lists the types of events.

@@ -45,9 +45,11 @@ func (s *Service) TransitionSubRequest(ctx context.Context, id, subID string, to
 }
 
 // SubmitDraft submits a draft (unconfirmed) request as Telnyx does: every
-// sub request must be complete, else a ValidationError lists each
-// incomplete sub request's missing fields (Field "sub_requests.<field>",
-// Value the sub request's ID). Charges follow the rule of Transition.
+// sub request it submits must be complete, else a ValidationError lists
+// each incomplete sub request's missing fields (Field
+// "sub_requests.<field>", Value the sub request's ID). Sub requests that
+// are over (cancelled while the request was a draft) are not submitted,
+// so not checked. Charges follow the rule of Transition.
 func (s *Service) SubmitDraft(ctx context.Context, id string, acceptCharges bool) (*PortRequest, error) {
 	check := func(r *PortRequest) error {
 		if !r.Draft() {
@@ -55,6 +57,9 @@ func (s *Service) SubmitDraft(ctx context.Context, id string, acceptCharges bool
 		}
 		var fe fieldErrors
 		for _, sr := range r.SubRequests {
+			if sr.State.Terminal() {
+				continue
+			}
 			for _, f := range r.MissingFields(sr) {
 				fe = append(fe, FieldError{Field: "sub_requests." + f, Value: sr.ID, Index: -1, Code: "required",
 					Message: fmt.Sprintf("Sub request %s is missing %s", sr.SupportKey, f)})
@@ -154,10 +159,15 @@ func (s *Service) move(ctx context.Context, c *change, subID string, to State) (
 	return moved, nil
 }
 
+// cannotMove is Kazoo's message for a move the lifecycle does not allow.
+const cannotMove = "Cannot move to new state from current state"
+
+// transitionError is the ValidationError on port_state, keyed by the
+// target state, that a refused move answers with.
 func transitionError(id, subID string, from, to State) error {
 	te := &TransitionError{RequestID: id, SubRequestID: subID, From: from, To: to}
 	return &ValidationError{Fields: []FieldError{{
-		Field: "port_state", Value: string(to), Index: -1, Code: "enum", Message: ErrInvalidTransition.Error(), Err: te,
+		Field: "port_state", Value: string(to), Index: -1, Code: "enum", Message: cannotMove, Err: te,
 	}}}
 }
 

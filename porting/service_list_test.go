@@ -252,8 +252,13 @@ func TestServiceListPagination(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, want[3:6], svIDs(page.Requests...))
 
+	// A malformed cursor is a validation error like any other: typed, and
+	// keyed by the field at fault.
 	_, err = f.Service.List(f.AsCustomer(), porting.Query{AccountID: f.Customer.ID, Cursor: "garbage"})
-	require.ErrorIs(t, err, porting.ErrValidation)
+	fe := svOnlyField(t, err)
+	require.Equal(t, "cursor", fe.Field)
+	require.Equal(t, "garbage", fe.Value)
+	require.Equal(t, "format", fe.Code)
 }
 
 func TestServiceListRedactsPINs(t *testing.T) {

@@ -154,8 +154,7 @@ func TestServiceRequestCancellationOfDraftIsImmediate(t *testing.T) {
 		require.NotEmpty(t, tr.SubRequestID)
 	}
 	// The numbers are free.
-	_, err = f.Service.Create(f.AsCustomer(), f.Customer.ID, portingtest.Input("x", svAlpha1))
-	require.NoError(t, err)
+	svRequireFree(t, f, svAlpha1)
 }
 
 func TestServiceRequestCancellationNeedsConfirmation(t *testing.T) {
@@ -231,8 +230,7 @@ func TestServiceRequestCancellationOfOneSubRequest(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, porting.StatePending, r.State)
 	// Beta's number is free; Alpha's are not.
-	_, err = f.Service.Create(f.AsCustomer(), f.Customer.ID, portingtest.Input("x", svBeta1))
-	require.NoError(t, err)
+	svRequireFree(t, f, svBeta1)
 	_, err = f.Service.Create(f.AsCustomer(), f.Customer.ID, portingtest.Input("y", svAlpha1))
 	require.ErrorIs(t, err, porting.ErrNumberOnRequest)
 
@@ -309,10 +307,10 @@ func svReachSub(t *testing.T, f *portingtest.Fixture, st porting.State) *porting
 
 func TestServiceUpdateSubRequestFieldTable(t *testing.T) {
 	t.Parallel()
-	editable := map[porting.State]bool{porting.StateUnconfirmed: true, porting.StateRejected: true}
-	open := map[porting.State]bool{porting.StateUnconfirmed: true, porting.StateSubmitted: true, porting.StatePending: true,
-		porting.StateScheduled: true, porting.StateRejected: true, porting.StateCancelPending: true}
-	settled := map[porting.State]bool{porting.StateCompleted: true, porting.StateCancelPending: true, porting.StateCanceled: true}
+	editable := svIn(porting.StateUnconfirmed, porting.StateRejected)
+	open := svIn(porting.StateUnconfirmed, porting.StateSubmitted, porting.StatePending,
+		porting.StateScheduled, porting.StateRejected, porting.StateCancelPending)
+	settled := svIn(porting.StateCompleted, porting.StateCancelPending, porting.StateCanceled)
 	fields := []struct {
 		field string
 		patch porting.SubRequestPatch
@@ -613,6 +611,27 @@ func TestServiceSubmitDraft(t *testing.T) {
 
 	_, err = f.Service.SubmitDraft(f.AsCustomer(), r.ID, true)
 	require.Equal(t, "status", svOnlyField(t, err).Field)
+}
+
+// A sub request cancelled while the request was a draft is over: its
+// missing fields, which can no longer be set, do not hold up the others.
+func TestServiceSubmitDraftSkipsCancelledSubRequests(t *testing.T) {
+	t.Parallel()
+	f := portingtest.New(t)
+	r, alpha, beta := svTwoCarrierRequest(t, f, porting.StateUnconfirmed)
+	r, err := f.Service.RequestCancellation(f.AsCustomer(), r.ID, beta, "not porting these")
+	require.NoError(t, err)
+	require.Equal(t, porting.StateCanceled, r.SubRequest(beta).State)
+	require.True(t, r.Draft())
+
+	r = f.FillSubRequests(t, r.ID)
+	require.True(t, r.Complete(*r.SubRequest(alpha)))
+	require.False(t, r.Complete(*r.SubRequest(beta)), "left as it was")
+
+	r, err = f.Service.SubmitDraft(f.AsCustomer(), r.ID, true)
+	require.NoError(t, err)
+	require.Equal(t, porting.StateSubmitted, r.State)
+	require.Equal(t, map[string]porting.State{"Alpha": porting.StateSubmitted, "Beta": porting.StateCanceled}, svSubStates(r))
 }
 
 func TestServiceEffectiveTakesKazooFieldsAsFallback(t *testing.T) {

@@ -60,8 +60,7 @@ func TestServiceUpdateReplacesFields(t *testing.T) {
 	require.Equal(t, "Jane Doe", r.SigneeName)
 
 	// The old number is free again.
-	_, err = f.Service.Create(f.AsCustomer(), f.Customer.ID, portingtest.Input("x", svOther1))
-	require.NoError(t, err)
+	svRequireFree(t, f, svOther1)
 }
 
 func TestServiceUpdateValidates(t *testing.T) {
@@ -81,42 +80,31 @@ func TestServiceUpdateValidates(t *testing.T) {
 
 func TestServiceUpdateOnlyWhileEditable(t *testing.T) {
 	t.Parallel()
-	tests := []struct {
-		state porting.State
-		ok    bool
-	}{
-		{porting.StateUnconfirmed, true},
-		{porting.StateRejected, true},
-		{porting.StateSubmitted, false},
-		{porting.StatePending, false},
-		{porting.StateScheduled, false},
-		{porting.StateCompleted, false},
-		{porting.StateCanceled, false},
-	}
-	for _, tt := range tests {
-		t.Run(string(tt.state), func(t *testing.T) {
+	editable := svIn(porting.StateUnconfirmed, porting.StateRejected)
+	for _, st := range svRequestStates {
+		t.Run(string(st), func(t *testing.T) {
 			t.Parallel()
 			f := portingtest.New(t)
-			r := svReach(t, f, tt.state, svOther1)
+			r := svReach(t, f, st, svOther1)
 			in := r.Input()
 			in.Name = "edited"
 			got, err := f.Service.Update(f.AsCustomer(), r.ID, r.Revision, in)
-			if tt.ok {
+			if editable[st] {
 				require.NoError(t, err)
 				require.Equal(t, "edited", got.Name)
-				require.Equal(t, tt.state, got.State)
+				require.Equal(t, st, got.State)
 				return
 			}
 			require.Nil(t, got)
 			fe := svOnlyField(t, err)
 			require.Equal(t, "port_state", fe.Field)
-			require.Equal(t, string(tt.state), fe.Value)
+			require.Equal(t, string(st), fe.Value)
 			require.Equal(t, "type", fe.Code)
 			require.Equal(t, "Updating port requests not allowed in current port state", fe.Message)
 			require.ErrorIs(t, err, porting.ErrNotAllowedInState)
 			var se *porting.StateError
 			require.ErrorAs(t, err, &se)
-			require.Equal(t, tt.state, se.State)
+			require.Equal(t, st, se.State)
 			require.Equal(t, r, svGet(t, f, r.ID), "nothing changed")
 		})
 	}
@@ -196,30 +184,19 @@ func TestServiceUpdateRejectedRequest(t *testing.T) {
 
 func TestServiceDelete(t *testing.T) {
 	t.Parallel()
-	tests := []struct {
-		state porting.State
-		ok    bool
-	}{
-		{porting.StateUnconfirmed, true},
-		{porting.StateRejected, true},
-		{porting.StateCanceled, true},
-		{porting.StateSubmitted, false},
-		{porting.StatePending, false},
-		{porting.StateScheduled, false},
-		{porting.StateCompleted, false},
-	}
-	for _, tt := range tests {
-		t.Run(string(tt.state), func(t *testing.T) {
+	deletable := svIn(porting.StateUnconfirmed, porting.StateRejected, porting.StateCanceled)
+	for _, st := range svRequestStates {
+		t.Run(string(st), func(t *testing.T) {
 			t.Parallel()
 			f := portingtest.New(t)
-			r := svReach(t, f, tt.state, svOther1)
+			r := svReach(t, f, st, svOther1)
 			got, err := f.Service.Delete(f.AsCustomer(), r.ID, r.Revision)
-			if !tt.ok {
+			if !deletable[st] {
 				require.Nil(t, got)
 				require.ErrorIs(t, err, porting.ErrNotAllowedInState)
 				var se *porting.StateError
 				require.ErrorAs(t, err, &se)
-				require.Equal(t, tt.state, se.State)
+				require.Equal(t, st, se.State)
 				require.Equal(t, "delete", se.Op)
 				require.Equal(t, r, svGet(t, f, r.ID))
 				return
@@ -234,8 +211,7 @@ func TestServiceDelete(t *testing.T) {
 			require.ErrorIs(t, err, porting.ErrNotFound)
 
 			// The numbers are free again.
-			_, err = f.Service.Create(f.AsCustomer(), f.Customer.ID, portingtest.Input("again", svOther1))
-			require.NoError(t, err)
+			svRequireFree(t, f, svOther1)
 			page, err := f.Service.List(f.AsAuthority(), porting.Query{AccountID: f.Customer.ID, Number: svOther1})
 			require.NoError(t, err)
 			require.Len(t, page.Requests, 1, "the deleted request is gone from the number index")

@@ -42,7 +42,8 @@ type Store interface {
 	// DeleteRequest deletes a request, its index entries and its
 	// attachments' bytes. r.Revision must be the stored revision.
 	DeleteRequest(ctx context.Context, r *PortRequest, w Write) error
-	// FindRequests returns one page of the requests matching q.
+	// FindRequests returns one page of the requests matching q. A
+	// malformed q.Cursor is a *ValidationError on the field "cursor".
 	FindRequests(ctx context.Context, q Query) (Page, error)
 	// ClaimedNumbers reports who holds each of the given E.164 numbers: the
 	// active request that claims it or, failing that, the completed
@@ -89,7 +90,11 @@ type Claim struct {
 type Write struct {
 	// Events to append; the Store assigns their Seq.
 	Events []Event
-	// Content is attachment bytes to store, keyed by content ID.
+	// Content is attachment bytes to store, keyed by content ID. A content
+	// ID names one version of the bytes and is never reused: the Service
+	// draws a fresh one for every upload, and a Store may rely on that
+	// (the Badger store writes the bytes before the transaction that
+	// references them commits).
 	Content map[string][]byte
 }
 

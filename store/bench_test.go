@@ -65,6 +65,10 @@ func benchRequest(i int) *porting.PortRequest {
 	return r
 }
 
+// settle collects the garbage of what ran before, so that a benchmark
+// does not pay for it.
+func settle() { runtime.GC() }
+
 // fresh counts the requests created by the benchmarks, far from the
 // datasets' numbers.
 var fresh atomic.Int64
@@ -141,6 +145,7 @@ func storeOps(b *testing.B, s porting.Store, n int) {
 	ctx := context.Background()
 	rng := rand.New(rand.NewPCG(1, uint64(n)))
 	b.Run("create", func(b *testing.B) {
+		settle()
 		b.ReportAllocs()
 		for b.Loop() {
 			r := benchRequest(freshRequest())
@@ -150,6 +155,7 @@ func storeOps(b *testing.B, s porting.Store, n int) {
 		}
 	})
 	b.Run("get", func(b *testing.B) {
+		settle()
 		b.ReportAllocs()
 		for b.Loop() {
 			if _, err := s.Request(ctx, fmt.Sprintf("%032x", rng.IntN(n)+1)); err != nil {
@@ -158,6 +164,7 @@ func storeOps(b *testing.B, s porting.Store, n int) {
 		}
 	})
 	b.Run("by-number", func(b *testing.B) {
+		settle()
 		b.ReportAllocs()
 		for b.Loop() {
 			i := rng.IntN(n)
@@ -168,6 +175,7 @@ func storeOps(b *testing.B, s porting.Store, n int) {
 		}
 	})
 	b.Run("list-50", func(b *testing.B) {
+		settle()
 		b.ReportAllocs()
 		for b.Loop() {
 			p, err := s.FindRequests(ctx, porting.Query{AccountID: benchAccount(rng.IntN(benchAccounts)), Limit: 50})
@@ -183,7 +191,6 @@ func BenchmarkMemoryStore(b *testing.B) {
 		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
 			s := memory.New()
 			populate(b, s, n)
-			runtime.GC() // start timing without the population's garbage
 			storeOps(b, s, n)
 		})
 	}

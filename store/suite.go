@@ -18,6 +18,7 @@ import (
 // portkit's key-value backends (store/internal/keyspace) get a few exact
 // checks on claim keys as well.
 type IndexLister interface {
+	// IndexKeys returns every such key, in any order.
 	IndexKeys(ctx context.Context) ([]string, error)
 }
 

@@ -230,25 +230,25 @@ func testPageTotal(h *harness) {
 }
 
 func testPageDefaultLimit(h *harness) {
-	all := h.createN(porting.DefaultPageSize + 1)
-	for _, limit := range []int{0, -1} {
-		p := h.find(porting.Query{Limit: limit})
-		require.Equal(h, all[:porting.DefaultPageSize], ids(p.Requests), "Limit %d", limit)
-		require.NotEmpty(h, p.Next)
-		p = h.find(porting.Query{Limit: limit, Cursor: p.Next})
-		require.Equal(h, all[porting.DefaultPageSize:], ids(p.Requests))
-		require.Empty(h, p.Next)
-	}
+	h.requirePageSize(porting.DefaultPageSize, 0, -1)
 }
 
 func testPageMaxLimit(h *harness) {
-	all := h.createN(porting.MaxPageSize + 1)
-	for _, limit := range []int{porting.MaxPageSize, porting.MaxPageSize + 1, 1 << 30} {
+	h.requirePageSize(porting.MaxPageSize, porting.MaxPageSize, porting.MaxPageSize+1, 1<<30)
+}
+
+// requirePageSize stores size+1 requests and checks that a query with each
+// of the limits gets a first page of size results, then a last page with
+// the one left.
+func (h *harness) requirePageSize(size int, limits ...int) {
+	h.Helper()
+	all := h.createN(size + 1)
+	for _, limit := range limits {
 		p := h.find(porting.Query{Limit: limit})
-		require.Equal(h, all[:porting.MaxPageSize], ids(p.Requests), "Limit %d", limit)
+		require.Equal(h, all[:size], ids(p.Requests), "Limit %d", limit)
 		require.NotEmpty(h, p.Next)
 		p = h.find(porting.Query{Limit: limit, Cursor: p.Next})
-		require.Equal(h, all[porting.MaxPageSize:], ids(p.Requests))
+		require.Equal(h, all[size:], ids(p.Requests), "Limit %d", limit)
 		require.Empty(h, p.Next)
 	}
 }
@@ -296,6 +296,9 @@ func testPageMalformedCursor(h *harness) {
 			q.Cursor = c
 			_, err := h.s.FindRequests(h.ctx, q)
 			require.ErrorIs(h, err, porting.ErrValidation, "cursor %q", c)
+			var ve *porting.ValidationError
+			require.ErrorAs(h, err, &ve, "cursor %q", c)
+			require.Equal(h, "cursor", ve.Fields[0].Field)
 		}
 	}
 }

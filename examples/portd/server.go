@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/hex"
 	"errors"
@@ -251,9 +250,10 @@ type loggedCharges struct {
 	log *slog.Logger
 }
 
+// Charge implements porting.Charges: it logs the amount due for the
+// numbers, at the accepted quote's price.
 func (c loggedCharges) Charge(_ context.Context, r *porting.PortRequest, numbers []string, q porting.Quote, key string) error {
-	var buf bytes.Buffer
-	fmt.Fprintf(&buf, "%.2f", q.PerNumber*float64(len(numbers)))
-	c.log.Info("charge", "account", r.AccountID, "request", r.ID, "numbers", len(numbers), "amount", buf.String(), "key", key)
+	amount := fmt.Sprintf("%.2f", q.PerNumber*float64(len(numbers)))
+	c.log.Info("charge", "account", r.AccountID, "request", r.ID, "numbers", len(numbers), "amount", amount, "key", key)
 	return nil
 }

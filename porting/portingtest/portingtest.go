@@ -229,8 +229,9 @@ func (f *Fixture) Complete(t testing.TB, id string) *porting.PortRequest {
 	return r
 }
 
-// FillSubRequests sets every field a submission needs on each sub request
-// of a draft, so SubmitDraft succeeds.
+// FillSubRequests sets every field a submission needs on each open sub
+// request of a draft (cancelled ones are left as they are), so SubmitDraft
+// succeeds.
 func (f *Fixture) FillSubRequests(t testing.TB, id string) *porting.PortRequest {
 	t.Helper()
 	r, err := f.Service.Get(f.AsCustomer(), id)
@@ -240,6 +241,9 @@ func (f *Fixture) FillSubRequests(t testing.TB, id string) *porting.PortRequest 
 	foc := f.Service.Options().FOC.Windows(f.Clock.Now(), f.Service.Options().Calendar)[0].Start.Add(time.Hour)
 	str := func(s string) *string { return &s }
 	for _, sr := range r.SubRequests {
+		if sr.State.Terminal() {
+			continue
+		}
 		r, err = f.Service.UpdateDraftSubRequest(f.AsCustomer(), id, sr.ID, porting.SubRequestPatch{
 			FOCDateRequested: &foc, AuthPersonName: str("Jane Doe"), PersonOrCompanyName: str("Acme Inc"),
 			BillingPhoneNumber: str(r.Numbers[0].E164), StreetAddress: str("1 Main St"), Locality: str("Washington"),

@@ -2,7 +2,6 @@ package keyspace
 
 import (
 	"errors"
-	"fmt"
 	"slices"
 	"sort"
 	"strings"
@@ -22,7 +21,9 @@ func Find(rd Reader, q porting.Query) (porting.Page, error) {
 	if q.Cursor != "" {
 		c, err := parseCursor(q.Cursor)
 		if err != nil {
-			return porting.Page{}, fmt.Errorf("%w: %v", porting.ErrValidation, err)
+			return porting.Page{}, &porting.ValidationError{Fields: []porting.FieldError{{
+				Field: "cursor", Value: q.Cursor, Index: -1, Code: "format", Message: "Not a cursor of this listing",
+			}}}
 		}
 		start = c
 	}

@@ -17,10 +17,15 @@ type Reader interface {
 
 // Iterator walks keys in order.
 type Iterator interface {
+	// Valid reports whether the iterator is on a key with the prefix.
 	Valid() bool
+	// Key returns the current key.
 	Key() string
+	// Value returns a copy of the current key's value.
 	Value() ([]byte, error)
+	// Next moves to the next key.
 	Next()
+	// Close releases the iterator.
 	Close()
 }
 
@@ -30,14 +35,18 @@ type Iterator interface {
 // transaction on error.
 type Txn interface {
 	Reader
+	// Set writes a key.
 	Set(key string, val []byte) error
+	// Delete removes a key; removing an absent key is not an error.
 	Delete(key string) error
 	// StoreRequest writes a request document (the backend keeps its own
-	// copy) and DeleteRequestDoc removes one.
+	// copy).
 	StoreRequest(r *porting.PortRequest) error
+	// DeleteRequestDoc removes a request document.
 	DeleteRequestDoc(id string) error
-	// PutContent and DeleteContent write and remove attachment bytes.
+	// PutContent writes attachment bytes under a fresh content ID.
 	PutContent(requestID, contentID string, data []byte) error
+	// DeleteContent removes attachment bytes.
 	DeleteContent(requestID, contentID string) error
 	// AppendEvents writes events, assigning their Seq.
 	AppendEvents(events []porting.Event) error

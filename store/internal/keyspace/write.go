@@ -19,28 +19,19 @@ func Create(tx Txn, r *porting.PortRequest, w porting.Write) error {
 
 // Update replaces a request: see porting.Store.UpdateRequest.
 func Update(tx Txn, r *porting.PortRequest, w porting.Write) error {
-	old, err := tx.LoadRequest(r.ID)
+	old, err := loadAtRevision(tx, r)
 	if err != nil {
 		return err
 	}
-	if old.Revision != r.Revision {
-		return fmt.Errorf("port request %s is at revision %d, not %d: %w", r.ID, old.Revision, r.Revision, porting.ErrConflict)
-	}
-	if err := apply(tx, old, r, w); err != nil {
-		return err
-	}
-	return nil
+	return apply(tx, old, r, w)
 }
 
 // Delete removes a request and everything it owns: see
 // porting.Store.DeleteRequest.
 func Delete(tx Txn, r *porting.PortRequest, w porting.Write) error {
-	old, err := tx.LoadRequest(r.ID)
+	old, err := loadAtRevision(tx, r)
 	if err != nil {
 		return err
-	}
-	if old.Revision != r.Revision {
-		return fmt.Errorf("port request %s is at revision %d, not %d: %w", r.ID, old.Revision, r.Revision, porting.ErrConflict)
 	}
 	for k := range Entries(old) {
 		if err := tx.Delete(k); err != nil {
@@ -56,6 +47,19 @@ func Delete(tx Txn, r *porting.PortRequest, w porting.Write) error {
 		return err
 	}
 	return tx.AppendEvents(w.Events)
+}
+
+// loadAtRevision loads the stored version of r, which must be at the
+// revision r was read at: porting.ErrConflict otherwise.
+func loadAtRevision(tx Txn, r *porting.PortRequest) (*porting.PortRequest, error) {
+	old, err := tx.LoadRequest(r.ID)
+	if err != nil {
+		return nil, err
+	}
+	if old.Revision != r.Revision {
+		return nil, fmt.Errorf("port request %s is at revision %d, not %d: %w", r.ID, old.Revision, r.Revision, porting.ErrConflict)
+	}
+	return old, nil
 }
 
 // apply checks the invariants for moving a request from old (nil for a
