@@ -74,8 +74,13 @@ var errNoBranding = errors.New("loa: Options.Branding.Name is required: the lett
 // passcode is never printed: the letter leaves a blank line for the
 // customer to write it in.
 //
+// A canceled sub request has no letter: the customer called that port
+// off, and a letter would still authorize it.
+//
 // Render returns an error, and writes nothing, when r has no sub requests,
-// Branding.Name is empty, the page size or logo is invalid.
+// Branding.Name is empty, the page size or logo is invalid; and an error
+// matching porting.ErrNotAllowedInState when every sub request is
+// canceled.
 func Render(w io.Writer, r *porting.PortRequest, opt Options) error {
 	if r == nil {
 		return errors.New("loa: nil port request")
@@ -83,7 +88,16 @@ func Render(w io.Writer, r *porting.PortRequest, opt Options) error {
 	if len(r.SubRequests) == 0 {
 		return fmt.Errorf("loa: port request %s has no sub requests", r.ID)
 	}
-	return render(w, r, r.SubRequests, opt)
+	subs := make([]porting.SubRequest, 0, len(r.SubRequests))
+	for _, sr := range r.SubRequests {
+		if sr.State != porting.StateCanceled {
+			subs = append(subs, sr)
+		}
+	}
+	if len(subs) == 0 {
+		return fmt.Errorf("loa: port request %s: %w", r.ID, &porting.StateError{Op: "letter of authorization", State: porting.StateCanceled})
+	}
+	return render(w, r, subs, opt)
 }
 
 // RenderSubRequest writes the LOA of one sub request of r, the one whose

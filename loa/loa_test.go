@@ -380,3 +380,23 @@ func TestRenderLongFieldsFlowOntoMorePages(t *testing.T) {
 		require.Contains(t, text, e164)
 	}
 }
+
+// A canceled sub request gets no letter; a request canceled whole gets
+// none at all.
+func TestRenderSkipsCanceledSubRequests(t *testing.T) {
+	r := newRequest(
+		carrierSpec{id: "sr1", key: "sr_000001", carrier: "Carrier One", btn: "+12025550100", account: "A-1", numbers: numbers("202555", 100, 2)},
+		carrierSpec{id: "sr2", key: "sr_000002", carrier: "Carrier Two", btn: "+13125550100", account: "A-2", numbers: numbers("312555", 100, 2)},
+	)
+	r.SubRequests[1].State = porting.StateCanceled
+	text := pdfText(t, render(t, r, options()))
+	require.Equal(t, 1, strings.Count(text, "Letter of Authorization"))
+	require.Contains(t, text, "Carrier One")
+	require.NotContains(t, text, "Carrier Two")
+
+	r.SubRequests[0].State = porting.StateCanceled
+	var buf bytes.Buffer
+	err := loa.Render(&buf, r, options())
+	require.ErrorIs(t, err, porting.ErrNotAllowedInState)
+	require.Zero(t, buf.Len())
+}

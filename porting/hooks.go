@@ -127,8 +127,10 @@ func (q Quote) Free() bool { return q.ActivationCharges == 0 }
 // "accept charges"), and the accepted quote is kept on the request. When a
 // sub request completes, the Service calls Charge for its numbers.
 type Charges interface {
-	// Quote prices the submission of r.
-	Quote(ctx context.Context, r *PortRequest) (Quote, error)
+	// Quote prices the submission of numbers, the numbers of r whose sub
+	// requests are being submitted (a resubmission after a partial
+	// completion does not price again what was ported).
+	Quote(ctx context.Context, r *PortRequest, numbers []string) (Quote, error)
 	// Charge bills the account for the completed port of one sub
 	// request: numbers are that sub request's, q the quote the customer
 	// accepted for the whole request. key identifies the sub request's
@@ -144,7 +146,9 @@ type Charges interface {
 type NoCharges struct{}
 
 // Quote implements Charges.
-func (NoCharges) Quote(context.Context, *PortRequest) (Quote, error) { return Quote{}, nil }
+func (NoCharges) Quote(context.Context, *PortRequest, []string) (Quote, error) {
+	return Quote{}, nil
+}
 
 // Charge implements Charges.
 func (NoCharges) Charge(context.Context, *PortRequest, []string, Quote, string) error { return nil }
@@ -155,8 +159,8 @@ type FlatCharges struct {
 }
 
 // Quote implements Charges.
-func (f FlatCharges) Quote(_ context.Context, r *PortRequest) (Quote, error) {
-	n := len(r.Numbers)
+func (f FlatCharges) Quote(_ context.Context, _ *PortRequest, numbers []string) (Quote, error) {
+	n := len(numbers)
 	return Quote{ActivationCharges: f.PerNumber * float64(n), PerNumber: f.PerNumber, Numbers: n}, nil
 }
 

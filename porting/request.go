@@ -280,11 +280,16 @@ func (r *PortRequest) Clone() *PortRequest {
 // is never shown in a list.
 func (r *PortRequest) Redacted() *PortRequest {
 	c := r.Clone()
-	c.Bill.PIN = ""
-	for i := range c.SubRequests {
-		c.SubRequests[i].PIN = ""
-	}
+	c.redact()
 	return c
+}
+
+// redact blanks the secrets of r itself.
+func (r *PortRequest) redact() {
+	r.Bill.PIN = ""
+	for i := range r.SubRequests {
+		r.SubRequests[i].PIN = ""
+	}
 }
 
 func cloneRaw(m map[string]json.RawMessage) map[string]json.RawMessage {

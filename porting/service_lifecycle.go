@@ -185,7 +185,13 @@ func (s *Service) onEnter(ctx context.Context, c *change, to State, moved []stri
 	r := c.r
 	switch to {
 	case StateSubmitted:
-		q, err := s.opt.Charges.Quote(ctx, r)
+		var numbers []string
+		for _, id := range moved {
+			for _, n := range r.SubRequestNumbers(id) {
+				numbers = append(numbers, n.E164)
+			}
+		}
+		q, err := s.opt.Charges.Quote(ctx, r, numbers)
 		if err != nil {
 			return nil, fmt.Errorf("quote: %w", err)
 		}

@@ -310,7 +310,7 @@ type svRecordingCharges struct {
 	keys      []string
 }
 
-func (c *svRecordingCharges) Quote(context.Context, *porting.PortRequest) (porting.Quote, error) {
+func (c *svRecordingCharges) Quote(context.Context, *porting.PortRequest, []string) (porting.Quote, error) {
 	return porting.Quote{}, nil
 }
 
@@ -541,4 +541,29 @@ func TestServiceResubmissionReplacesQuote(t *testing.T) {
 	charged := f.Charges.Charged()
 	require.Len(t, charged, 1)
 	require.True(t, charged[0].Quote.Free())
+}
+
+// A resubmission after part of a request was ported prices only the part
+// that is submitted again.
+func TestServiceResubmissionQuotesOnlyWhatIsSubmitted(t *testing.T) {
+	f := portingtest.New(t)
+	f.Charges.PerNumber = 10
+	f.Carriers.Add("+1202555", "Carrier A")
+	f.Carriers.Add("+1303555", "Carrier B")
+	r := f.Create(t, "+12025550100", "+13035550100", "+13035550101")
+	r = f.Move(t, r.ID, porting.StateSubmitted)
+	require.Equal(t, 30.0, r.Quote.ActivationCharges)
+	f.Move(t, r.ID, porting.StatePending)
+	auth := f.AsAuthority()
+	a, b := r.SubRequests[0], r.SubRequests[1] // sorted by carrier: A, B
+	_, err := f.Service.TransitionSubRequest(auth, r.ID, a.ID, porting.StateCompleted, porting.TransitionOptions{})
+	require.NoError(t, err)
+	_, err = f.Service.TransitionSubRequest(auth, r.ID, b.ID, porting.StateRejected, porting.TransitionOptions{})
+	require.NoError(t, err)
+
+	_, err = f.Service.Transition(f.AsCustomer(), r.ID, porting.StateSubmitted, porting.TransitionOptions{})
+	var charges *porting.ChargesError
+	require.ErrorAs(t, err, &charges)
+	require.Equal(t, 20.0, charges.Quote.ActivationCharges, "only Carrier B's two numbers")
+	require.Equal(t, 2, charges.Quote.Numbers)
 }

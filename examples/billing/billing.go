@@ -40,8 +40,8 @@ type Ledger struct {
 var _ porting.Charges = (*Ledger)(nil)
 
 // Quote implements porting.Charges.
-func (l *Ledger) Quote(_ context.Context, r *porting.PortRequest) (porting.Quote, error) {
-	n := len(r.Numbers)
+func (l *Ledger) Quote(_ context.Context, _ *porting.PortRequest, numbers []string) (porting.Quote, error) {
+	n := len(numbers)
 	return porting.Quote{ActivationCharges: l.PricePerNumber * float64(n), PerNumber: l.PricePerNumber, Numbers: n}, nil
 }
 

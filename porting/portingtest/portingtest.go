@@ -99,8 +99,8 @@ type Charges struct {
 }
 
 // Quote implements porting.Charges.
-func (c *Charges) Quote(ctx context.Context, r *porting.PortRequest) (porting.Quote, error) {
-	return porting.FlatCharges{PerNumber: c.PerNumber}.Quote(ctx, r)
+func (c *Charges) Quote(ctx context.Context, r *porting.PortRequest, numbers []string) (porting.Quote, error) {
+	return porting.FlatCharges{PerNumber: c.PerNumber}.Quote(ctx, r, numbers)
 }
 
 // Charge implements porting.Charges.

@@ -229,14 +229,14 @@ func (s *Store) Request(ctx context.Context, id string) (r *porting.PortRequest,
 // UpdateRequest implements porting.Store.
 func (s *Store) UpdateRequest(ctx context.Context, r *porting.PortRequest, w porting.Write) error {
 	rev := r.Revision
-	return s.update(ctx, func(t keyspace.Txn) error {
+	err := s.update(ctx, func(t keyspace.Txn) error {
 		r.Revision = rev // a retry starts from the revision the caller read
-		err := keyspace.Update(t, r, w)
-		if err != nil {
-			r.Revision = rev
-		}
-		return err
+		return keyspace.Update(t, r, w)
 	})
+	if err != nil {
+		r.Revision = rev // the write did not happen, whichever step failed
+	}
+	return err
 }
 
 // DeleteRequest implements porting.Store.
