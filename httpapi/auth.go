@@ -16,6 +16,7 @@ var ErrUnauthenticated = errors.New("unauthenticated")
 // "Authorization: Token <t>" or "Bearer <t>", or x-api-user with
 // x-api-token.
 type Credentials struct {
+	// Token is the token or API key.
 	Token string
 	// User is x-api-user, when the client sent it.
 	User string
@@ -23,6 +24,9 @@ type Credentials struct {
 
 // Authenticator turns credentials into the actor that performs the request.
 type Authenticator interface {
+	// Authenticate returns the actor c names, or an error: one matching
+	// ErrUnauthenticated for missing or unknown credentials, which the
+	// dialects answer 401; an error of no kind they know is 500.
 	Authenticate(ctx context.Context, c Credentials) (porting.Actor, error)
 }
 

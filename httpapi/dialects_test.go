@@ -12,19 +12,16 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/portkit/portkit/httpapi"
-	"github.com/portkit/portkit/porting"
 	"github.com/portkit/portkit/porting/portingtest"
 )
 
 // dialectsMux mounts both dialects on one mux over one Service, as portd
-// does, with a customer token and a port authority token.
+// does, with the tests' tokens (see testTokens).
 func dialectsMux(t *testing.T) (*portingtest.Fixture, *http.ServeMux) {
 	f := portingtest.New(t)
 	f.Carriers.Add("+1202555", "Carrier A")
 	f.Carriers.Add("+1312535", "Carrier B")
-	tokens := &httpapi.Tokens{}
-	tokens.Add("customer", porting.Actor{AccountID: f.Customer.ID, UserID: "jane", Name: "Jane"})
-	tokens.Add("authority", porting.Actor{AccountID: f.Authority.ID, UserID: "ops", Name: "Ops"})
+	tokens := testTokens(f)
 	mux := http.NewServeMux()
 	mux.Handle("/v2/", httpapi.NewKazoo(f.Service, tokens, httpapi.KazooOptions{}))
 	mux.Handle("/origination/porting/", httpapi.NewTelnyx(f.Service, tokens, httpapi.TelnyxOptions{LinkKey: []byte("k")}))
@@ -69,7 +66,7 @@ func TestDialectsRoundTrip(t *testing.T) {
 	telnyx := "/origination/porting"
 
 	// Created through Kazoo: two numbers of two losing carriers.
-	code, body := dialectsDo(t, mux, "PUT", kazoo, "customer", "application/json", []byte(`{"data":{
+	code, body := dialectsDo(t, mux, "PUT", kazoo, customerToken, "application/json", []byte(`{"data":{
 		"name":"Acme","numbers":{"+12025550100":{},"+13125354200":{}},
 		"bill":{"name":"Acme Inc","street_number":"1","street_address":"Main","street_type":"St",
 		        "locality":"Washington","region":"dc","postal_code":"20001","country":"US","btn":"+12025550100"},
@@ -79,7 +76,7 @@ func TestDialectsRoundTrip(t *testing.T) {
 
 	// Through Telnyx it is a draft with one sub request per carrier, whose
 	// address comes from Kazoo's bill.
-	code, body = dialectsDo(t, mux, "GET", telnyx+"/draft_port_requests/"+id+"?include_sub_requests=true", "customer", "", nil)
+	code, body = dialectsDo(t, mux, "GET", telnyx+"/draft_port_requests/"+id+"?include_sub_requests=true", customerToken, "", nil)
 	require.Equal(t, http.StatusOK, code, string(body))
 	draft := dialectsJSON(t, body)
 	require.Equal(t, "pending", draft["status"])
@@ -96,26 +93,28 @@ func TestDialectsRoundTrip(t *testing.T) {
 	// Filled in and submitted through Telnyx.
 	for _, s := range subs {
 		sid := s.(map[string]any)["id"].(string)
-		code, body = dialectsDo(t, mux, "PUT", telnyx+"/draft_port_requests/"+id+"/sub_requests/"+sid, "customer", "application/json",
+		code, body = dialectsDo(t, mux, "PUT", telnyx+"/draft_port_requests/"+id+"/sub_requests/"+sid, customerToken, "application/json",
 			[]byte(`{"foc_date_requested_by_user":"2026-03-05T16:00:00Z","default_connection_id":"c1","default_message_profile_id":"m1"}`))
 		require.Equal(t, http.StatusOK, code, string(body))
 		require.Equal(t, true, dialectsJSON(t, body)["complete"])
 	}
-	code, body = dialectsDo(t, mux, "POST", telnyx+"/draft_port_requests/"+id+"/submit", "customer", "", nil)
+	code, body = dialectsDo(t, mux, "POST", telnyx+"/draft_port_requests/"+id+"/submit", customerToken, "", nil)
 	require.Equal(t, http.StatusCreated, code, string(body))
 	require.Equal(t, id, dialectsJSON(t, body)["port_request_id"])
 
 	// Kazoo sees it submitted, with the Telnyx-side FOC request as its
 	// transfer_date untouched (the sub requests carry their own).
-	code, body = dialectsDo(t, mux, "GET", kazoo+"/"+id, "customer", "", nil)
+	code, body = dialectsDo(t, mux, "GET", kazoo+"/"+id, customerToken, "", nil)
 	require.Equal(t, http.StatusOK, code, string(body))
-	require.Equal(t, "submitted", dialectsJSON(t, body)["data"].(map[string]any)["port_state"])
+	data := dialectsJSON(t, body)["data"].(map[string]any)
+	require.Equal(t, "submitted", data["port_state"])
+	require.NotContains(t, data, "transfer_date")
 
 	// The port authority moves it on through Kazoo; Telnyx shows the
 	// statuses of its own vocabulary.
-	code, body = dialectsDo(t, mux, "PATCH", kazoo+"/"+id+"/pending", "authority", "", nil)
+	code, body = dialectsDo(t, mux, "PATCH", kazoo+"/"+id+"/pending", authorityToken, "", nil)
 	require.Equal(t, http.StatusOK, code, string(body))
-	code, body = dialectsDo(t, mux, "GET", telnyx+"/port_requests/"+id+"/sub_requests", "customer", "", nil)
+	code, body = dialectsDo(t, mux, "GET", telnyx+"/port_requests/"+id+"/sub_requests", customerToken, "", nil)
 	require.Equal(t, http.StatusOK, code, string(body))
 	var list []map[string]any
 	require.NoError(t, json.Unmarshal(body, &list))
@@ -125,11 +124,11 @@ func TestDialectsRoundTrip(t *testing.T) {
 	}
 
 	// A comment made in one dialect is read in the other.
-	code, body = dialectsDo(t, mux, "POST", telnyx+"/port_requests/"+id+"/comments", "customer", "application/json", []byte(`{"body":"from Telnyx"}`))
+	code, body = dialectsDo(t, mux, "POST", telnyx+"/port_requests/"+id+"/comments", customerToken, "application/json", []byte(`{"body":"from Telnyx"}`))
 	require.Equal(t, http.StatusCreated, code, string(body))
-	code, body = dialectsDo(t, mux, "PUT", kazoo+"/"+id+"/comments", "customer", "application/json", []byte(`{"data":{"content":"from Kazoo"}}`))
+	code, body = dialectsDo(t, mux, "PUT", kazoo+"/"+id+"/comments", customerToken, "application/json", []byte(`{"data":{"content":"from Kazoo"}}`))
 	require.Equal(t, http.StatusCreated, code, string(body))
-	code, body = dialectsDo(t, mux, "GET", telnyx+"/port_requests/"+id+"/comments", "customer", "", nil)
+	code, body = dialectsDo(t, mux, "GET", telnyx+"/port_requests/"+id+"/comments", customerToken, "", nil)
 	require.Equal(t, http.StatusOK, code, string(body))
 	require.Contains(t, string(body), "from Telnyx")
 	require.Contains(t, string(body), "from Kazoo")
@@ -142,9 +141,9 @@ func TestDialectsRoundTrip(t *testing.T) {
 	require.NoError(t, err)
 	_, _ = fw.Write([]byte("%PDF-1.4 a bill"))
 	require.NoError(t, mw.Close())
-	code, body = dialectsDo(t, mux, "POST", telnyx+"/port_requests/"+id+"/supporting_documents", "customer", mw.FormDataContentType(), form.Bytes())
+	code, body = dialectsDo(t, mux, "POST", telnyx+"/port_requests/"+id+"/supporting_documents", customerToken, mw.FormDataContentType(), form.Bytes())
 	require.Equal(t, http.StatusCreated, code, string(body))
-	code, body = dialectsDo(t, mux, "GET", kazoo+"/"+id+"/attachments/bill.pdf", "customer", "", nil)
+	code, body = dialectsDo(t, mux, "GET", kazoo+"/"+id+"/attachments/bill.pdf", customerToken, "", nil)
 	require.Equal(t, http.StatusOK, code, string(body))
 	require.Equal(t, "%PDF-1.4 a bill", string(body))
 
@@ -154,10 +153,10 @@ func TestDialectsRoundTrip(t *testing.T) {
 		if to == "scheduled" {
 			payload = []byte(`{"data":{"scheduled_date":63916520400}}`)
 		}
-		code, body = dialectsDo(t, mux, "PATCH", kazoo+"/"+id+"/"+to, "authority", "application/json", payload)
+		code, body = dialectsDo(t, mux, "PATCH", kazoo+"/"+id+"/"+to, authorityToken, "application/json", payload)
 		require.Equal(t, http.StatusOK, code, string(body))
 	}
-	code, body = dialectsDo(t, mux, "GET", telnyx+"/port_requests/"+id, "customer", "", nil)
+	code, body = dialectsDo(t, mux, "GET", telnyx+"/port_requests/"+id, customerToken, "", nil)
 	require.Equal(t, http.StatusOK, code, string(body))
 	pr := dialectsJSON(t, body)
 	counts := pr["phone_number_counts_by_status"].([]any)
@@ -169,21 +168,21 @@ func TestDialectsRoundTrip(t *testing.T) {
 // Kazoo edits.
 func TestDialectsTelnyxDraftInKazoo(t *testing.T) {
 	_, mux := dialectsMux(t)
-	code, body := dialectsDo(t, mux, "POST", "/origination/porting/draft_port_requests", "customer", "application/json",
+	code, body := dialectsDo(t, mux, "POST", "/origination/porting/draft_port_requests", customerToken, "application/json",
 		[]byte(`{"phone_numbers":[{"phone_number":"+13125354200"},{"phone_number":"+13125354500"}]}`))
 	require.Equal(t, http.StatusCreated, code, string(body))
 	id := dialectsJSON(t, body)["id"].(string)
 
-	code, body = dialectsDo(t, mux, "GET", "/v2/accounts/customer/port_requests/"+id, "customer", "", nil)
+	code, body = dialectsDo(t, mux, "GET", "/v2/accounts/customer/port_requests/"+id, customerToken, "", nil)
 	require.Equal(t, http.StatusOK, code, string(body))
 	data := dialectsJSON(t, body)["data"].(map[string]any)
 	require.Equal(t, "unconfirmed", data["port_state"])
 	require.Contains(t, data["numbers"], "+13125354200")
 
-	code, body = dialectsDo(t, mux, "PATCH", "/v2/accounts/customer/port_requests/"+id, "customer", "application/json",
+	code, body = dialectsDo(t, mux, "PATCH", "/v2/accounts/customer/port_requests/"+id, customerToken, "application/json",
 		[]byte(`{"data":{"numbers":{"+13125354500":null,"+12025550100":{}}}}`))
 	require.Equal(t, http.StatusOK, code, string(body))
-	code, body = dialectsDo(t, mux, "GET", "/origination/porting/draft_port_requests/"+id+"?include_sub_requests=true", "customer", "", nil)
+	code, body = dialectsDo(t, mux, "GET", "/origination/porting/draft_port_requests/"+id+"?include_sub_requests=true", customerToken, "", nil)
 	require.Equal(t, http.StatusOK, code, string(body))
 	draft := dialectsJSON(t, body)
 	require.Equal(t, float64(2), draft["phone_number_count"])

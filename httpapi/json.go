@@ -19,9 +19,6 @@ import (
 // MaxJSONBody caps a JSON request body: 1 MiB. A larger body is 413.
 const MaxJSONBody = 1 << 20
 
-// errBodyTooLarge is reported when a JSON body exceeds its limit.
-var errBodyTooLarge = &porting.TooLargeError{What: "request body", Limit: MaxJSONBody}
-
 // readBody reads a request body up to limit bytes: more is a
 // *porting.TooLargeError.
 func readBody(r *http.Request, limit int64) ([]byte, error) {
@@ -35,10 +32,21 @@ func readBody(r *http.Request, limit int64) ([]byte, error) {
 	return b, nil
 }
 
+// readJSON reads a JSON body of at most limit bytes into v (see
+// decodeJSON).
+func readJSON(r *http.Request, limit int64, v any) error {
+	b, err := readBody(r, limit)
+	if err != nil {
+		return err
+	}
+	return decodeJSON(b, v)
+}
+
 // syntaxError is malformed JSON input; both dialects answer 400 with a
 // message that says where.
 type syntaxError struct{ msg string }
 
+// Error returns the message, which says what is wrong and where.
 func (e *syntaxError) Error() string { return e.msg }
 
 // Is makes a syntaxError a validation failure.
@@ -75,6 +83,7 @@ func decodeJSON(b []byte, v any) error {
 	return nil
 }
 
+// jsonKind names the JSON kind of value a Go kind decodes from.
 func jsonKind(k string) string {
 	switch {
 	case k == "map" || k == "struct":
@@ -101,6 +110,16 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	_, _ = w.Write(buf.Bytes())
+}
+
+// renderAll renders every item of a list to its wire form. The result
+// is never nil, so that an empty list is [] in JSON, not null.
+func renderAll[S, T any](items []S, render func(S) T) []T {
+	out := make([]T, len(items))
+	for i, it := range items {
+		out[i] = render(it)
+	}
+	return out
 }
 
 // requestIDPrefix makes this process's request IDs unlike any other's.

@@ -1,7 +1,6 @@
 package httpapi
 
 import (
-	"context"
 	"io"
 	"log/slog"
 	"net/http"
@@ -56,8 +55,11 @@ type kazooHandler struct {
 // state, descendants/port_requests, port_requests/{id} (GET, POST edit,
 // PATCH merge, DELETE), its attachments, the state PATCHes
 // (port_requests/{id}/{state}), loa, comments and timeline. Every answer
-// is in Kazoo's envelope.
+// is in Kazoo's envelope. NewKazoo panics if svc or auth is nil.
 func NewKazoo(svc *porting.Service, auth Authenticator, opt KazooOptions) http.Handler {
+	if svc == nil || auth == nil {
+		panic("httpapi: NewKazoo needs a porting.Service and an Authenticator")
+	}
 	k := &kazooHandler{svc: svc, auth: auth, loa: opt.LOA, log: opt.Logger, now: opt.Now, mux: http.NewServeMux()}
 	if k.log == nil {
 		k.log = slog.Default()
@@ -206,104 +208,4 @@ func (k *kazooHandler) methodNotAllowed(path string, methods []string) func(*kaz
 		c.w.Header().Set("Allow", strings.Join(a, ", "))
 		c.failWith(http.StatusMethodNotAllowed, "method "+c.r.Method+" not allowed", nil)
 	}
-}
-
-// kazooCall is one request being served.
-type kazooCall struct {
-	k     *kazooHandler
-	w     http.ResponseWriter
-	r     *http.Request
-	ctx   context.Context // carries the actor
-	token string
-	reqID string
-	actor porting.Actor
-	// account is the URL's account, which the actor reaches.
-	account porting.Account
-}
-
-// handle authenticates the caller and checks the URL's account before
-// serve runs. The routes of one request (byRequest: serve starts with
-// kazooCall.request) leave the check to request, which makes it from the
-// request's account path and so spares a walk up the account tree on
-// every read.
-func (k *kazooHandler) handle(serve func(*kazooCall), byRequest bool) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		c := &kazooCall{k: k, w: w, r: r, token: kazooToken(r)}
-		actor, err := k.auth.Authenticate(r.Context(), Credentials{Token: c.token})
-		if err != nil {
-			c.fail(err)
-			return
-		}
-		c.actor = actor
-		c.ctx = porting.WithActor(r.Context(), actor)
-		if id := r.PathValue("account"); id != "" {
-			if byRequest {
-				c.account.ID = id // checked by request
-			} else if c.account, err = k.svc.Account(c.ctx, id); err != nil {
-				c.fail(err)
-				return
-			}
-		}
-		serve(c)
-	})
-}
-
-// kazooToken returns the caller's token: X-Auth-Token, or the auth_token
-// query parameter.
-func kazooToken(r *http.Request) string {
-	if t := r.Header.Get("X-Auth-Token"); t != "" {
-		return t
-	}
-	if strings.Contains(r.URL.RawQuery, "auth_token") {
-		return r.URL.Query().Get("auth_token")
-	}
-	return ""
-}
-
-// view calls fn with the request named in the path, lent by the Service
-// without a copy (see porting.Service.View): for routes that only render
-// it. Failures are answered as request's are.
-func (c *kazooCall) view(fn func(r *porting.PortRequest)) {
-	err := c.k.svc.View(c.ctx, c.r.PathValue("id"), func(r *porting.PortRequest) error {
-		i := slices.Index(r.AccountPath, c.account.ID)
-		if i < 0 || !(c.actor.Admin || slices.Contains(r.AccountPath[:i+1], c.actor.AccountID)) {
-			return kazooNotFound
-		}
-		fn(r)
-		return nil
-	})
-	if err == nil {
-		return
-	}
-	if _, aerr := c.k.svc.Account(c.ctx, c.account.ID); aerr != nil {
-		err = aerr
-	}
-	c.fail(err)
-}
-
-// request loads the request of the URL. As on every route, the URL's
-// account must exist and be one the caller reaches (404, 403); the
-// request must be in that account's tree (404, as for a request that does
-// not exist).
-//
-// The common case is settled from the request alone: accounts never move,
-// so the URL's account is on the request's account path exactly when the
-// request is in its tree, and the path down to it is that account's own
-// path, which the caller reaches when its account is on it. Otherwise
-// Service.Account tells which error it is.
-func (c *kazooCall) request() (*porting.PortRequest, bool) {
-	r, err := c.k.svc.Get(c.ctx, c.r.PathValue("id"))
-	if err == nil {
-		i := slices.Index(r.AccountPath, c.account.ID)
-		if i >= 0 && (c.actor.Admin || slices.Contains(r.AccountPath[:i+1], c.actor.AccountID)) {
-			return r, true
-		}
-	}
-	if _, aerr := c.k.svc.Account(c.ctx, c.account.ID); aerr != nil {
-		err = aerr
-	} else if err == nil {
-		err = kazooNotFound
-	}
-	c.fail(err)
-	return nil, false
 }

@@ -19,7 +19,7 @@ func (k *kazooHandler) listAttachments(c *kazooCall) {
 	}
 	bp := c.start()
 	*bp = kazooAppendUploads(*bp, r.Attachments)
-	c.finish(bp, http.StatusOK, kazooTail{revision: kazooRevision(r.ID, r.Revision)})
+	c.finish(bp, http.StatusOK, kazooTailOf(r))
 }
 
 // putAttachment: PUT port_requests/{id}/attachments?filename=NAME with the
@@ -37,29 +37,22 @@ func (k *kazooHandler) replaceAttachment(c *kazooCall) {
 // attach stores the body as an attachment. The Service reads the body up
 // to its size limit; a declared length over it is refused unread.
 func (k *kazooHandler) attach(c *kazooCall, name string, mode porting.AttachMode, status int) {
-	r, ok := c.request()
+	r, rev, ok := c.writable()
 	if !ok {
-		return
-	}
-	rev, err := c.ifMatch(r.ID)
-	if err != nil {
-		c.fail(err)
 		return
 	}
 	if limit := k.svc.Options().MaxAttachmentSize; c.r.ContentLength > limit {
 		c.fail(&porting.TooLargeError{What: "attachment", Limit: limit})
 		return
 	}
-	_, r, err = k.svc.PutAttachment(c.ctx, r.ID, porting.AttachmentInput{
+	_, r, err := k.svc.PutAttachment(c.ctx, r.ID, porting.AttachmentInput{
 		Name: name, ContentType: c.r.Header.Get("Content-Type"), Body: c.r.Body, Mode: mode, Revision: rev,
 	})
 	if err != nil {
 		c.failRenamed(err, map[string]string{"file": "filename"})
 		return
 	}
-	bp := c.start()
-	*bp = append(*bp, "{}"...)
-	c.finish(bp, status, kazooTail{revision: kazooRevision(r.ID, r.Revision)})
+	c.replyRaw(status, kazooEmpty, kazooTailOf(r))
 }
 
 // getAttachment: GET port_requests/{id}/attachments/{name} streams the
@@ -80,22 +73,16 @@ func (k *kazooHandler) getAttachment(c *kazooCall) {
 // deleteAttachment: DELETE port_requests/{id}/attachments/{name}; 405 in
 // a state that forbids it.
 func (k *kazooHandler) deleteAttachment(c *kazooCall) {
-	r, ok := c.request()
+	r, rev, ok := c.writable()
 	if !ok {
-		return
-	}
-	rev, err := c.ifMatch(r.ID)
-	if err != nil {
-		c.fail(err)
 		return
 	}
 	if _, err := k.svc.DeleteAttachment(c.ctx, r.ID, c.r.PathValue("name"), rev); err != nil {
 		c.fail(err)
 		return
 	}
-	bp := c.start()
-	*bp = append(*bp, "{}"...)
-	c.finish(bp, http.StatusOK, kazooTail{})
+	// The document's answer has no revision, though the request has a new one.
+	c.replyRaw(http.StatusOK, kazooEmpty, kazooTail{})
 }
 
 // kazooSendFile writes a file as a download.
@@ -142,6 +129,7 @@ func (k *kazooHandler) getLOA(c *kazooCall) {
 // kazooBufferWriter appends to a pooled buffer.
 type kazooBufferWriter struct{ b *[]byte }
 
+// Write appends p.
 func (w kazooBufferWriter) Write(p []byte) (int, error) {
 	*w.b = append(*w.b, p...)
 	return len(p), nil

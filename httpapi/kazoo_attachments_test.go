@@ -21,7 +21,7 @@ import (
 // kazooPut uploads an attachment.
 func (e *kazooEnv) kazooPut(method, path, contentType string, body io.Reader) *kazooResp {
 	e.t.Helper()
-	return e.send(kazooReq{method: method, path: path, token: kazooCustomerToken, body: body,
+	return e.send(kazooReq{method: method, path: path, token: customerToken, body: body,
 		header: map[string]string{"Content-Type": contentType}})
 }
 
@@ -33,22 +33,22 @@ func TestKazooAttachments(t *testing.T) {
 	pdf := []byte("%PDF-1.4 a bill")
 
 	r := e.kazooPut("PUT", base+"?filename=file", "application/pdf", bytes.NewReader(pdf))
-	r.ok(http.StatusCreated, kazooCustomerToken)
+	r.ok(http.StatusCreated, customerToken)
 	require.JSONEq(t, `{}`, string(r.Env.Data))
 	require.Regexp(t, `^2-[0-9a-f]{32}$`, r.revision())
 
 	r = e.kazooPut("PUT", base+"?filename="+url.QueryEscape(`my "other" file.pdf`), "application/x-pdf", strings.NewReader("%PDF-1.4 other"))
-	r.ok(http.StatusCreated, kazooCustomerToken)
+	r.ok(http.StatusCreated, customerToken)
 
-	r = e.do("GET", kazooCustomerToken, base, nil)
-	r.ok(http.StatusOK, kazooCustomerToken)
+	r = e.do("GET", customerToken, base, nil)
+	r.ok(http.StatusOK, customerToken)
 	require.Equal(t, map[string]map[string]any{
 		"file.pdf":            {"content_type": "application/pdf", "length": float64(len(pdf))},
 		`my "other" file.pdf`: {"content_type": "application/x-pdf", "length": float64(14)},
 	}, kazooAnyMap(r.obj()))
 	require.Regexp(t, `^3-`, r.revision())
 
-	got := e.send(kazooReq{method: "GET", path: base + "/file.pdf", token: kazooCustomerToken,
+	got := e.send(kazooReq{method: "GET", path: base + "/file.pdf", token: customerToken,
 		header: map[string]string{"Accept": "application/pdf"}})
 	require.Equal(t, http.StatusOK, got.Code)
 	require.Equal(t, pdf, got.Body)
@@ -56,7 +56,7 @@ func TestKazooAttachments(t *testing.T) {
 	require.Equal(t, strconv.Itoa(len(pdf)), got.Header.Get("Content-Length"))
 	require.Equal(t, "attachment; filename=file.pdf", got.Header.Get("Content-Disposition"))
 
-	got = e.send(kazooReq{method: "GET", path: base + "/" + url.PathEscape(`my "other" file.pdf`), token: kazooCustomerToken})
+	got = e.send(kazooReq{method: "GET", path: base + "/" + url.PathEscape(`my "other" file.pdf`), token: customerToken})
 	require.Equal(t, http.StatusOK, got.Code)
 	require.Equal(t, `attachment; filename="my \"other\" file.pdf"`, got.Header.Get("Content-Disposition"))
 	_, params, err := mime.ParseMediaType(got.Header.Get("Content-Disposition"))
@@ -64,34 +64,34 @@ func TestKazooAttachments(t *testing.T) {
 	require.Equal(t, `my "other" file.pdf`, params["filename"])
 
 	r = e.kazooPut("PUT", base+"?filename="+url.QueryEscape("café"), "application/pdf", strings.NewReader("%PDF"))
-	r.ok(http.StatusCreated, kazooCustomerToken)
-	got = e.send(kazooReq{method: "GET", path: base + "/" + url.PathEscape("café.pdf"), token: kazooCustomerToken})
+	r.ok(http.StatusCreated, customerToken)
+	got = e.send(kazooReq{method: "GET", path: base + "/" + url.PathEscape("café.pdf"), token: customerToken})
 	_, params, err = mime.ParseMediaType(got.Header.Get("Content-Disposition"))
 	require.NoError(t, err)
 	require.Equal(t, "café.pdf", params["filename"])
 
 	r = e.kazooPut("POST", base+"/file.pdf", "application/pdf", strings.NewReader("%PDF-1.5 replaced"))
-	r.ok(http.StatusOK, kazooCustomerToken)
+	r.ok(http.StatusOK, customerToken)
 	require.JSONEq(t, `{}`, string(r.Env.Data))
-	got = e.send(kazooReq{method: "GET", path: base + "/file.pdf", token: kazooCustomerToken})
+	got = e.send(kazooReq{method: "GET", path: base + "/file.pdf", token: customerToken})
 	require.Equal(t, "%PDF-1.5 replaced", string(got.Body))
 
 	e.kazooPut("POST", base+"/missing.pdf", "application/pdf", strings.NewReader("%PDF")).failed(http.StatusNotFound, "bad identifier")
-	e.do("GET", kazooCustomerToken, base+"/missing.pdf", nil).failed(http.StatusNotFound, "bad identifier")
+	e.do("GET", customerToken, base+"/missing.pdf", nil).failed(http.StatusNotFound, "bad identifier")
 
-	r = e.do("DELETE", kazooCustomerToken, base+"/file.pdf", nil)
-	r.ok(http.StatusOK, kazooCustomerToken)
+	r = e.do("DELETE", customerToken, base+"/file.pdf", nil)
+	r.ok(http.StatusOK, customerToken)
 	require.JSONEq(t, `{}`, string(r.Env.Data))
 	require.Equal(t, "undefined", r.revision())
-	e.do("GET", kazooCustomerToken, base+"/file.pdf", nil).failed(http.StatusNotFound, "bad identifier")
+	e.do("GET", customerToken, base+"/file.pdf", nil).failed(http.StatusNotFound, "bad identifier")
 
 	// The request shows its uploads.
-	r = e.do("GET", kazooCustomerToken, kazooURL("customer", "port_requests/"+id), nil)
+	r = e.do("GET", customerToken, kazooURL("customer", "port_requests/"+id), nil)
 	require.ElementsMatch(t, []string{`my "other" file.pdf`, "café.pdf"}, kazooKeys(r.obj()["uploads"].(map[string]any)))
 
 	t.Run("delete refused once submitted", func(t *testing.T) {
-		e.do("PATCH", kazooCustomerToken, kazooURL("customer", "port_requests/"+id+"/submitted"), nil).ok(http.StatusOK, kazooCustomerToken)
-		r := e.do("DELETE", kazooCustomerToken, base+"/café.pdf", nil)
+		e.do("PATCH", customerToken, kazooURL("customer", "port_requests/"+id+"/submitted"), nil).ok(http.StatusOK, customerToken)
+		r := e.do("DELETE", customerToken, base+"/café.pdf", nil)
 		r.failed(http.StatusMethodNotAllowed, "")
 		require.Contains(t, r.Env.Message, "submitted")
 	})
@@ -123,7 +123,7 @@ func TestKazooAttachmentLimits(t *testing.T) {
 	})
 	t.Run("exactly the limit", func(t *testing.T) {
 		r := e.kazooPut("PUT", base+"?filename=max.pdf", "application/pdf", bytes.NewReader(big[:len(big)-1]))
-		r.ok(http.StatusCreated, kazooCustomerToken)
+		r.ok(http.StatusCreated, customerToken)
 	})
 	t.Run("type not accepted", func(t *testing.T) {
 		r := e.kazooPut("PUT", base+"?filename=x.svg", "image/svg+xml", strings.NewReader("<svg/>"))
@@ -147,7 +147,7 @@ func TestKazooLOA(t *testing.T) {
 	t.Run("not configured", func(t *testing.T) {
 		e := kazooSetup(t)
 		id := e.create("Porting 202.555.9000", kazooPhone)
-		r := e.do("GET", kazooCustomerToken, kazooURL("customer", "port_requests/"+id+"/loa"), nil)
+		r := e.do("GET", customerToken, kazooURL("customer", "port_requests/"+id+"/loa"), nil)
 		r.failed(http.StatusNotImplemented, "LOA rendering is not configured")
 	})
 	var logs bytes.Buffer
@@ -171,14 +171,14 @@ func TestKazooLOA(t *testing.T) {
 		{"application/x-pdf, application/pdf;q=0.5", "application/pdf"},
 		{"application/x-pdf, application/pdf;q=0", "application/x-pdf"},
 	} {
-		r := e.send(kazooReq{method: "GET", path: path, token: kazooCustomerToken, header: map[string]string{"Accept": tc.accept}})
+		r := e.send(kazooReq{method: "GET", path: path, token: customerToken, header: map[string]string{"Accept": tc.accept}})
 		require.Equal(t, http.StatusOK, r.Code, tc.accept)
 		require.Equal(t, tc.want, r.Header.Get("Content-Type"), tc.accept)
 		require.Equal(t, "%PDF-1.7 LOA for Porting 202.555.9000", string(r.Body))
 		require.Equal(t, "attachment; filename="+id+"-loa.pdf", r.Header.Get("Content-Disposition"))
 	}
 	fail = true
-	r := e.do("GET", kazooCustomerToken, path, nil)
+	r := e.do("GET", customerToken, path, nil)
 	r.failed(http.StatusInternalServerError, "internal error")
 	require.NotContains(t, string(r.Body), "secret")
 	require.Contains(t, logs.String(), "font cache")

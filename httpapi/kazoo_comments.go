@@ -22,20 +22,13 @@ type kazooComment struct {
 	UserID         string `json:"user_id,omitempty"`
 }
 
+// kazooCommentOf renders a comment.
 func kazooCommentOf(cm porting.Comment) kazooComment {
 	return kazooComment{
 		AccountID: cm.AccountID, ActionRequired: cm.ActionRequired, Author: cm.Author, Content: cm.Body,
 		ID: cm.ID, IsPrivate: cm.Private, SubRequestID: cm.SubRequestID, Timestamp: kazooGregorian(cm.Created),
 		UserID: cm.UserID,
 	}
-}
-
-func kazooComments(cms []porting.Comment) []kazooComment {
-	out := make([]kazooComment, len(cms))
-	for i, cm := range cms {
-		out[i] = kazooCommentOf(cm)
-	}
-	return out
 }
 
 // kazooCommentFields renames porting's comment fields to Kazoo's.
@@ -48,23 +41,18 @@ func (k *kazooHandler) listComments(c *kazooCall) {
 	if !ok {
 		return
 	}
-	c.replyData(http.StatusOK, kazooComments(r.Comments), kazooTail{revision: kazooRevision(r.ID, r.Revision)})
+	c.replyComments(http.StatusOK, r)
 }
 
 // addComments: PUT port_requests/{id}/comments with data {"comments":
 // [...]} or one comment object. The comments are added in one write, all
 // or none; the answer is the request's comments.
 func (k *kazooHandler) addComments(c *kazooCall) {
-	r, ok := c.request()
+	r, rev, ok := c.writable()
 	if !ok {
 		return
 	}
-	rev, err := c.ifMatch(r.ID)
-	if err != nil {
-		c.fail(err)
-		return
-	}
-	members, ok := c.data(true)
+	members, ok := c.data()
 	if !ok {
 		return
 	}
@@ -77,7 +65,12 @@ func (k *kazooHandler) addComments(c *kazooCall) {
 		c.failRenamed(err, kazooCommentFields)
 		return
 	}
-	c.replyData(http.StatusCreated, kazooComments(r.Comments), kazooTail{revision: kazooRevision(r.ID, r.Revision)})
+	c.replyComments(http.StatusCreated, r)
+}
+
+// replyComments answers the comments of r the caller may see.
+func (c *kazooCall) replyComments(status int, r *porting.PortRequest) {
+	c.replyData(status, renderAll(r.Comments, kazooCommentOf), kazooTailOf(r))
 }
 
 // kazooCommentInputs decodes {"comments": [...]} or a single comment.
@@ -91,22 +84,21 @@ func kazooCommentInputs(members []kazooMember) ([]porting.CommentInput, error) {
 	if !ok || len(items) == 0 {
 		return nil, kazooProblem("comments", "type", "", "comments must be a non-empty list of comment objects")
 	}
-	var errs kazooInvalid
+	var d kazooInputDecoder
 	ins := make([]porting.CommentInput, 0, len(items))
 	for i, item := range items {
 		path := fmt.Sprintf("comments[%d]", i)
-		cm, ok := kazooMembers(item)
+		cm, ok := d.object(path, item, "an object")
 		if !ok {
-			errs.add(path, "type", "", path+" must be an object")
 			continue
 		}
 		in, err := kazooCommentInput(path+".", cm)
 		if err != nil {
-			errs.addErr(err)
+			d.errs.addErr(err)
 		}
 		ins = append(ins, in)
 	}
-	return ins, errs.err()
+	return ins, d.errs.err()
 }
 
 // kazooCommentInput decodes one comment; read-only keys are ignored.
@@ -130,16 +122,4 @@ func kazooCommentInput(path string, members []kazooMember) (porting.CommentInput
 		return in, kazooProblem(path+"content", "required", "", path+"content is required")
 	}
 	return in, nil
-}
-
-// bool decodes a JSON boolean (null is false).
-func (d *kazooInputDecoder) bool(path string, v []byte) bool {
-	switch string(v) {
-	case "true":
-		return true
-	case "false", "null":
-		return false
-	}
-	d.errs.add(path, "type", "", path+" must be a boolean")
-	return false
 }

@@ -106,12 +106,27 @@ func (c *kazooCall) finish(bp *[]byte, status int, t kazooTail) {
 	kazooPutBuffer(bp)
 }
 
+// kazooTailOf is the tail of an answer about r: its revision.
+func kazooTailOf(r *porting.PortRequest) kazooTail {
+	return kazooTail{revision: kazooRevision(r.ID, r.Revision)}
+}
+
 // replyRequest answers one port request.
 func (c *kazooCall) replyRequest(status int, r *porting.PortRequest) {
 	bp := c.start()
 	*bp = kazooAppendRequest(*bp, r)
-	c.finish(bp, status, kazooTail{revision: kazooRevision(r.ID, r.Revision)})
+	c.finish(bp, status, kazooTailOf(r))
 }
+
+// replyRaw answers data already encoded.
+func (c *kazooCall) replyRaw(status int, data []byte, t kazooTail) {
+	bp := c.start()
+	*bp = append(*bp, data...)
+	c.finish(bp, status, t)
+}
+
+// kazooEmpty is the data of an answer that has none to give.
+var kazooEmpty = []byte("{}")
 
 // replyData answers data encoded with encoding/json.
 func (c *kazooCall) replyData(status int, data any, t kazooTail) {

@@ -23,6 +23,7 @@ func kazooProblem(key, code, cause, msg string) error {
 	return &kazooInvalid{problems: []kazooFieldProblem{{key, code, cause, msg}}}
 }
 
+// add adds a problem.
 func (e *kazooInvalid) add(key, code, cause, msg string) {
 	e.problems = append(e.problems, kazooFieldProblem{key, code, cause, msg})
 }
@@ -45,6 +46,7 @@ func (e *kazooInvalid) err() error {
 	return &kazooInvalid{problems: e.problems}
 }
 
+// Error joins the problems' messages.
 func (e *kazooInvalid) Error() string {
 	msgs := make([]string, len(e.problems))
 	for i, p := range e.problems {
@@ -66,6 +68,7 @@ type kazooCause struct {
 // code.
 type kazooErrorData map[string]map[string]kazooCause
 
+// add sets a problem, unless the key has one of that code already.
 func (d kazooErrorData) add(key, code, cause, msg string) {
 	if code == "" {
 		code = "invalid"
@@ -182,5 +185,5 @@ func (c *kazooCall) logError(err error) {
 		"method", c.r.Method, "path", c.r.URL.Path, "request_id", c.requestID(), "error", err)
 }
 
-// kazooNotFound is the error of a request outside the URL's account tree.
-var kazooNotFound = fmt.Errorf("port request not under this account: %w", porting.ErrNotFound)
+// errKazooNotFound is the error of a request outside the URL's account tree.
+var errKazooNotFound = fmt.Errorf("port request not under this account: %w", porting.ErrNotFound)

@@ -26,8 +26,8 @@ func TestKazooUnauthenticated(t *testing.T) {
 	}
 	e.do("GET", "", "/v2/no/such/route", nil).failed(http.StatusUnauthorized, "invalid credentials")
 
-	r := e.do("GET", "", path+"?auth_token="+kazooCustomerToken, nil)
-	r.ok(http.StatusOK, kazooCustomerToken)
+	r := e.do("GET", "", path+"?auth_token="+customerToken, nil)
+	r.ok(http.StatusOK, customerToken)
 }
 
 func TestKazooForbiddenAndNotFound(t *testing.T) {
@@ -35,27 +35,27 @@ func TestKazooForbiddenAndNotFound(t *testing.T) {
 	id := e.create("Porting 202.555.9000", kazooPhone)
 
 	t.Run("403: an account the caller cannot reach", func(t *testing.T) {
-		e.do("GET", kazooCustomerToken, kazooURL("authority", "port_requests"), nil).failed(http.StatusForbidden, "forbidden")
-		e.do("GET", kazooOtherToken, kazooURL("customer", "port_requests/"+id), nil).failed(http.StatusForbidden, "forbidden")
-		e.do("PUT", kazooOtherToken, kazooURL("customer", "port_requests"), `{"data":{}}`).failed(http.StatusForbidden, "forbidden")
-		e.do("GET", kazooOtherToken, kazooURL("customer", "port_requests/no-such-id"), nil).failed(http.StatusForbidden, "forbidden")
+		e.do("GET", customerToken, kazooURL("authority", "port_requests"), nil).failed(http.StatusForbidden, "forbidden")
+		e.do("GET", otherToken, kazooURL("customer", "port_requests/"+id), nil).failed(http.StatusForbidden, "forbidden")
+		e.do("PUT", otherToken, kazooURL("customer", "port_requests"), `{"data":{}}`).failed(http.StatusForbidden, "forbidden")
+		e.do("GET", otherToken, kazooURL("customer", "port_requests/no-such-id"), nil).failed(http.StatusForbidden, "forbidden")
 	})
 	t.Run("404", func(t *testing.T) {
-		e.do("GET", kazooCustomerToken, kazooURL("nobody", "port_requests"), nil).failed(http.StatusNotFound, "bad identifier")
-		e.do("GET", kazooCustomerToken, kazooURL("customer", "port_requests/no-such-id"), nil).failed(http.StatusNotFound, "bad identifier")
-		e.do("GET", kazooCustomerToken, "/v2/accounts/customer/no_such_thing", nil).failed(http.StatusNotFound, "bad identifier")
-		e.do("PATCH", kazooCustomerToken, kazooURL("customer", "port_requests/"+id+"/nowhere"), nil).failed(http.StatusNotFound, "bad identifier")
+		e.do("GET", customerToken, kazooURL("nobody", "port_requests"), nil).failed(http.StatusNotFound, "bad identifier")
+		e.do("GET", customerToken, kazooURL("customer", "port_requests/no-such-id"), nil).failed(http.StatusNotFound, "bad identifier")
+		e.do("GET", customerToken, "/v2/accounts/customer/no_such_thing", nil).failed(http.StatusNotFound, "bad identifier")
+		e.do("PATCH", customerToken, kazooURL("customer", "port_requests/"+id+"/nowhere"), nil).failed(http.StatusNotFound, "bad identifier")
 	})
 	t.Run("404: a request outside the URL's account tree", func(t *testing.T) {
 		own, err := e.f.Service.Create(e.f.AsAuthority(), "authority", porting.RequestInput{
 			Name: "authority's own", Numbers: []porting.NumberInput{{Raw: "+12025559001"}}})
 		require.NoError(t, err)
-		e.do("GET", kazooAuthorityToken, kazooURL("authority", "port_requests/"+own.ID), nil).ok(http.StatusOK, kazooAuthorityToken)
+		e.do("GET", authorityToken, kazooURL("authority", "port_requests/"+own.ID), nil).ok(http.StatusOK, authorityToken)
 		for _, rest := range []string{"", "/attachments", "/comments", "/timeline", "/loa"} {
-			e.do("GET", kazooAuthorityToken, kazooURL("customer", "port_requests/"+own.ID+rest), nil).
+			e.do("GET", authorityToken, kazooURL("customer", "port_requests/"+own.ID+rest), nil).
 				failed(http.StatusNotFound, "bad identifier")
 		}
-		e.do("DELETE", kazooAuthorityToken, kazooURL("customer", "port_requests/"+own.ID), nil).failed(http.StatusNotFound, "bad identifier")
+		e.do("DELETE", authorityToken, kazooURL("customer", "port_requests/"+own.ID), nil).failed(http.StatusNotFound, "bad identifier")
 	})
 }
 
@@ -69,7 +69,7 @@ func TestKazooMethodNotAllowed(t *testing.T) {
 		{"PUT", "port_requests/completed", "GET, HEAD"},
 		{"POST", "port_requests/" + id + "/timeline", "GET, HEAD"},
 	} {
-		r := e.do(tc.method, kazooCustomerToken, kazooURL("customer", tc.path), nil)
+		r := e.do(tc.method, customerToken, kazooURL("customer", tc.path), nil)
 		r.failed(http.StatusMethodNotAllowed, "method "+tc.method+" not allowed")
 		require.Equal(t, tc.allow, r.Header.Get("Allow"), tc.path)
 	}
@@ -91,13 +91,13 @@ func TestKazooMalformedBodies(t *testing.T) {
 		{`{"data":{"notifications":{"email":{"send_to":5}},"name":"x","numbers":{"+12025559000":{}}}}`, "notifications.email.send_to must be a string or a list of strings"},
 		{`{} {}`, "malformed JSON: more than one value in the body"},
 	} {
-		r := e.do("PUT", kazooCustomerToken, path, tc.body)
+		r := e.do("PUT", customerToken, path, tc.body)
 		r.failed(http.StatusBadRequest, "")
 		require.Contains(t, r.Env.Message, tc.message, tc.body)
 	}
 	t.Run("413", func(t *testing.T) {
 		body := `{"data":{"name":"` + strings.Repeat("x", httpapi.MaxJSONBody) + `"}}`
-		r := e.do("PUT", kazooCustomerToken, path, body)
+		r := e.do("PUT", customerToken, path, body)
 		r.failed(http.StatusRequestEntityTooLarge, "")
 	})
 }

@@ -1,7 +1,6 @@
 package httpapi
 
 import (
-	"bytes"
 	"encoding/json"
 	"maps"
 	"math"
@@ -11,68 +10,6 @@ import (
 
 	"github.com/portkit/portkit/porting"
 )
-
-// kazooMember is one member of a JSON object, in the order sent.
-type kazooMember struct {
-	key string
-	val json.RawMessage
-}
-
-func (m kazooMember) null() bool { return string(m.val) == "null" }
-
-// kazooMembers returns the members of a JSON object, in order; ok is false
-// when raw is not an object. raw must be valid JSON (decodeJSON checked
-// it), so the only failure is a value of another kind.
-func kazooMembers(raw json.RawMessage) (members []kazooMember, ok bool) {
-	raw = bytes.TrimSpace(raw)
-	if len(raw) == 0 || raw[0] != '{' {
-		return nil, false
-	}
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	if _, err := dec.Token(); err != nil {
-		return nil, false
-	}
-	for dec.More() {
-		t, err := dec.Token()
-		if err != nil {
-			return nil, false
-		}
-		key, _ := t.(string)
-		var v json.RawMessage
-		if err := dec.Decode(&v); err != nil {
-			return nil, false
-		}
-		members = append(members, kazooMember{key: key, val: v})
-	}
-	return members, true
-}
-
-// kazooEnvelopeIn is a request body: {"data": {...}} and, for a
-// transition, accept_charges beside data.
-type kazooEnvelopeIn struct {
-	Data          json.RawMessage `json:"data"`
-	AcceptCharges json.RawMessage `json:"accept_charges"`
-}
-
-// kazooDecodeEnvelope decodes a body and returns the members of its data
-// object. A missing or null data is an error when required.
-func kazooDecodeEnvelope(body []byte, required bool) (kazooEnvelopeIn, []kazooMember, error) {
-	var env kazooEnvelopeIn
-	if err := decodeJSON(body, &env); err != nil {
-		return env, nil, err
-	}
-	if len(env.Data) == 0 || string(env.Data) == "null" {
-		if required {
-			return env, nil, kazooProblem("data", "required", "", `request body must be {"data": {...}}`)
-		}
-		return env, nil, nil
-	}
-	members, ok := kazooMembers(env.Data)
-	if !ok {
-		return env, nil, kazooProblem("data", "type", "", "data must be an object")
-	}
-	return env, members, nil
-}
 
 // kazooInputDecoder turns the data of a body into a porting.RequestInput.
 type kazooInputDecoder struct {
@@ -150,6 +87,28 @@ func (d *kazooInputDecoder) str(path string, v json.RawMessage, dst *string) {
 	}
 }
 
+// bool decodes a JSON boolean (null is false).
+func (d *kazooInputDecoder) bool(path string, v json.RawMessage) bool {
+	switch string(v) {
+	case "true":
+		return true
+	case "false", "null":
+		return false
+	}
+	d.errs.add(path, "type", "", path+" must be a boolean")
+	return false
+}
+
+// object returns the members of a JSON object; a value of another kind
+// is a problem: "{path} must be {what}".
+func (d *kazooInputDecoder) object(path string, v json.RawMessage, what string) ([]kazooMember, bool) {
+	members, ok := kazooMembers(v)
+	if !ok {
+		d.errs.add(path, "type", "", path+" must be "+what)
+	}
+	return members, ok
+}
+
 // date decodes Gregorian seconds; null unsets the date.
 func (d *kazooInputDecoder) date(path string, v json.RawMessage, dst *time.Time) {
 	t, err := kazooParseDate(path, v)
@@ -188,9 +147,8 @@ func (d *kazooInputDecoder) numbers(in *porting.RequestInput, m kazooMember) {
 		in.Numbers = nil
 		return
 	}
-	members, ok := kazooMembers(m.val)
+	members, ok := d.object("numbers", m.val, "an object keyed by phone number")
 	if !ok {
-		d.errs.add("numbers", "type", "", "numbers must be an object keyed by phone number")
 		return
 	}
 	if !d.merge {
@@ -243,9 +201,8 @@ func (d *kazooInputDecoder) bill(in *porting.RequestInput, m kazooMember) {
 		in.Bill = porting.Bill{}
 		return
 	}
-	members, ok := kazooMembers(m.val)
+	members, ok := d.object("bill", m.val, "an object")
 	if !ok {
-		d.errs.add("bill", "type", "", "bill must be an object")
 		return
 	}
 	b := in.Bill
@@ -270,9 +227,8 @@ func (d *kazooInputDecoder) notifications(in *porting.RequestInput, m kazooMembe
 		in.Notifications = porting.Notifications{}
 		return
 	}
-	members, ok := kazooMembers(m.val)
+	members, ok := d.object("notifications", m.val, "an object")
 	if !ok {
-		d.errs.add("notifications", "type", "", "notifications must be an object")
 		return
 	}
 	for _, nm := range members {
@@ -283,9 +239,8 @@ func (d *kazooInputDecoder) notifications(in *porting.RequestInput, m kazooMembe
 			in.Notifications.EmailSendTo = nil
 			continue
 		}
-		email, ok := kazooMembers(nm.val)
+		email, ok := d.object("notifications.email", nm.val, "an object")
 		if !ok {
-			d.errs.add("notifications.email", "type", "", "notifications.email must be an object")
 			continue
 		}
 		for _, em := range email {
@@ -336,12 +291,20 @@ func kazooSendTo(v json.RawMessage) ([]string, bool) {
 	return nil, false
 }
 
-// decodeInput decodes the data of a create or a full edit.
-func (k *kazooHandler) decodeInput(members []kazooMember) (porting.RequestInput, error) {
+// input reads the body of a create or a full edit and decodes its data;
+// on failure it answers and reports false.
+func (c *kazooCall) input() (porting.RequestInput, bool) {
 	var in porting.RequestInput
-	d := kazooInputDecoder{e164: k.e164}
-	err := d.apply(&in, members)
-	return in, err
+	members, ok := c.data()
+	if !ok {
+		return in, false
+	}
+	d := kazooInputDecoder{e164: c.k.e164}
+	if err := d.apply(&in, members); err != nil {
+		c.fail(err)
+		return in, false
+	}
+	return in, true
 }
 
 // mergeInput merges the data of a PATCH or a transition over cur.
@@ -354,33 +317,3 @@ func (k *kazooHandler) mergeInput(cur porting.RequestInput, members []kazooMembe
 // e164 normalises a number with the Service's parser ("" when it does not
 // parse).
 func (k *kazooHandler) e164(raw string) string { return k.svc.ParseNumber(raw).E164 }
-
-// kazooWithout returns the members but those named.
-func kazooWithout(members []kazooMember, names ...string) []kazooMember {
-	out := make([]kazooMember, 0, len(members))
-	for _, m := range members {
-		if !slices.Contains(names, m.key) {
-			out = append(out, m)
-		}
-	}
-	return out
-}
-
-// kazooFind returns the member named key.
-func kazooFind(members []kazooMember, key string) (kazooMember, bool) {
-	for _, m := range members {
-		if m.key == key {
-			return m, true
-		}
-	}
-	return kazooMember{}, false
-}
-
-// kazooArray returns the items of a JSON array; ok is false for another
-// kind of value.
-func kazooArray(v json.RawMessage) (items []json.RawMessage, ok bool) {
-	if len(v) == 0 || v[0] != '[' {
-		return nil, false
-	}
-	return items, json.Unmarshal(v, &items) == nil
-}

@@ -18,14 +18,11 @@ func (k *kazooHandler) transition(to porting.State) func(*kazooCall) {
 	return func(c *kazooCall) { k.move(c, to) }
 }
 
+// move moves the URL's request to state to, merging the body's fields
+// first when it has any.
 func (k *kazooHandler) move(c *kazooCall, to porting.State) {
-	r, ok := c.request()
+	r, want, ok := c.writable()
 	if !ok {
-		return
-	}
-	want, err := c.ifMatch(r.ID)
-	if err != nil {
-		c.fail(err)
 		return
 	}
 	env, members, ok := c.envelope(false)
@@ -37,30 +34,20 @@ func (k *kazooHandler) move(c *kazooCall, to porting.State) {
 		c.fail(err)
 		return
 	}
-	for attempt := 0; ; attempt++ {
-		opt.Revision = want
-		if len(fields) > 0 {
-			in, err := k.mergeInput(r.Input(), fields)
-			if err != nil {
-				c.fail(err)
-				return
-			}
-			opt.Input, opt.Revision = &in, kazooRev(want, r)
-		}
-		out, err := k.svc.Transition(c.ctx, r.ID, to, opt)
-		if len(fields) > 0 && kazooAgain(want, err, attempt) {
-			if r, ok = c.request(); !ok {
-				return
-			}
-			continue
-		}
-		if err != nil {
-			c.fail(err)
-			return
-		}
-		c.replyRequest(http.StatusOK, out)
+	if len(fields) > 0 {
+		c.mergeWrite(r, want, fields, func(in porting.RequestInput, rev int64) (*porting.PortRequest, error) {
+			opt.Input, opt.Revision = &in, rev
+			return k.svc.Transition(c.ctx, r.ID, to, opt)
+		})
 		return
 	}
+	opt.Revision = want
+	out, err := k.svc.Transition(c.ctx, r.ID, to, opt)
+	if err != nil {
+		c.fail(err)
+		return
+	}
+	c.replyRequest(http.StatusOK, out)
 }
 
 // kazooTransitionKeys are the data keys that steer a transition rather
@@ -72,21 +59,20 @@ var kazooTransitionKeys = []string{"reason", "accept_charges", "schedule_on"}
 // (none when the data only steers the transition or sets read-only keys).
 func (c *kazooCall) transitionOptions(env kazooEnvelopeIn, members []kazooMember) (porting.TransitionOptions, []kazooMember, error) {
 	var opt porting.TransitionOptions
-	var errs kazooInvalid
+	var d kazooInputDecoder
 	q := c.r.URL.Query()
 	opt.Reason = q.Get("reason")
-	if m, ok := kazooFind(members, "reason"); ok && !m.null() {
+	if m, ok := kazooFind(members, "reason"); ok {
 		var reason string
-		if m.val[0] != '"' || json.Unmarshal(m.val, &reason) != nil {
-			errs.add("reason", "type", "", "reason must be a string")
-		} else if opt.Reason == "" {
+		d.str("reason", m.val, &reason)
+		if opt.Reason == "" {
 			opt.Reason = reason
 		}
 	}
 	accept := func(where string, v json.RawMessage) {
 		ok, err := kazooBool(where, v)
 		if err != nil {
-			errs.addErr(err)
+			d.errs.addErr(err)
 		}
 		opt.AcceptCharges = opt.AcceptCharges || ok
 	}
@@ -104,17 +90,13 @@ func (c *kazooCall) transitionOptions(env kazooEnvelopeIn, members []kazooMember
 	if m, ok := kazooFind(members, "schedule_on"); ok && !m.null() {
 		t, err := kazooScheduleOn(m.val)
 		if err != nil {
-			errs.addErr(err)
+			d.errs.addErr(err)
 		}
 		opt.ScheduledDate = t
 	} else if m, ok := kazooFind(members, "scheduled_date"); ok {
-		t, err := kazooParseDate("scheduled_date", m.val)
-		if err != nil {
-			errs.addErr(err)
-		}
-		opt.ScheduledDate = t
+		d.date("scheduled_date", m.val, &opt.ScheduledDate)
 	}
-	if err := errs.err(); err != nil {
+	if err := d.errs.err(); err != nil {
 		return opt, nil, err
 	}
 	fields := kazooWithout(members, kazooTransitionKeys...)
@@ -150,13 +132,12 @@ var kazooScheduleLayouts = []string{"2006-01-02 15:04", "2006-01-02 15:04:05"}
 // kazooScheduleOn converts schedule_on {date_time: "YYYY-MM-DD HH:MM",
 // timezone: IANA zone} to a time.
 func kazooScheduleOn(v json.RawMessage) (time.Time, error) {
-	members, ok := kazooMembers(v)
+	var d kazooInputDecoder
+	members, ok := d.object("schedule_on", v, "an object {date_time, timezone}")
 	if !ok {
-		return time.Time{}, kazooProblem("schedule_on", "type", "", "schedule_on must be an object {date_time, timezone}")
+		return time.Time{}, d.errs.err()
 	}
 	var dt, tz string
-	var errs kazooInvalid
-	d := kazooInputDecoder{}
 	for _, m := range members {
 		switch m.key {
 		case "date_time":
@@ -169,12 +150,12 @@ func kazooScheduleOn(v json.RawMessage) (time.Time, error) {
 		return time.Time{}, err
 	}
 	if dt == "" {
-		errs.add("schedule_on.date_time", "required", "", "schedule_on.date_time is required (YYYY-MM-DD HH:MM)")
+		d.errs.add("schedule_on.date_time", "required", "", "schedule_on.date_time is required (YYYY-MM-DD HH:MM)")
 	}
 	if tz == "" {
-		errs.add("schedule_on.timezone", "required", "", "schedule_on.timezone is required (an IANA time zone)")
+		d.errs.add("schedule_on.timezone", "required", "", "schedule_on.timezone is required (an IANA time zone)")
 	}
-	if err := errs.err(); err != nil {
+	if err := d.errs.err(); err != nil {
 		return time.Time{}, err
 	}
 	loc, err := time.LoadLocation(tz)

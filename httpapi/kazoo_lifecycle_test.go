@@ -21,7 +21,7 @@ func TestKazooLifecycle(t *testing.T) {
 
 	t.Run("charges have to be accepted", func(t *testing.T) {
 		id := e.create("Porting 202.555.9001", "+12025559001")
-		r := patch(kazooCustomerToken, id, "submitted", nil)
+		r := patch(customerToken, id, "submitted", nil)
 		r.failed(http.StatusPaymentRequired, "accept charges")
 		require.JSONEq(t, `{"activation_charges": 10.0, "number_services": {"port": {"activation_charges": 10.0}}}`,
 			string(r.Env.Data))
@@ -37,8 +37,8 @@ func TestKazooLifecycle(t *testing.T) {
 	} {
 		t.Run("accept_charges "+tc.name, func(t *testing.T) {
 			id := e.create("Porting", "+1202555905"+strconv.Itoa(i))
-			r := patch(kazooCustomerToken, id, "submitted"+tc.query, tc.body)
-			r.ok(http.StatusOK, kazooCustomerToken)
+			r := patch(customerToken, id, "submitted"+tc.query, tc.body)
+			r.ok(http.StatusOK, customerToken)
 			d := r.obj()
 			require.Equal(t, "submitted", d["port_state"])
 			require.Equal(t, false, d["sent"])
@@ -50,41 +50,41 @@ func TestKazooLifecycle(t *testing.T) {
 	id := ids[0]
 
 	t.Run("pending is for the port authority", func(t *testing.T) {
-		patch(kazooCustomerToken, id, "pending", nil).failed(http.StatusForbidden, "forbidden")
+		patch(customerToken, id, "pending", nil).failed(http.StatusForbidden, "forbidden")
 	})
 	e.f.Clock.Advance(time.Hour)
-	r := patch(kazooAuthorityToken, id, "pending?reason=sent+to+carrier", `{"data":{"reference_number":"LC-1234"}}`)
-	r.ok(http.StatusOK, kazooAuthorityToken)
+	r := patch(authorityToken, id, "pending?reason=sent+to+carrier", `{"data":{"reference_number":"LC-1234"}}`)
+	r.ok(http.StatusOK, authorityToken)
 	d := r.obj()
 	require.Equal(t, "pending", d["port_state"])
 	require.Equal(t, "LC-1234", d["reference_number"])
 	require.Equal(t, "Porting", d["name"], "the merge keeps the other fields")
 
 	t.Run("fields that cannot change in pending", func(t *testing.T) {
-		r := patch(kazooAuthorityToken, id, "scheduled", `{"data":{"name":"renamed","scheduled_date":63900000000}}`)
+		r := patch(authorityToken, id, "scheduled", `{"data":{"name":"renamed","scheduled_date":63900000000}}`)
 		r.failed(http.StatusBadRequest, "invalid request")
 		require.Equal(t, map[string]any{"pending": map[string]any{"type": map[string]any{
 			"cause": "pending", "message": "Updating port requests not allowed in current port state"}}}, r.obj())
 	})
 	t.Run("a bad time zone or date", func(t *testing.T) {
-		r := patch(kazooAuthorityToken, id, "scheduled", `{"data":{"schedule_on":{"date_time":"2026-03-10 09:30","timezone":"Mars/Olympus"}}}`)
+		r := patch(authorityToken, id, "scheduled", `{"data":{"schedule_on":{"date_time":"2026-03-10 09:30","timezone":"Mars/Olympus"}}}`)
 		r.failed(http.StatusBadRequest, "")
 		require.Contains(t, r.Env.Message, "Mars/Olympus")
-		r = patch(kazooAuthorityToken, id, "scheduled", `{"data":{"schedule_on":{"date_time":"10/03/2026","timezone":"America/New_York"}}}`)
+		r = patch(authorityToken, id, "scheduled", `{"data":{"schedule_on":{"date_time":"10/03/2026","timezone":"America/New_York"}}}`)
 		r.failed(http.StatusBadRequest, "")
 		require.Contains(t, r.Env.Message, "10/03/2026")
-		r = patch(kazooAuthorityToken, id, "scheduled", `{"data":{"scheduled_date":"soon"}}`)
+		r = patch(authorityToken, id, "scheduled", `{"data":{"scheduled_date":"soon"}}`)
 		r.failed(http.StatusBadRequest, "")
 		require.Contains(t, r.Env.Message, "scheduled_date")
 	})
 	t.Run("scheduled needs a date", func(t *testing.T) {
-		r := patch(kazooAuthorityToken, id, "scheduled", nil)
+		r := patch(authorityToken, id, "scheduled", nil)
 		r.failed(http.StatusBadRequest, "invalid request")
 		require.Contains(t, r.obj(), "scheduled_date")
 	})
 
-	r = patch(kazooAuthorityToken, id, "scheduled", `{"data":{"schedule_on":{"date_time":"2026-03-10 09:30","timezone":"America/New_York"}}}`)
-	r.ok(http.StatusOK, kazooAuthorityToken)
+	r = patch(authorityToken, id, "scheduled", `{"data":{"schedule_on":{"date_time":"2026-03-10 09:30","timezone":"America/New_York"}}}`)
+	r.ok(http.StatusOK, authorityToken)
 	d = r.obj()
 	require.Equal(t, "scheduled", d["port_state"])
 	ny, err := time.LoadLocation("America/New_York")
@@ -93,25 +93,25 @@ func TestKazooLifecycle(t *testing.T) {
 	require.Equal(t, kazooG(want), d["scheduled_date"])
 	require.Equal(t, kazooG(time.Date(2026, 3, 10, 13, 30, 0, 0, time.UTC)), d["scheduled_date"], "EDT is UTC-4")
 
-	r = patch(kazooAuthorityToken, id, "completed", nil)
-	r.ok(http.StatusOK, kazooAuthorityToken)
+	r = patch(authorityToken, id, "completed", nil)
+	r.ok(http.StatusOK, authorityToken)
 	require.Equal(t, "completed", r.obj()["port_state"])
 	charged := e.f.Charges.Charged()
 	require.Len(t, charged, 1)
 	require.Equal(t, []string{"+12025559050"}, charged[0].Numbers)
 
 	t.Run("target state illegal given current state", func(t *testing.T) {
-		r := patch(kazooAuthorityToken, id, "pending", nil)
+		r := patch(authorityToken, id, "pending", nil)
 		r.failed(http.StatusBadRequest, "invalid request")
 		require.Equal(t, map[string]any{"port_state": map[string]any{"enum": map[string]any{
 			"cause": "pending", "message": "Cannot move to new state from current state"}}}, r.obj())
 	})
 	t.Run("scheduled_date in Gregorian seconds", func(t *testing.T) {
 		id := ids[1]
-		patch(kazooAuthorityToken, id, "pending", nil).ok(http.StatusOK, kazooAuthorityToken)
+		patch(authorityToken, id, "pending", nil).ok(http.StatusOK, authorityToken)
 		g := kazooG(time.Date(2026, 3, 12, 15, 0, 0, 0, time.UTC))
-		r := patch(kazooAuthorityToken, id, "scheduled", `{"data":{"scheduled_date":`+strconv.FormatInt(int64(g), 10)+`}}`)
-		r.ok(http.StatusOK, kazooAuthorityToken)
+		r := patch(authorityToken, id, "scheduled", `{"data":{"scheduled_date":`+strconv.FormatInt(int64(g), 10)+`}}`)
+		r.ok(http.StatusOK, authorityToken)
 		require.Equal(t, g, r.obj()["scheduled_date"])
 	})
 }
@@ -121,31 +121,31 @@ func TestKazooRejectAndResubmit(t *testing.T) {
 	e := kazooSetup(t)
 	id := e.create("Porting 202.555.9000", kazooPhone)
 	path := func(rest string) string { return kazooURL("customer", "port_requests/"+id+rest) }
-	e.do("PATCH", kazooCustomerToken, path("/submitted"), nil).ok(http.StatusOK, kazooCustomerToken)
+	e.do("PATCH", customerToken, path("/submitted"), nil).ok(http.StatusOK, customerToken)
 
 	t.Run("PATCH of fields refused in submitted", func(t *testing.T) {
-		r := e.do("PATCH", kazooCustomerToken, path(""), `{"data":{"name":"renamed"}}`)
+		r := e.do("PATCH", customerToken, path(""), `{"data":{"name":"renamed"}}`)
 		r.failed(http.StatusBadRequest, "invalid request")
 		require.Equal(t, map[string]any{"submitted": map[string]any{"type": map[string]any{
 			"cause": "submitted", "message": "Updating port requests not allowed in current port state"}}}, r.obj())
-		r = e.do("POST", kazooCustomerToken, path(""), `{"data":{"name":"renamed","numbers":{"+12025559000":{}}}}`)
+		r = e.do("POST", customerToken, path(""), `{"data":{"name":"renamed","numbers":{"+12025559000":{}}}}`)
 		r.failed(http.StatusBadRequest, "invalid request")
 		require.Contains(t, r.obj(), "submitted")
 	})
 	t.Run("delete refused in submitted", func(t *testing.T) {
-		e.do("DELETE", kazooCustomerToken, path(""), nil).failed(http.StatusMethodNotAllowed, "delete not allowed in port state submitted")
+		e.do("DELETE", customerToken, path(""), nil).failed(http.StatusMethodNotAllowed, "delete not allowed in port state submitted")
 	})
 
-	r := e.do("PATCH", kazooAuthorityToken, path("/rejected?reason=name+does+not+match+the+CSR"), nil)
-	r.ok(http.StatusOK, kazooAuthorityToken)
+	r := e.do("PATCH", authorityToken, path("/rejected?reason=name+does+not+match+the+CSR"), nil)
+	r.ok(http.StatusOK, authorityToken)
 	require.Equal(t, "rejected", r.obj()["port_state"])
 
-	r = e.do("PATCH", kazooCustomerToken, path(""), `{"data":{"bill":{"name":"Jane Doe"}}}`)
-	r.ok(http.StatusOK, kazooCustomerToken)
+	r = e.do("PATCH", customerToken, path(""), `{"data":{"bill":{"name":"Jane Doe"}}}`)
+	r.ok(http.StatusOK, customerToken)
 	require.Equal(t, map[string]any{"name": "Jane Doe"}, r.obj()["bill"])
 
-	r = e.do("PATCH", kazooCustomerToken, path("/submitted"), `{"data":{"reason":"fixed the name"}}`)
-	r.ok(http.StatusOK, kazooCustomerToken)
+	r = e.do("PATCH", customerToken, path("/submitted"), `{"data":{"reason":"fixed the name"}}`)
+	r.ok(http.StatusOK, customerToken)
 	require.Equal(t, "submitted", r.obj()["port_state"])
 
 	got, err := e.f.Service.Get(e.f.AsAuthority(), id)
@@ -159,8 +159,8 @@ func TestKazooRejectAndResubmit(t *testing.T) {
 func TestKazooCancel(t *testing.T) {
 	e := kazooSetup(t)
 	id := e.create("Porting 202.555.9000", kazooPhone)
-	r := e.do("PATCH", kazooCustomerToken, kazooURL("customer", "port_requests/"+id+"/canceled"), nil)
-	r.ok(http.StatusOK, kazooCustomerToken)
+	r := e.do("PATCH", customerToken, kazooURL("customer", "port_requests/"+id+"/canceled"), nil)
+	r.ok(http.StatusOK, customerToken)
 	d := r.obj()
 	require.Equal(t, "canceled", d["port_state"])
 	require.Equal(t, id, d["id"])
@@ -168,7 +168,7 @@ func TestKazooCancel(t *testing.T) {
 
 	// A canceled request frees its number and may be deleted.
 	e.create("Again", kazooPhone)
-	e.do("DELETE", kazooCustomerToken, kazooURL("customer", "port_requests/"+id), nil).ok(http.StatusOK, kazooCustomerToken)
+	e.do("DELETE", customerToken, kazooURL("customer", "port_requests/"+id), nil).ok(http.StatusOK, customerToken)
 }
 
 // If-Match: a write on a stale revision is 409.
@@ -176,14 +176,14 @@ func TestKazooIfMatch(t *testing.T) {
 	e := kazooSetup(t)
 	id := e.create("Porting 202.555.9000", kazooPhone)
 	path := kazooURL("customer", "port_requests/"+id)
-	rev1 := e.do("GET", kazooCustomerToken, path, nil).revision()
+	rev1 := e.do("GET", customerToken, path, nil).revision()
 	edit := func(ifMatch string) *kazooResp {
-		return e.send(kazooReq{method: "POST", path: path, token: kazooCustomerToken,
+		return e.send(kazooReq{method: "POST", path: path, token: customerToken,
 			body:   strings.NewReader(`{"data":{"name":"edited","numbers":{"+12025559000":{}}}}`),
 			header: map[string]string{"If-Match": ifMatch}})
 	}
 	r := edit(rev1)
-	r.ok(http.StatusOK, kazooCustomerToken)
+	r.ok(http.StatusOK, customerToken)
 	rev2 := r.revision()
 
 	edit(rev1).failed(http.StatusConflict, "conflict")
@@ -191,8 +191,8 @@ func TestKazooIfMatch(t *testing.T) {
 	edit(`"`+rev1+`"`).failed(http.StatusConflict, "conflict")
 	edit("2-00000000000000000000000000000000").failed(http.StatusConflict, "conflict")
 	edit("two").failed(http.StatusBadRequest, "")
-	edit(`"`+rev2+`"`).ok(http.StatusOK, kazooCustomerToken)
-	edit("3").ok(http.StatusOK, kazooCustomerToken)
+	edit(`"`+rev2+`"`).ok(http.StatusOK, customerToken)
+	edit("3").ok(http.StatusOK, customerToken)
 
 	for _, req := range []kazooReq{
 		{method: "PATCH", path: path, body: strings.NewReader(`{"data":{"name":"x"}}`)},
@@ -202,14 +202,14 @@ func TestKazooIfMatch(t *testing.T) {
 		{method: "PUT", path: path + "/attachments?filename=a.pdf", body: strings.NewReader("%PDF"),
 			header: map[string]string{"Content-Type": "application/pdf"}},
 	} {
-		req.token = kazooCustomerToken
+		req.token = customerToken
 		if req.header == nil {
 			req.header = map[string]string{}
 		}
 		req.header["If-Match"] = rev2
 		e.send(req).failed(http.StatusConflict, "conflict")
 	}
-	r = e.do("GET", kazooCustomerToken, path, nil)
+	r = e.do("GET", customerToken, path, nil)
 	require.Equal(t, "edited", r.obj()["name"])
 	require.Regexp(t, `^4-`, r.revision())
 }

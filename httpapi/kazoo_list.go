@@ -21,6 +21,10 @@ var kazooTypes = map[string][]porting.State{
 	"completed":   {porting.StateCompleted, porting.StateCanceled},
 }
 
+// kazooQueryFields renames porting's query fields to the listings' query
+// parameters, in validation errors.
+var kazooQueryFields = map[string]string{"number": "by_number", "cursor": "start_key"}
+
 // kazooDefaultTypes is the group listed when by_types is not given.
 const kazooDefaultTypes = "active"
 
@@ -81,7 +85,7 @@ func (k *kazooHandler) listing(c *kazooCall, descendants bool) {
 	}
 	rs, err := k.walk(c, q)
 	if err != nil {
-		c.fail(err)
+		c.failRenamed(err, kazooQueryFields)
 		return
 	}
 	if q.Number != "" {
@@ -128,7 +132,7 @@ func (k *kazooHandler) listState(st porting.State) func(*kazooCall) {
 		q.Cursor = qs.Get("start_key")
 		page, err := k.svc.List(c.ctx, q)
 		if err != nil {
-			c.fail(err)
+			c.failRenamed(err, kazooQueryFields)
 			return
 		}
 		k.replyGrouped(c, page.Requests, kazooTail{

@@ -26,20 +26,12 @@ func kazooGroupIDs(t *testing.T, groups []map[string]any) map[string][]string {
 	return out
 }
 
-func kazooFlatIDs(rs []map[string]any) []string {
-	out := make([]string, len(rs))
-	for i, r := range rs {
-		out[i] = r["id"].(string)
-	}
-	return out
-}
-
 // The document's "List port requests".
 func TestKazooList(t *testing.T) {
 	e := kazooSetup(t)
 	id := e.create("Porting 202.555.9000", kazooPhone)
-	r := e.do("GET", kazooCustomerToken, kazooURL("customer", "port_requests"), nil)
-	r.ok(http.StatusOK, kazooCustomerToken)
+	r := e.do("GET", customerToken, kazooURL("customer", "port_requests"), nil)
+	r.ok(http.StatusOK, customerToken)
 	require.Equal(t, "undefined", r.revision())
 	require.Nil(t, r.Env.PageSize)
 	groups := r.list()
@@ -60,8 +52,8 @@ func TestKazooList(t *testing.T) {
 	require.Equal(t, map[string]any{}, pr["uploads"])
 
 	t.Run("only accounts with requests appear", func(t *testing.T) {
-		r := e.do("GET", kazooAuthorityToken, kazooURL("authority", "port_requests"), nil)
-		r.ok(http.StatusOK, kazooAuthorityToken)
+		r := e.do("GET", authorityToken, kazooURL("authority", "port_requests"), nil)
+		r.ok(http.StatusOK, authorityToken)
 		require.JSONEq(t, `[]`, string(r.Env.Data))
 	})
 }
@@ -75,8 +67,8 @@ func TestKazooListByNumber(t *testing.T) {
 	canceled := e.f.Create(t, "+12025559001")
 	e.f.Move(t, canceled.ID, porting.StateCanceled)
 
-	r := e.do("GET", kazooCustomerToken, kazooURL("customer", "port_requests?by_number="+url.QueryEscape(kazooPhone)), nil)
-	r.ok(http.StatusOK, kazooCustomerToken)
+	r := e.do("GET", customerToken, kazooURL("customer", "port_requests?by_number="+url.QueryEscape(kazooPhone)), nil)
+	r.ok(http.StatusOK, customerToken)
 	require.NotNil(t, r.Env.PageSize)
 	require.Equal(t, 1, *r.Env.PageSize)
 	rs := r.list()
@@ -85,18 +77,19 @@ func TestKazooListByNumber(t *testing.T) {
 	require.Equal(t, "completed", rs[0]["port_state"])
 	require.Equal(t, map[string]any{kazooPhone: map[string]any{}}, rs[0]["numbers"])
 
-	r = e.do("GET", kazooCustomerToken, kazooURL("customer", "port_requests?by_number="+url.QueryEscape("(202) 555-9001")), nil)
-	r.ok(http.StatusOK, kazooCustomerToken)
+	r = e.do("GET", customerToken, kazooURL("customer", "port_requests?by_number="+url.QueryEscape("(202) 555-9001")), nil)
+	r.ok(http.StatusOK, customerToken)
 	rs = r.list()
 	require.Len(t, rs, 1)
 	require.Equal(t, "canceled", rs[0]["port_state"])
 
-	r = e.do("GET", kazooCustomerToken, kazooURL("customer", "port_requests?by_number=%2B12025559099"), nil)
-	r.ok(http.StatusOK, kazooCustomerToken)
+	r = e.do("GET", customerToken, kazooURL("customer", "port_requests?by_number=%2B12025559099"), nil)
+	r.ok(http.StatusOK, customerToken)
 	require.JSONEq(t, `[]`, string(r.Env.Data))
 
-	e.do("GET", kazooCustomerToken, kazooURL("customer", "port_requests?by_number=abc"), nil).
-		failed(http.StatusBadRequest, "invalid request")
+	r = e.do("GET", customerToken, kazooURL("customer", "port_requests?by_number=abc"), nil)
+	r.failed(http.StatusBadRequest, "invalid request")
+	require.Contains(t, r.obj(), "by_number", "keyed by the query parameter")
 }
 
 // kazooStates makes one request in each state but scheduled, returns
@@ -152,13 +145,13 @@ func TestKazooListByTypes(t *testing.T) {
 			if tc.by != "" {
 				p += "?by_types=" + url.QueryEscape(tc.by)
 			}
-			r := e.do("GET", kazooCustomerToken, kazooURL("customer", p), nil)
-			r.ok(http.StatusOK, kazooCustomerToken)
+			r := e.do("GET", customerToken, kazooURL("customer", p), nil)
+			r.ok(http.StatusOK, customerToken)
 			require.ElementsMatch(t, tc.want, kazooGroupIDs(t, r.list())["customer"])
 		})
 	}
 	t.Run("unknown", func(t *testing.T) {
-		r := e.do("GET", kazooCustomerToken, kazooURL("customer", "port_requests?by_types=bogus"), nil)
+		r := e.do("GET", customerToken, kazooURL("customer", "port_requests?by_types=bogus"), nil)
 		r.failed(http.StatusBadRequest, "")
 		require.Contains(t, r.Env.Message, `"bogus"`)
 		require.Contains(t, r.obj(), "by_types")
@@ -171,8 +164,8 @@ func TestKazooListByState(t *testing.T) {
 	ids := kazooStates(t, e)
 	for _, st := range porting.States {
 		t.Run(string(st), func(t *testing.T) {
-			r := e.do("GET", kazooCustomerToken, kazooURL("customer", "port_requests/"+string(st)), nil)
-			r.ok(http.StatusOK, kazooCustomerToken)
+			r := e.do("GET", customerToken, kazooURL("customer", "port_requests/"+string(st)), nil)
+			r.ok(http.StatusOK, customerToken)
 			require.NotNil(t, r.Env.PageSize)
 			require.Equal(t, 1, *r.Env.PageSize)
 			groups := r.list()
@@ -190,8 +183,8 @@ func TestKazooListByState(t *testing.T) {
 		})
 	}
 	t.Run("completed, none", func(t *testing.T) {
-		r := e.do("GET", kazooAuthorityToken, kazooURL("authority", "port_requests/completed"), nil)
-		r.ok(http.StatusOK, kazooAuthorityToken)
+		r := e.do("GET", authorityToken, kazooURL("authority", "port_requests/completed"), nil)
+		r.ok(http.StatusOK, authorityToken)
 		require.JSONEq(t, `[]`, string(r.Env.Data))
 		require.Equal(t, 0, *r.Env.PageSize)
 		require.Equal(t, "undefined", r.revision())
@@ -214,27 +207,27 @@ func TestKazooListCompletedWindowAndPages(t *testing.T) {
 	path := kazooURL("customer", "port_requests/completed")
 
 	t.Run("default window", func(t *testing.T) {
-		r := e.do("GET", kazooCustomerToken, path, nil)
-		r.ok(http.StatusOK, kazooCustomerToken)
+		r := e.do("GET", customerToken, path, nil)
+		r.ok(http.StatusOK, customerToken)
 		require.ElementsMatch(t, recent, kazooGroupIDs(t, r.list())["customer"])
 		require.Equal(t, 5, *r.Env.PageSize)
 	})
 	t.Run("explicit range", func(t *testing.T) {
 		from := strconv.FormatInt(int64(kazooG(old.Created.Add(-time.Hour))), 10)
 		to := strconv.FormatInt(int64(kazooG(old.Created.Add(time.Hour))), 10)
-		r := e.do("GET", kazooCustomerToken, path+"?created_from="+from+"&created_to="+to, nil)
-		r.ok(http.StatusOK, kazooCustomerToken)
+		r := e.do("GET", customerToken, path+"?created_from="+from+"&created_to="+to, nil)
+		r.ok(http.StatusOK, customerToken)
 		require.Equal(t, []string{old.ID}, kazooGroupIDs(t, r.list())["customer"])
 
-		r = e.do("GET", kazooCustomerToken, path+"?modified_from="+from, nil)
-		r.ok(http.StatusOK, kazooCustomerToken)
+		r = e.do("GET", customerToken, path+"?modified_from="+from, nil)
+		r.ok(http.StatusOK, customerToken)
 		require.Len(t, kazooGroupIDs(t, r.list())["customer"], 6)
 	})
 	t.Run("bad range", func(t *testing.T) {
-		r := e.do("GET", kazooCustomerToken, path+"?created_from=yesterday", nil)
+		r := e.do("GET", customerToken, path+"?created_from=yesterday", nil)
 		r.failed(http.StatusBadRequest, "")
 		require.Contains(t, r.Env.Message, "created_from")
-		r = e.do("GET", kazooCustomerToken, path+"?created_from=63900000000&created_to=63800000000", nil)
+		r = e.do("GET", customerToken, path+"?created_from=63900000000&created_to=63800000000", nil)
 		r.failed(http.StatusBadRequest, "created_from must not be after created_to")
 	})
 	t.Run("pages", func(t *testing.T) {
@@ -246,8 +239,8 @@ func TestKazooListCompletedWindowAndPages(t *testing.T) {
 			if start != "" {
 				p += "&start_key=" + url.QueryEscape(start)
 			}
-			r := e.do("GET", kazooCustomerToken, p, nil)
-			r.ok(http.StatusOK, kazooCustomerToken)
+			r := e.do("GET", customerToken, p, nil)
+			r.ok(http.StatusOK, customerToken)
 			got := kazooGroupIDs(t, r.list())["customer"]
 			require.Equal(t, len(got), *r.Env.PageSize)
 			if start == "" {
@@ -266,8 +259,10 @@ func TestKazooListCompletedWindowAndPages(t *testing.T) {
 		require.ElementsMatch(t, recent, seen)
 	})
 	t.Run("bad page_size and start_key", func(t *testing.T) {
-		e.do("GET", kazooCustomerToken, path+"?page_size=0", nil).failed(http.StatusBadRequest, `page_size "0" must be a positive integer`)
-		e.do("GET", kazooCustomerToken, path+"?start_key=nonsense", nil).failed(http.StatusBadRequest, "")
+		e.do("GET", customerToken, path+"?page_size=0", nil).failed(http.StatusBadRequest, `page_size "0" must be a positive integer`)
+		r := e.do("GET", customerToken, path+"?start_key=nonsense", nil)
+		r.failed(http.StatusBadRequest, "")
+		require.Contains(t, r.obj(), "start_key", "keyed by the query parameter")
 	})
 }
 
@@ -278,8 +273,8 @@ func TestKazooListDescendants(t *testing.T) {
 	sys := porting.AsSystem(context.Background())
 	require.NoError(t, e.f.Service.PutAccount(sys, porting.Account{ID: "grandchild", Name: "Grandchild", ParentID: "customer"}))
 
-	r := e.do("GET", kazooAuthorityToken, kazooURL("authority", "descendants/port_requests"), nil)
-	r.ok(http.StatusOK, kazooAuthorityToken)
+	r := e.do("GET", authorityToken, kazooURL("authority", "descendants/port_requests"), nil)
+	r.ok(http.StatusOK, authorityToken)
 	require.JSONEq(t, `[]`, string(r.Env.Data))
 	require.Equal(t, "undefined", r.revision())
 
@@ -289,8 +284,8 @@ func TestKazooListDescendants(t *testing.T) {
 	})
 	require.NoError(t, err)
 
-	r = e.do("GET", kazooAuthorityToken, kazooURL("authority", "descendants/port_requests"), nil)
-	r.ok(http.StatusOK, kazooAuthorityToken)
+	r = e.do("GET", authorityToken, kazooURL("authority", "descendants/port_requests"), nil)
+	r.ok(http.StatusOK, authorityToken)
 	groups := r.list()
 	names := map[string]any{}
 	for _, g := range groups {
@@ -300,14 +295,14 @@ func TestKazooListDescendants(t *testing.T) {
 	require.Equal(t, map[string][]string{"customer": {mine}, "grandchild": {deep.ID}}, kazooGroupIDs(t, groups))
 
 	// The account's own listing does not reach down.
-	r = e.do("GET", kazooAuthorityToken, kazooURL("customer", "port_requests"), nil)
+	r = e.do("GET", authorityToken, kazooURL("customer", "port_requests"), nil)
 	require.Equal(t, map[string][]string{"customer": {mine}}, kazooGroupIDs(t, r.list()))
 
 	t.Run("by_number", func(t *testing.T) {
-		r := e.do("GET", kazooAuthorityToken, kazooURL("authority", "descendants/port_requests?by_number=%2B12025559001"), nil)
-		r.ok(http.StatusOK, kazooAuthorityToken)
+		r := e.do("GET", authorityToken, kazooURL("authority", "descendants/port_requests?by_number=%2B12025559001"), nil)
+		r.ok(http.StatusOK, authorityToken)
 		rs := r.list()
-		require.Equal(t, []string{deep.ID}, kazooFlatIDs(rs))
+		require.Equal(t, []string{deep.ID}, stringsAt(rs, "id"))
 		require.Equal(t, "grandchild", rs[0]["account_id"])
 		require.Equal(t, map[string]any{"+12025559001": map[string]any{}}, rs[0]["numbers"])
 		require.Equal(t, "unconfirmed", rs[0]["port_state"])

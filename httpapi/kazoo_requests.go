@@ -1,7 +1,6 @@
 package httpapi
 
 import (
-	"bytes"
 	"errors"
 	"net/http"
 
@@ -14,13 +13,8 @@ const kazooRetries = 3
 
 // create: PUT port_requests with {"data": {...}}. 201 and the new request.
 func (k *kazooHandler) create(c *kazooCall) {
-	members, ok := c.data(true)
+	in, ok := c.input()
 	if !ok {
-		return
-	}
-	in, err := k.decodeInput(members)
-	if err != nil {
-		c.fail(err)
 		return
 	}
 	r, err := k.svc.Create(c.ctx, c.account.ID, in)
@@ -35,34 +29,23 @@ func (k *kazooHandler) create(c *kazooCall) {
 func (k *kazooHandler) get(c *kazooCall) {
 	c.view(func(r *porting.PortRequest) {
 		data, revision := k.reps.render(r)
-		bp := c.start()
-		*bp = append(*bp, data...)
-		c.finish(bp, http.StatusOK, kazooTail{revision: revision})
+		c.replyRaw(http.StatusOK, data, kazooTail{revision: revision})
 	})
 }
 
 // edit: POST port_requests/{id} replaces every writable field with the
 // body's data.
 func (k *kazooHandler) edit(c *kazooCall) {
-	r, ok := c.request()
+	r, rev, ok := c.writable()
 	if !ok {
 		return
 	}
-	rev, err := c.ifMatch(r.ID)
-	if err != nil {
-		c.fail(err)
-		return
-	}
-	members, ok := c.data(true)
+	in, ok := c.input()
 	if !ok {
 		return
 	}
-	in, err := k.decodeInput(members)
+	r, err := k.svc.Update(c.ctx, r.ID, rev, in)
 	if err != nil {
-		c.fail(err)
-		return
-	}
-	if r, err = k.svc.Update(c.ctx, r.ID, rev, in); err != nil {
 		c.fail(err)
 		return
 	}
@@ -73,27 +56,40 @@ func (k *kazooHandler) edit(c *kazooCall) {
 // request's writable fields, then updates it. porting refuses the update
 // outside unconfirmed and rejected.
 func (k *kazooHandler) patch(c *kazooCall) {
-	r, ok := c.request()
+	r, want, ok := c.writable()
 	if !ok {
 		return
 	}
-	want, err := c.ifMatch(r.ID)
-	if err != nil {
-		c.fail(err)
-		return
-	}
-	members, ok := c.data(true)
+	members, ok := c.data()
 	if !ok {
 		return
 	}
+	c.mergeWrite(r, want, members, func(in porting.RequestInput, rev int64) (*porting.PortRequest, error) {
+		return k.svc.Update(c.ctx, r.ID, rev, in)
+	})
+}
+
+// mergeWrite merges members over r's input, writes the result with write
+// on the revision the client named (want), else the one the merge was
+// made on, and answers the request written. When the client named no
+// revision and the request changed under the merge, the merge is made
+// again on a fresh read (at most kazooRetries times), so that no
+// concurrent change is lost.
+func (c *kazooCall) mergeWrite(r *porting.PortRequest, want int64, members []kazooMember,
+	write func(in porting.RequestInput, rev int64) (*porting.PortRequest, error)) {
 	for attempt := 0; ; attempt++ {
-		in, err := k.mergeInput(r.Input(), members)
+		in, err := c.k.mergeInput(r.Input(), members)
 		if err != nil {
 			c.fail(err)
 			return
 		}
-		out, err := k.svc.Update(c.ctx, r.ID, kazooRev(want, r), in)
-		if kazooAgain(want, err, attempt) {
+		rev := want
+		if rev == 0 {
+			rev = r.Revision
+		}
+		out, err := write(in, rev)
+		if want == 0 && errors.Is(err, porting.ErrConflict) && attempt < kazooRetries {
+			var ok bool
 			if r, ok = c.request(); !ok {
 				return
 			}
@@ -108,61 +104,16 @@ func (k *kazooHandler) patch(c *kazooCall) {
 	}
 }
 
-// kazooRev is the revision a merge writes on: the client's, else the
-// one the merge was made on, so that no concurrent change is lost.
-func kazooRev(want int64, r *porting.PortRequest) int64 {
-	if want != 0 {
-		return want
-	}
-	return r.Revision
-}
-
-// kazooAgain reports whether a merge lost a race it should run again: the
-// client named no revision, and the request changed under the merge.
-func kazooAgain(want int64, err error, attempt int) bool {
-	return want == 0 && errors.Is(err, porting.ErrConflict) && attempt < kazooRetries
-}
-
 // delete: DELETE port_requests/{id} answers the deleted request.
 func (k *kazooHandler) delete(c *kazooCall) {
-	r, ok := c.request()
+	r, rev, ok := c.writable()
 	if !ok {
 		return
 	}
-	rev, err := c.ifMatch(r.ID)
+	r, err := k.svc.Delete(c.ctx, r.ID, rev)
 	if err != nil {
-		c.fail(err)
-		return
-	}
-	if r, err = k.svc.Delete(c.ctx, r.ID, rev); err != nil {
 		c.fail(err)
 		return
 	}
 	c.replyRequest(http.StatusOK, r)
-}
-
-// data reads a JSON body and returns the members of its data object; on
-// failure it answers and reports false.
-func (c *kazooCall) data(required bool) ([]kazooMember, bool) {
-	_, members, ok := c.envelope(required)
-	return members, ok
-}
-
-// envelope reads a JSON body (at most MaxJSONBody) and decodes it. An
-// empty body is no envelope when data is not required.
-func (c *kazooCall) envelope(required bool) (kazooEnvelopeIn, []kazooMember, bool) {
-	body, err := readBody(c.r, MaxJSONBody)
-	if err != nil {
-		c.fail(err)
-		return kazooEnvelopeIn{}, nil, false
-	}
-	if !required && len(bytes.TrimSpace(body)) == 0 {
-		return kazooEnvelopeIn{}, nil, true
-	}
-	env, members, err := kazooDecodeEnvelope(body, required)
-	if err != nil {
-		c.fail(err)
-		return env, nil, false
-	}
-	return env, members, true
 }

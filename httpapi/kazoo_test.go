@@ -1,7 +1,6 @@
 package httpapi_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"io"
@@ -20,13 +19,8 @@ import (
 	"github.com/portkit/portkit/porting/portingtest"
 )
 
-// Tokens of the Kazoo tests' callers.
-const (
-	kazooCustomerToken  = "customer-token"
-	kazooAuthorityToken = "authority-token"
-	kazooOtherToken     = "other-token" // a user of an unrelated root account
-	kazooPhone          = "+12025559000"
-)
+// kazooPhone is the number of the document's examples.
+const kazooPhone = "+12025559000"
 
 // kazooGregorianOffset is Unix seconds to Gregorian seconds.
 const kazooGregorianOffset = 62167219200
@@ -40,15 +34,14 @@ type kazooEnv struct {
 	h http.Handler
 }
 
+// kazooSetup builds the environment: the fixture's accounts plus "other",
+// an unrelated root account, and a token per caller (see testTokens).
 func kazooSetup(t *testing.T, opts ...func(*httpapi.KazooOptions)) *kazooEnv {
 	t.Helper()
 	f := portingtest.New(t)
 	require.NoError(t, f.Service.PutAccount(porting.AsSystem(context.Background()),
 		porting.Account{ID: "other", Name: "Other Root"}))
-	tokens := &httpapi.Tokens{}
-	tokens.Add(kazooCustomerToken, porting.Actor{AccountID: f.Customer.ID, UserID: "customer-user", Name: "Customer User"})
-	tokens.Add(kazooAuthorityToken, porting.Actor{AccountID: f.Authority.ID, UserID: "authority-user", Name: "Authority User"})
-	tokens.Add(kazooOtherToken, porting.Actor{AccountID: "other", UserID: "other-user", Name: "Other User"})
+	tokens := testTokens(f)
 	var opt httpapi.KazooOptions
 	for _, o := range opts {
 		o(&opt)
@@ -106,22 +99,10 @@ func (e *kazooEnv) send(q kazooReq) *kazooResp {
 	return r
 }
 
-// do sends a JSON body (a string, or nil for none) as token.
+// do sends a body (see bodyReader) as token.
 func (e *kazooEnv) do(method, token, path string, body any) *kazooResp {
 	e.t.Helper()
-	var rd io.Reader
-	switch b := body.(type) {
-	case nil:
-	case string:
-		rd = strings.NewReader(b)
-	case []byte:
-		rd = bytes.NewReader(b)
-	default:
-		j, err := json.Marshal(b)
-		require.NoError(e.t, err)
-		rd = bytes.NewReader(j)
-	}
-	return e.send(kazooReq{method: method, path: path, token: token, body: rd})
+	return e.send(kazooReq{method: method, path: path, token: token, body: bodyReader(body)})
 }
 
 // url returns the path of a route under an account.
@@ -184,9 +165,9 @@ func (e *kazooEnv) create(name string, numbers ...string) string {
 	for _, n := range numbers {
 		nums[n] = map[string]any{}
 	}
-	r := e.do("PUT", kazooCustomerToken, kazooURL("customer", "port_requests"),
+	r := e.do("PUT", customerToken, kazooURL("customer", "port_requests"),
 		map[string]any{"data": map[string]any{"name": name, "numbers": nums}})
-	r.ok(http.StatusCreated, kazooCustomerToken)
+	r.ok(http.StatusCreated, customerToken)
 	return r.obj()["id"].(string)
 }
 

@@ -66,7 +66,7 @@ func (k *kazooHandler) timeline(c *kazooCall) {
 		}
 		out = append(out, te)
 	}
-	c.replyData(http.StatusOK, out, kazooTail{revision: kazooRevision(r.ID, r.Revision)})
+	c.replyData(http.StatusOK, out, kazooTailOf(r))
 }
 
 // authorization describes the actor of a transition. An account's name is

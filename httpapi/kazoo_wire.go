@@ -39,6 +39,7 @@ type kazooField struct {
 	k    kazooKey
 }
 
+// kazooFields encodes known keys.
 func kazooFields(names ...string) []kazooField {
 	out := make([]kazooField, len(names))
 	for i, n := range names {
@@ -123,21 +124,34 @@ func kazooSortedKeys(m map[string]json.RawMessage, keep func(string) bool) []str
 	return keys
 }
 
-// kazooAppendRequest appends the Kazoo representation of a port request.
-func kazooAppendRequest(b []byte, r *porting.PortRequest) []byte {
+// kazooAppendMerged appends an object of known fields and unknown keys,
+// all sorted: field writes each known one (if set), in the order of
+// known, which is sorted; the keys of extra that unknown accepts are
+// merged in between as stored. (field takes and returns the object by
+// value so that it stays on the stack.)
+func kazooAppendMerged(b []byte, known []kazooField, field func(kazooObject, kazooField) kazooObject,
+	extra map[string]json.RawMessage, unknown func(key string) bool) []byte {
 	o := kazooOpen(b)
-	extra := kazooSortedKeys(r.Extra, func(k string) bool { return !kazooKnown(k) })
+	keys := kazooSortedKeys(extra, unknown)
 	i := 0
-	for _, f := range kazooRequestKeys {
-		for ; i < len(extra) && extra[i] < f.name; i++ {
-			o.raw(extra[i], r.Extra[extra[i]])
+	for _, f := range known {
+		for ; i < len(keys) && keys[i] < f.name; i++ {
+			o.raw(keys[i], extra[keys[i]])
 		}
-		kazooAppendField(&o, r, f)
+		o = field(o, f)
 	}
-	for ; i < len(extra); i++ {
-		o.raw(extra[i], r.Extra[extra[i]])
+	for ; i < len(keys); i++ {
+		o.raw(keys[i], extra[keys[i]])
 	}
 	return o.close()
+}
+
+// kazooAppendRequest appends the Kazoo representation of a port request.
+func kazooAppendRequest(b []byte, r *porting.PortRequest) []byte {
+	return kazooAppendMerged(b, kazooRequestKeys, func(o kazooObject, f kazooField) kazooObject {
+		kazooAppendField(&o, r, f)
+		return o
+	}, r.Extra, func(k string) bool { return !kazooKnown(k) })
 }
 
 // kazooAppendField appends one known member of the representation, if it
@@ -192,6 +206,7 @@ func kazooAppendField(o *kazooObject, r *porting.PortRequest, f kazooField) {
 	}
 }
 
+// kazooBillEmpty reports whether a bill has nothing to show.
 func kazooBillEmpty(b porting.Bill) bool {
 	if len(b.Extra) > 0 {
 		return false
@@ -206,19 +221,10 @@ func kazooBillEmpty(b porting.Bill) bool {
 
 // kazooAppendBill appends a bill: its set fields and its unknown keys.
 func kazooAppendBill(b []byte, bill porting.Bill) []byte {
-	o := kazooOpen(b)
-	extra := kazooSortedKeys(bill.Extra, func(k string) bool { return kazooBillField(&bill, k) == nil })
-	i := 0
-	for _, f := range kazooBillKeys {
-		for ; i < len(extra) && extra[i] < f.name; i++ {
-			o.raw(extra[i], bill.Extra[extra[i]])
-		}
+	return kazooAppendMerged(b, kazooBillKeys, func(o kazooObject, f kazooField) kazooObject {
 		o.strNonEmpty(f.k, *kazooBillField(&bill, f.name))
-	}
-	for ; i < len(extra); i++ {
-		o.raw(extra[i], bill.Extra[extra[i]])
-	}
-	return o.close()
+		return o
+	}, bill.Extra, func(k string) bool { return kazooBillField(&bill, k) == nil })
 }
 
 // kazooAppendNotifications appends {"email": {"send_to": ...}}: a string

@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"bytes"
+	"context"
 	"crypto/rand"
 	"io"
 	"log/slog"
@@ -127,32 +128,37 @@ func telnyxCleanPrefix(p string) string {
 	return "/" + strings.Trim(p, "/")
 }
 
+// routes registers every route. All but the download links authenticate
+// (a); port loads the port request the path names, draft the request as
+// a draft port request (see loading).
 func (h *telnyxHandler) routes() {
 	m := http.NewServeMux()
 	a := h.authed
+	port := func(f telnyxRequestFunc) http.HandlerFunc { return a(h.loading(h.portRequest, f)) }
+	draft := func(f telnyxRequestFunc) http.HandlerFunc { return a(h.loading(h.svc.Get, f)) }
 	m.HandleFunc("POST /portability_checks", a(h.checkPortability))
 
 	m.HandleFunc("GET /port_requests", a(h.listPortRequests))
-	m.HandleFunc("GET /port_requests/{id}", a(h.getPortRequest))
-	m.HandleFunc("GET /port_requests/{id}/sub_requests", a(h.listSubRequests))
-	m.HandleFunc("GET /port_requests/{id}/sub_requests/{sid}", a(h.getSubRequest))
-	m.HandleFunc("PUT /port_requests/{id}/sub_requests/{sid}", a(h.updateSubRequest))
-	m.HandleFunc("GET /port_requests/{id}/sub_requests/{sid}/allowed_foc_dates", a(h.allowedFOCDates))
-	m.HandleFunc("POST /port_requests/{id}/sub_requests/{sid}/request_cancellation", a(h.requestCancellation))
-	m.HandleFunc("GET /port_requests/{id}/comments", a(h.listComments))
-	m.HandleFunc("POST /port_requests/{id}/comments", a(h.addComment))
-	m.HandleFunc("GET /port_requests/{id}/supporting_documents", a(h.listDocuments))
-	m.HandleFunc("POST /port_requests/{id}/supporting_documents", a(h.uploadDocument))
-	m.HandleFunc("GET /port_requests/{id}/supporting_documents/{doc}", a(h.getDocument))
-	m.HandleFunc("POST /port_requests/{id}/supporting_documents/{doc}/download_links", a(h.createDownloadLink))
+	m.HandleFunc("GET /port_requests/{id}", port(h.getPortRequest))
+	m.HandleFunc("GET /port_requests/{id}/sub_requests", port(h.listSubRequests))
+	m.HandleFunc("GET /port_requests/{id}/sub_requests/{sid}", port(h.getSubRequest))
+	m.HandleFunc("PUT /port_requests/{id}/sub_requests/{sid}", port(h.updateSubRequest))
+	m.HandleFunc("GET /port_requests/{id}/sub_requests/{sid}/allowed_foc_dates", port(h.allowedFOCDates))
+	m.HandleFunc("POST /port_requests/{id}/sub_requests/{sid}/request_cancellation", port(h.requestCancellation))
+	m.HandleFunc("GET /port_requests/{id}/comments", port(h.listComments))
+	m.HandleFunc("POST /port_requests/{id}/comments", port(h.addComment))
+	m.HandleFunc("GET /port_requests/{id}/supporting_documents", port(h.listDocuments))
+	m.HandleFunc("POST /port_requests/{id}/supporting_documents", port(h.uploadDocument))
+	m.HandleFunc("GET /port_requests/{id}/supporting_documents/{doc}", port(h.getDocument))
+	m.HandleFunc("POST /port_requests/{id}/supporting_documents/{doc}/download_links", port(h.createDownloadLink))
 	m.HandleFunc("GET /downloads/{token}", h.download)
 
 	m.HandleFunc("GET /draft_port_requests", a(h.listDrafts))
 	m.HandleFunc("POST /draft_port_requests", a(h.createDraft))
-	m.HandleFunc("GET /draft_port_requests/{id}", a(h.getDraft))
+	m.HandleFunc("GET /draft_port_requests/{id}", draft(h.getDraft))
 	m.HandleFunc("POST /draft_port_requests/{id}/submit", a(h.submitDraft))
-	m.HandleFunc("GET /draft_port_requests/{id}/sub_requests", a(h.listDraftSubRequests))
-	m.HandleFunc("GET /draft_port_requests/{id}/sub_requests/{sid}", a(h.getDraftSubRequest))
+	m.HandleFunc("GET /draft_port_requests/{id}/sub_requests", draft(h.listDraftSubRequests))
+	m.HandleFunc("GET /draft_port_requests/{id}/sub_requests/{sid}", draft(h.getDraftSubRequest))
 	m.HandleFunc("PUT /draft_port_requests/{id}/sub_requests/{sid}", a(h.updateDraftSubRequest))
 	m.HandleFunc("GET /draft_port_requests/{id}/sub_requests/{sid}/allowed_foc_dates", a(h.draftAllowedFOCDates))
 
@@ -231,6 +237,23 @@ func (h *telnyxHandler) authed(next telnyxHandlerFunc) http.HandlerFunc {
 			return
 		}
 		next(w, r.WithContext(porting.WithActor(r.Context(), a)), a)
+	}
+}
+
+// telnyxRequestFunc is a handler of the request the path names, loaded.
+type telnyxRequestFunc func(w http.ResponseWriter, r *http.Request, req *porting.PortRequest)
+
+// loading loads the request the path names ({id}) with load before next
+// runs: Service.Get for the draft port request routes, portRequest for
+// the port request routes (a draft never submitted is none of those).
+func (h *telnyxHandler) loading(load func(context.Context, string) (*porting.PortRequest, error), next telnyxRequestFunc) telnyxHandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request, _ porting.Actor) {
+		req, err := load(r.Context(), r.PathValue("id"))
+		if err != nil {
+			h.fail(w, r, err, nil)
+			return
+		}
+		next(w, r, req)
 	}
 }
 

@@ -25,7 +25,7 @@ func BenchmarkTelnyxDraftCreate(b *testing.B) {
 		f.Carriers.Add(p, fmt.Sprintf("Carrier %d", i+1))
 	}
 	tokens := &httpapi.Tokens{}
-	tokens.Add(telnyxCustomer, porting.Actor{AccountID: f.Customer.ID, UserID: "customer-user"})
+	tokens.Add(customerToken, porting.Actor{AccountID: f.Customer.ID, UserID: "customer-user"})
 	h := httpapi.NewTelnyx(f.Service, tokens, httpapi.TelnyxOptions{LinkKey: []byte("bench")})
 
 	numbers := make([]string, 1000)
@@ -45,7 +45,7 @@ func BenchmarkTelnyxDraftCreate(b *testing.B) {
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		req := httptest.NewRequest("POST", "/origination/porting/draft_port_requests", bytes.NewReader(body))
-		req.Header.Set("Authorization", "Token "+telnyxCustomer)
+		req.Header.Set("Authorization", "Token "+customerToken)
 		rec := httptest.NewRecorder()
 		h.ServeHTTP(rec, req)
 

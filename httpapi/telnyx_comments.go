@@ -16,6 +16,7 @@ type telnyxComment struct {
 	CreatedAt    string  `json:"created_at"`
 }
 
+// telnyxRenderComment renders a comment.
 func telnyxRenderComment(c porting.Comment) telnyxComment {
 	return telnyxComment{
 		ID: c.ID, Body: c.Body, SubRequestID: telnyxNull(&c.SubRequestID),
@@ -25,38 +26,19 @@ func telnyxRenderComment(c porting.Comment) telnyxComment {
 
 // listComments serves GET port_requests/{id}/comments, oldest first;
 // private comments only for the port authority.
-func (h *telnyxHandler) listComments(w http.ResponseWriter, r *http.Request, _ porting.Actor) {
-	req, err := h.portRequest(r.Context(), r.PathValue("id"))
-	if err != nil {
-		h.fail(w, r, err, nil)
-		return
-	}
-	out := make([]telnyxComment, len(req.Comments))
-	for i, c := range req.Comments {
-		out[i] = telnyxRenderComment(c)
-	}
-	writeJSON(w, http.StatusOK, out)
+func (h *telnyxHandler) listComments(w http.ResponseWriter, r *http.Request, req *porting.PortRequest) {
+	writeJSON(w, http.StatusOK, renderAll(req.Comments, telnyxRenderComment))
 }
 
 // addComment serves POST port_requests/{id}/comments with {"body": "...",
 // "sub_request_id": null | "<id>"}: 201 with the comment; a sub request
 // of another request is 422.
-func (h *telnyxHandler) addComment(w http.ResponseWriter, r *http.Request, _ porting.Actor) {
-	id := r.PathValue("id")
-	if _, err := h.portRequest(r.Context(), id); err != nil {
-		h.fail(w, r, err, nil)
-		return
-	}
-	b, err := readBody(r, MaxJSONBody)
-	if err != nil {
-		h.fail(w, r, err, nil)
-		return
-	}
+func (h *telnyxHandler) addComment(w http.ResponseWriter, r *http.Request, req *porting.PortRequest) {
 	var body struct {
 		Body         string  `json:"body"`
 		SubRequestID *string `json:"sub_request_id"`
 	}
-	if err := decodeJSON(b, &body); err != nil {
+	if err := readJSON(r, MaxJSONBody, &body); err != nil {
 		h.fail(w, r, err, nil)
 		return
 	}
@@ -64,7 +46,7 @@ func (h *telnyxHandler) addComment(w http.ResponseWriter, r *http.Request, _ por
 	if body.SubRequestID != nil {
 		in.SubRequestID = *body.SubRequestID
 	}
-	c, err := h.svc.AddComment(r.Context(), id, in)
+	c, err := h.svc.AddComment(r.Context(), req.ID, in)
 	if err != nil {
 		h.fail(w, r, err, nil)
 		return

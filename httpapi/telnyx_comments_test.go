@@ -17,7 +17,7 @@ func TestTelnyxComments(t *testing.T) {
 	path := "/port_requests/" + r.ID + "/comments"
 
 	// The document's body: a comment on the whole request.
-	rec := e.must(t, http.StatusCreated, "POST", path, telnyxCustomer, telnyxDocCommentCreate)
+	rec := e.must(t, http.StatusCreated, "POST", path, customerToken, telnyxDocCommentCreate)
 	telnyxRequireShape(t, telnyxDocComment, rec.Body.Bytes())
 	c := telnyxDecode[telnyxObj](t, rec)
 	require.Equal(t, "string", c["body"])
@@ -27,7 +27,7 @@ func TestTelnyxComments(t *testing.T) {
 
 	e.f.Clock.Advance(time.Minute)
 	sid := r.SubRequests[1].ID
-	c = telnyxDecode[telnyxObj](t, e.must(t, http.StatusCreated, "POST", path, telnyxAuthority,
+	c = telnyxDecode[telnyxObj](t, e.must(t, http.StatusCreated, "POST", path, authorityToken,
 		map[string]any{"body": "  LOA needs a signature  ", "sub_request_id": sid}))
 	require.Equal(t, "LOA needs a signature", c["body"])
 	require.Equal(t, sid, c["sub_request_id"])
@@ -37,26 +37,26 @@ func TestTelnyxComments(t *testing.T) {
 	_, err := e.f.Service.AddComment(e.f.AsAuthority(), r.ID, porting.CommentInput{Body: "internal", Private: true})
 	require.NoError(t, err)
 
-	rec = e.must(t, http.StatusOK, "GET", path, telnyxCustomer, nil)
+	rec = e.must(t, http.StatusOK, "GET", path, customerToken, nil)
 	telnyxRequireShape(t, telnyxDocComments, rec.Body.Bytes())
 	list := telnyxDecode[[]telnyxObj](t, rec)
 	require.Len(t, list, 2)
 	require.Equal(t, "string", list[0]["body"], "oldest first")
 	require.Equal(t, sid, list[1]["sub_request_id"])
-	require.Len(t, telnyxDecode[[]telnyxObj](t, e.must(t, http.StatusOK, "GET", path, telnyxAuthority, nil)), 3)
+	require.Len(t, telnyxDecode[[]telnyxObj](t, e.must(t, http.StatusOK, "GET", path, authorityToken, nil)), 3)
 
 	// A sub request of another request does not belong.
-	rec = e.do("POST", path, telnyxCustomer, map[string]any{"body": "x", "sub_request_id": other.SubRequests[0].ID})
+	rec = e.do("POST", path, customerToken, map[string]any{"body": "x", "sub_request_id": other.SubRequests[0].ID})
 	telnyxRequireError(t, rec, http.StatusUnprocessableEntity)
 	require.Equal(t, []string{"/sub_request_id"}, telnyxPointers(t, rec))
-	rec = e.do("POST", path, telnyxCustomer, `{"body": "   "}`)
+	rec = e.do("POST", path, customerToken, `{"body": "   "}`)
 	telnyxRequireError(t, rec, http.StatusUnprocessableEntity)
 	require.Equal(t, []string{"/body"}, telnyxPointers(t, rec))
-	telnyxRequireError(t, e.do("POST", path, telnyxCustomer, `{"body": 7}`), http.StatusBadRequest)
-	telnyxRequireError(t, e.do("POST", path, telnyxOther, `{"body": "hi"}`), http.StatusNotFound)
-	telnyxRequireError(t, e.do("GET", path, telnyxOther, nil), http.StatusNotFound)
+	telnyxRequireError(t, e.do("POST", path, customerToken, `{"body": 7}`), http.StatusBadRequest)
+	telnyxRequireError(t, e.do("POST", path, otherToken, `{"body": "hi"}`), http.StatusNotFound)
+	telnyxRequireError(t, e.do("GET", path, otherToken, nil), http.StatusNotFound)
 
 	// A draft has no comments through this dialect.
 	d := e.f.Create(t, "+14155550155")
-	telnyxRequireError(t, e.do("POST", "/port_requests/"+d.ID+"/comments", telnyxCustomer, `{"body": "hi"}`), http.StatusNotFound)
+	telnyxRequireError(t, e.do("POST", "/port_requests/"+d.ID+"/comments", customerToken, `{"body": "hi"}`), http.StatusNotFound)
 }

@@ -24,13 +24,16 @@ type telnyxDocument struct {
 	Size         int64  `json:"size"`
 }
 
+// telnyxRenderDocument renders an attachment as a supporting document.
 func telnyxRenderDocument(a porting.Attachment) telnyxDocument {
 	return telnyxDocument{ID: a.ID, Body: a.Name, DocumentType: a.DocumentType, CreatedAt: telnyxTime(a.Created),
 		ContentType: a.ContentType, Size: a.Length}
 }
 
-// telnyxDocumentOf finds a supporting document by its ID.
-func telnyxDocumentOf(req *porting.PortRequest, docID string) (porting.Attachment, error) {
+// telnyxDocumentOf finds the supporting document the path names ({doc},
+// by ID) on req.
+func telnyxDocumentOf(r *http.Request, req *porting.PortRequest) (porting.Attachment, error) {
+	docID := r.PathValue("doc")
 	for _, a := range req.Attachments {
 		if a.ID == docID {
 			return a, nil
@@ -41,29 +44,15 @@ func telnyxDocumentOf(req *porting.PortRequest, docID string) (porting.Attachmen
 
 // listDocuments serves GET port_requests/{id}/supporting_documents: every
 // attachment of the request (Kazoo uploads too), oldest first.
-func (h *telnyxHandler) listDocuments(w http.ResponseWriter, r *http.Request, _ porting.Actor) {
-	req, err := h.portRequest(r.Context(), r.PathValue("id"))
-	if err != nil {
-		h.fail(w, r, err, nil)
-		return
-	}
+func (h *telnyxHandler) listDocuments(w http.ResponseWriter, r *http.Request, req *porting.PortRequest) {
 	atts := req.Attachments
 	sort.SliceStable(atts, func(i, j int) bool { return atts[i].Created.Before(atts[j].Created) })
-	out := make([]telnyxDocument, len(atts))
-	for i, a := range atts {
-		out[i] = telnyxRenderDocument(a)
-	}
-	writeJSON(w, http.StatusOK, out)
+	writeJSON(w, http.StatusOK, renderAll(atts, telnyxRenderDocument))
 }
 
 // getDocument serves GET port_requests/{id}/supporting_documents/{doc}.
-func (h *telnyxHandler) getDocument(w http.ResponseWriter, r *http.Request, _ porting.Actor) {
-	req, err := h.portRequest(r.Context(), r.PathValue("id"))
-	if err != nil {
-		h.fail(w, r, err, nil)
-		return
-	}
-	a, err := telnyxDocumentOf(req, r.PathValue("doc"))
+func (h *telnyxHandler) getDocument(w http.ResponseWriter, r *http.Request, req *porting.PortRequest) {
+	a, err := telnyxDocumentOf(r, req)
 	if err != nil {
 		h.fail(w, r, err, nil)
 		return
@@ -87,13 +76,7 @@ type telnyxUpload struct {
 // application/octet-stream. An loa upload without a file attaches the
 // letter TelnyxOptions.LOA renders, as "loa.pdf". 201 with the document;
 // 413 over the Service's MaxAttachmentSize; 415 for other types.
-func (h *telnyxHandler) uploadDocument(w http.ResponseWriter, r *http.Request, _ porting.Actor) {
-	id := r.PathValue("id")
-	req, err := h.portRequest(r.Context(), id)
-	if err != nil {
-		h.fail(w, r, err, nil)
-		return
-	}
+func (h *telnyxHandler) uploadDocument(w http.ResponseWriter, r *http.Request, req *porting.PortRequest) {
 	up, err := h.readUpload(w, r)
 	if err != nil {
 		h.fail(w, r, err, nil)
@@ -107,7 +90,7 @@ func (h *telnyxHandler) uploadDocument(w http.ResponseWriter, r *http.Request, _
 	case !up.hasFile:
 		var buf bytes.Buffer
 		if err = h.opt.LOA(&buf, req); err != nil {
-			err = fmt.Errorf("rendering the LOA of %s: %w", id, err)
+			err = fmt.Errorf("rendering the LOA of %s: %w", req.ID, err)
 		}
 		up.name, up.contentType, up.data = "loa.pdf", "application/pdf", buf.Bytes()
 	}
@@ -118,7 +101,7 @@ func (h *telnyxHandler) uploadDocument(w http.ResponseWriter, r *http.Request, _
 	if up.name == "" {
 		up.name = telnyxDefaultName(up.documentType, up.contentType)
 	}
-	att, _, err := h.svc.PutAttachment(r.Context(), id, porting.AttachmentInput{
+	att, _, err := h.svc.PutAttachment(r.Context(), req.ID, porting.AttachmentInput{
 		Name: up.name, ContentType: up.contentType, DocumentType: up.documentType,
 		Body: bytes.NewReader(up.data), Mode: porting.AttachNew,
 	})

@@ -82,7 +82,7 @@ func TestTelnyxSupportingDocuments(t *testing.T) {
 	r := e.submitted(t, "+12025550101")
 
 	// A PDF, typed by its part.
-	rec := e.upload(r.ID, telnyxCustomer, telnyxDocType("invoice"), telnyxPart{name: "file", filename: "bill.pdf", contentType: "application/pdf", data: telnyxPDF})
+	rec := e.upload(r.ID, customerToken, telnyxDocType("invoice"), telnyxPart{name: "file", filename: "bill.pdf", contentType: "application/pdf", data: telnyxPDF})
 	require.Equal(t, http.StatusCreated, rec.Code, rec.Body.String())
 	telnyxRequireShape(t, telnyxDocSupportingDocument, rec.Body.Bytes())
 	pdf := telnyxDecode[telnyxObj](t, rec)
@@ -93,7 +93,7 @@ func TestTelnyxSupportingDocuments(t *testing.T) {
 	require.Equal(t, "2026-03-02T14:00:00Z", pdf["created_at"])
 
 	// A PNG sent as octet-stream, without a name, the file before the type: sniffed.
-	rec = e.upload(r.ID, telnyxCustomer, telnyxPart{name: "file", filename: "", contentType: "application/octet-stream", data: telnyxPNG}, telnyxDocType("csr"))
+	rec = e.upload(r.ID, customerToken, telnyxPart{name: "file", filename: "", contentType: "application/octet-stream", data: telnyxPNG}, telnyxDocType("csr"))
 	require.Equal(t, http.StatusCreated, rec.Code, rec.Body.String())
 	png := telnyxDecode[telnyxObj](t, rec)
 	require.Equal(t, "image/png", png["content_type"])
@@ -101,12 +101,12 @@ func TestTelnyxSupportingDocuments(t *testing.T) {
 	require.Equal(t, "csr.png", png["body"])
 
 	// The same name again is kept apart.
-	rec = e.upload(r.ID, telnyxCustomer, telnyxDocType("other"), telnyxPart{name: "file", filename: "bill.pdf", data: telnyxPDF})
+	rec = e.upload(r.ID, customerToken, telnyxDocType("other"), telnyxPart{name: "file", filename: "bill.pdf", data: telnyxPDF})
 	require.Equal(t, http.StatusCreated, rec.Code, rec.Body.String())
 	require.Equal(t, "bill (2).pdf", telnyxDecode[telnyxObj](t, rec)["body"])
 
 	// An LOA without a file is generated.
-	rec = e.upload(r.ID, telnyxCustomer, telnyxDocType("loa"))
+	rec = e.upload(r.ID, customerToken, telnyxDocType("loa"))
 	require.Equal(t, http.StatusCreated, rec.Code, rec.Body.String())
 	loa := telnyxDecode[telnyxObj](t, rec)
 	require.Equal(t, "loa.pdf", loa["body"])
@@ -118,27 +118,27 @@ func TestTelnyxSupportingDocuments(t *testing.T) {
 	require.Equal(t, "%PDF-1.4 stub", string(data))
 
 	// List and get.
-	rec = e.must(t, http.StatusOK, "GET", "/port_requests/"+r.ID+"/supporting_documents", telnyxCustomer, nil)
+	rec = e.must(t, http.StatusOK, "GET", "/port_requests/"+r.ID+"/supporting_documents", customerToken, nil)
 	telnyxRequireShape(t, telnyxDocSupportingDocuments, rec.Body.Bytes())
 	list := telnyxDecode[[]telnyxObj](t, rec)
 	require.Len(t, list, 4)
-	rec = e.must(t, http.StatusOK, "GET", "/port_requests/"+r.ID+"/supporting_documents/"+pdf["id"].(string), telnyxCustomer, nil)
+	rec = e.must(t, http.StatusOK, "GET", "/port_requests/"+r.ID+"/supporting_documents/"+pdf["id"].(string), customerToken, nil)
 	telnyxRequireShape(t, telnyxDocSupportingDocument, rec.Body.Bytes())
 	require.Equal(t, pdf, telnyxDecode[telnyxObj](t, rec))
-	telnyxRequireError(t, e.do("GET", "/port_requests/"+r.ID+"/supporting_documents/nope", telnyxCustomer, nil), http.StatusNotFound)
-	telnyxRequireError(t, e.do("GET", "/port_requests/"+r.ID+"/supporting_documents/bill.pdf", telnyxCustomer, nil), http.StatusNotFound)
-	telnyxRequireError(t, e.do("GET", "/port_requests/"+r.ID+"/supporting_documents", telnyxOther, nil), http.StatusNotFound)
+	telnyxRequireError(t, e.do("GET", "/port_requests/"+r.ID+"/supporting_documents/nope", customerToken, nil), http.StatusNotFound)
+	telnyxRequireError(t, e.do("GET", "/port_requests/"+r.ID+"/supporting_documents/bill.pdf", customerToken, nil), http.StatusNotFound)
+	telnyxRequireError(t, e.do("GET", "/port_requests/"+r.ID+"/supporting_documents", otherToken, nil), http.StatusNotFound)
 
 	// Refusals.
 	limit := e.f.Service.Options().MaxAttachmentSize
 	big := append([]byte("%PDF-1.4\n"), make([]byte, limit)...)
-	body := telnyxRequireError(t, e.upload(r.ID, telnyxCustomer, telnyxDocType("invoice"), telnyxPart{name: "file", filename: "big.pdf", contentType: "application/pdf", data: big}), http.StatusRequestEntityTooLarge)
+	body := telnyxRequireError(t, e.upload(r.ID, customerToken, telnyxDocType("invoice"), telnyxPart{name: "file", filename: "big.pdf", contentType: "application/pdf", data: big}), http.StatusRequestEntityTooLarge)
 	require.Contains(t, body["message"], "8000000")
-	e.must(t, http.StatusOK, "GET", "/port_requests/"+r.ID+"/supporting_documents", telnyxCustomer, nil)
+	e.must(t, http.StatusOK, "GET", "/port_requests/"+r.ID+"/supporting_documents", customerToken, nil)
 
-	telnyxRequireError(t, e.upload(r.ID, telnyxCustomer, telnyxDocType("invoice"), telnyxPart{name: "file", filename: "a.txt", contentType: "text/plain", data: []byte("hello")}), http.StatusUnsupportedMediaType)
-	telnyxRequireError(t, e.upload(r.ID, telnyxCustomer, telnyxDocType("invoice"), telnyxPart{name: "file", filename: "a.bin", contentType: "application/octet-stream", data: []byte("hello, plain text")}), http.StatusUnsupportedMediaType)
-	telnyxRequireError(t, e.upload(r.ID, telnyxCustomer, telnyxDocType("invoice"), telnyxPart{name: "file", filename: "a.doc", contentType: "application/msword", data: telnyxPDF}), http.StatusUnsupportedMediaType)
+	telnyxRequireError(t, e.upload(r.ID, customerToken, telnyxDocType("invoice"), telnyxPart{name: "file", filename: "a.txt", contentType: "text/plain", data: []byte("hello")}), http.StatusUnsupportedMediaType)
+	telnyxRequireError(t, e.upload(r.ID, customerToken, telnyxDocType("invoice"), telnyxPart{name: "file", filename: "a.bin", contentType: "application/octet-stream", data: []byte("hello, plain text")}), http.StatusUnsupportedMediaType)
+	telnyxRequireError(t, e.upload(r.ID, customerToken, telnyxDocType("invoice"), telnyxPart{name: "file", filename: "a.doc", contentType: "application/msword", data: telnyxPDF}), http.StatusUnsupportedMediaType)
 
 	for _, c := range []struct {
 		parts   []telnyxPart
@@ -150,14 +150,14 @@ func TestTelnyxSupportingDocuments(t *testing.T) {
 		{[]telnyxPart{telnyxDocType("invoice"), {name: "file", filename: "empty.pdf", contentType: "application/pdf"}}, "/file"},
 		{[]telnyxPart{telnyxDocType("invoice"), {name: "file", filename: "a.pdf", data: telnyxPDF}, {name: "file", filename: "b.pdf", data: telnyxPDF}}, "/file"},
 	} {
-		rec := e.upload(r.ID, telnyxCustomer, c.parts...)
+		rec := e.upload(r.ID, customerToken, c.parts...)
 		telnyxRequireError(t, rec, http.StatusUnprocessableEntity)
 		require.Equal(t, []string{c.pointer}, telnyxPointers(t, rec))
 	}
 
 	// Not multipart at all.
 	req := httptest.NewRequest("POST", e.prefix+"/port_requests/"+r.ID+"/supporting_documents", strings.NewReader(`{}`))
-	req.Header.Set("Authorization", "Token "+telnyxCustomer)
+	req.Header.Set("Authorization", "Token "+customerToken)
 	req.Header.Set("Content-Type", "application/json")
 	rec = httptest.NewRecorder()
 	e.h.ServeHTTP(rec, req)
@@ -165,13 +165,13 @@ func TestTelnyxSupportingDocuments(t *testing.T) {
 
 	// A draft has no supporting documents in this dialect.
 	d := e.f.Create(t, "+14155550155")
-	telnyxRequireError(t, e.upload(d.ID, telnyxCustomer, telnyxDocType("loa")), http.StatusNotFound)
+	telnyxRequireError(t, e.upload(d.ID, customerToken, telnyxDocType("loa")), http.StatusNotFound)
 }
 
 func TestTelnyxSupportingDocumentLOAUnset(t *testing.T) {
 	e := telnyxSetup(t)
 	r := e.submitted(t, "+12025550101")
-	rec := e.upload(r.ID, telnyxCustomer, telnyxDocType("loa"))
+	rec := e.upload(r.ID, customerToken, telnyxDocType("loa"))
 	body := telnyxRequireError(t, rec, http.StatusUnprocessableEntity)
 	require.Equal(t, "file is required", body["message"])
 	require.Equal(t, []string{"/file"}, telnyxPointers(t, rec))
@@ -202,7 +202,7 @@ func TestTelnyxSupportingDocumentHugeUpload(t *testing.T) {
 	}()
 	counter := &telnyxCounter{r: pr}
 	req := httptest.NewRequest("POST", e.prefix+"/port_requests/"+r.ID+"/supporting_documents", counter)
-	req.Header.Set("Authorization", "Token "+telnyxCustomer)
+	req.Header.Set("Authorization", "Token "+customerToken)
 	req.Header.Set("Content-Type", mw.FormDataContentType())
 	rec := httptest.NewRecorder()
 	e.h.ServeHTTP(rec, req)

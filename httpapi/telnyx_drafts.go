@@ -7,11 +7,15 @@ import (
 	"github.com/portkit/portkit/porting"
 )
 
-// Every request started as a draft: a draft port request is pending while
-// the request is unconfirmed, submitted afterwards.
-var telnyxSubmittedStates = []porting.State{
-	porting.StateSubmitted, porting.StatePending, porting.StateScheduled,
-	porting.StateCompleted, porting.StateRejected, porting.StateCanceled,
+// telnyxDraftFilter: every request started as a draft, pending while the
+// request is unconfirmed, submitted afterwards.
+var telnyxDraftFilter = telnyxStatusFilter{
+	states: map[string][]porting.State{
+		"":                   nil,
+		telnyxDraftPending:   {porting.StateUnconfirmed},
+		telnyxDraftSubmitted: telnyxSubmittedStates,
+	},
+	invalid: "Status must be pending or submitted",
 }
 
 // createDraft serves POST draft_port_requests: a new request for the
@@ -38,71 +42,30 @@ func (h *telnyxHandler) createDraft(w http.ResponseWriter, r *http.Request, a po
 // listDrafts serves GET draft_port_requests: every request of the actor's
 // account, as drafts; status pending or submitted filters them.
 func (h *telnyxHandler) listDrafts(w http.ResponseWriter, r *http.Request, a porting.Actor) {
-	p, err := telnyxParseList(r.URL.Query())
-	if err != nil {
-		h.fail(w, r, err, nil)
-		return
-	}
-	var states []porting.State
-	switch p.status {
-	case "":
-	case telnyxDraftPending:
-		states = []porting.State{porting.StateUnconfirmed}
-	case telnyxDraftSubmitted:
-		states = telnyxSubmittedStates
-	default:
-		h.fail(w, r, &telnyxParamError{"status", p.status, "Status must be pending or submitted"}, nil)
-		return
-	}
-	reqs, err := h.find(w, r, a, p, states)
-	if err != nil {
-		h.fail(w, r, err, nil)
-		return
-	}
-	out := make([]telnyxDraft, len(reqs))
-	for i, req := range reqs {
-		out[i] = telnyxNewView(req, false).draft(p.numbers, p.subs)
-	}
-	writeJSON(w, http.StatusOK, out)
+	telnyxServeList(h, w, r, a, telnyxDraftFilter, func(req *porting.PortRequest, p telnyxListParams) telnyxDraft {
+		return telnyxNewView(req, false).draft(p.numbers, p.subs)
+	})
 }
 
 // getDraft serves GET draft_port_requests/{id}, submitted or not.
-func (h *telnyxHandler) getDraft(w http.ResponseWriter, r *http.Request, _ porting.Actor) {
-	req, err := h.svc.Get(r.Context(), r.PathValue("id"))
-	if err != nil {
-		h.fail(w, r, err, nil)
-		return
-	}
+func (h *telnyxHandler) getDraft(w http.ResponseWriter, r *http.Request, req *porting.PortRequest) {
 	writeJSON(w, http.StatusOK, telnyxNewView(req, false).draft(true, true))
 }
 
 // listDraftSubRequests serves GET draft_port_requests/{id}/sub_requests,
 // without PINs as every listing.
-func (h *telnyxHandler) listDraftSubRequests(w http.ResponseWriter, r *http.Request, _ porting.Actor) {
-	req, err := h.svc.Get(r.Context(), r.PathValue("id"))
-	if err != nil {
-		h.fail(w, r, err, nil)
-		return
-	}
+func (h *telnyxHandler) listDraftSubRequests(w http.ResponseWriter, r *http.Request, req *porting.PortRequest) {
 	req = req.Redacted()
-	v := telnyxNewView(req, false)
-	out := make([]telnyxDraftSubRequest, len(req.SubRequests))
-	for i, sr := range req.SubRequests {
-		out[i] = v.draftSubRequest(sr)
-	}
-	writeJSON(w, http.StatusOK, out)
+	writeJSON(w, http.StatusOK, renderAll(req.SubRequests, telnyxNewView(req, false).draftSubRequest))
 }
 
 // getDraftSubRequest serves GET draft_port_requests/{id}/sub_requests/{sid}.
-func (h *telnyxHandler) getDraftSubRequest(w http.ResponseWriter, r *http.Request, _ porting.Actor) {
-	req, err := h.svc.Get(r.Context(), r.PathValue("id"))
-	if err != nil {
-		h.fail(w, r, err, nil)
-		return
-	}
+func (h *telnyxHandler) getDraftSubRequest(w http.ResponseWriter, r *http.Request, req *porting.PortRequest) {
 	h.writeDraftSubRequest(w, r, req)
 }
 
+// writeDraftSubRequest writes the path's sub request of req as a draft
+// sub request.
 func (h *telnyxHandler) writeDraftSubRequest(w http.ResponseWriter, r *http.Request, req *porting.PortRequest) {
 	sr, err := telnyxSubRequestOf(req, r.PathValue("sid"))
 	if err != nil {

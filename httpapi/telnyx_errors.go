@@ -42,6 +42,7 @@ type telnyxErrorSource struct {
 // method.
 type telnyxRouteError struct{ status int }
 
+// Error returns the status text.
 func (e *telnyxRouteError) Error() string { return http.StatusText(e.status) }
 
 var (
@@ -53,6 +54,7 @@ var (
 // source.parameter.
 type telnyxParamError struct{ param, value, msg string }
 
+// Error names the parameter, its value and the problem.
 func (e *telnyxParamError) Error() string {
 	return fmt.Sprintf("query parameter %s=%q: %s", e.param, e.value, e.msg)
 }
@@ -202,6 +204,7 @@ func telnyxIncompleteSubs(fields []porting.FieldError) int {
 	return len(seen)
 }
 
+// telnyxNumberField reports whether a porting field is the list of numbers.
 func telnyxNumberField(field string) bool { return field == "numbers" || field == "phone_numbers" }
 
 // telnyxPointer is the JSON pointer of a porting field, in Telnyx names:

@@ -22,7 +22,7 @@ func FuzzTelnyxDraftCreate(f *testing.F) {
 	}
 	e := telnyxSetup(f)
 	f.Fuzz(func(t *testing.T, body string) {
-		rec := e.do("POST", "/draft_port_requests", telnyxCustomer, body)
+		rec := e.do("POST", "/draft_port_requests", customerToken, body)
 		switch rec.Code {
 		case http.StatusCreated, http.StatusBadRequest, http.StatusRequestEntityTooLarge, http.StatusUnprocessableEntity:
 		default:

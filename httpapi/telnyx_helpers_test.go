@@ -1,7 +1,6 @@
 package httpapi_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -20,13 +19,8 @@ import (
 	"github.com/portkit/portkit/porting/portingtest"
 )
 
-// Tokens of the Telnyx test environment.
-const (
-	telnyxCustomer  = "customer-token"
-	telnyxAuthority = "authority-token"
-	telnyxAdmin     = "admin-token"
-	telnyxOther     = "other-token"
-)
+// telnyxAdmin is the token of a system admin, of no account.
+const telnyxAdmin = "admin-token"
 
 // The test carriers, by prefix. The document's numbers (+1312535...) are
 // Carrier B's.
@@ -48,8 +42,8 @@ type telnyxEnv struct {
 }
 
 // telnyxSetup builds the environment: the fixture's accounts plus
-// "other" (a sibling of customer), one token per actor, the test
-// carriers loaded.
+// "other" (a sibling of customer), a token per caller (see testTokens and
+// telnyxAdmin), the test carriers loaded.
 func telnyxSetup(t testing.TB, opts ...func(*httpapi.TelnyxOptions)) *telnyxEnv {
 	t.Helper()
 	return telnyxSetupService(t, nil, opts...)
@@ -64,11 +58,8 @@ func telnyxSetupService(t testing.TB, svcOpts []portingtest.Option, opts ...func
 	for _, c := range telnyxCarriers {
 		f.Carriers.Add(c[0], c[1])
 	}
-	tokens := &httpapi.Tokens{}
-	tokens.Add(telnyxCustomer, porting.Actor{AccountID: f.Customer.ID, UserID: "customer-user", Name: "Customer User"})
-	tokens.Add(telnyxAuthority, porting.Actor{AccountID: f.Authority.ID, UserID: "authority-user", Name: "Authority User"})
+	tokens := testTokens(f)
 	tokens.Add(telnyxAdmin, porting.Actor{Admin: true, Name: "Admin"})
-	tokens.Add(telnyxOther, porting.Actor{AccountID: "other", UserID: "other-user", Name: "Other User"})
 	opt := httpapi.TelnyxOptions{LinkKey: []byte("telnyx test link key"), Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	for _, o := range opts {
 		o(&opt)
@@ -80,24 +71,10 @@ func telnyxSetupService(t testing.TB, svcOpts []portingtest.Option, opts ...func
 	return &telnyxEnv{f: f, h: httpapi.NewTelnyx(f.Service, tokens, opt), prefix: prefix}
 }
 
-// do sends a request as token (none when empty). body is nil, a string,
-// []byte, or a value to marshal.
+// do sends a request as token (none when empty), with a body (see
+// bodyReader).
 func (e *telnyxEnv) do(method, path, token string, body any) *httptest.ResponseRecorder {
-	var rd io.Reader
-	switch b := body.(type) {
-	case nil:
-	case string:
-		rd = strings.NewReader(b)
-	case []byte:
-		rd = bytes.NewReader(b)
-	default:
-		j, err := json.Marshal(b)
-		if err != nil {
-			panic(err)
-		}
-		rd = bytes.NewReader(j)
-	}
-	req := httptest.NewRequest(method, e.prefix+path, rd)
+	req := httptest.NewRequest(method, e.prefix+path, bodyReader(body))
 	if token != "" {
 		req.Header.Set("Authorization", "Token "+token)
 	}
@@ -130,7 +107,8 @@ type telnyxObj = map[string]any
 
 // telnyxRequireShape checks that got has every key of the document's
 // example doc, recursively (each array element against the example's
-// first), with values of the example's JSON type or null.
+// first; an array the example fills must not be empty), with values of
+// the example's JSON type or null.
 func telnyxRequireShape(t testing.TB, doc string, got []byte) {
 	t.Helper()
 	var d, g any
@@ -156,6 +134,7 @@ func telnyxShape(t testing.TB, path string, doc, got any) {
 		g, ok := got.([]any)
 		require.True(t, ok, "%s: want an array, got %T", path, got)
 		if len(d) > 0 {
+			require.NotEmpty(t, g, "%s: an empty array shows no shape", path)
 			for i, gv := range g {
 				telnyxShape(t, fmt.Sprintf("%s/%d", path, i), d[0], gv)
 			}
@@ -165,11 +144,11 @@ func telnyxShape(t testing.TB, path string, doc, got any) {
 	}
 }
 
-// telnyxCreateDraft creates a draft over HTTP as the customer.
+// createDraft creates a draft over HTTP as the customer.
 func (e *telnyxEnv) createDraft(t testing.TB, numbers ...string) telnyxObj {
 	t.Helper()
 	body := telnyxNumbers(numbers...)
-	return telnyxDecode[telnyxObj](t, e.must(t, http.StatusCreated, "POST", "/draft_port_requests", telnyxCustomer, body))
+	return telnyxDecode[telnyxObj](t, e.must(t, http.StatusCreated, "POST", "/draft_port_requests", customerToken, body))
 }
 
 // telnyxNumbers is a phone_numbers body.
@@ -192,7 +171,7 @@ func (e *telnyxEnv) submitted(t testing.TB, numbers ...string) *porting.PortRequ
 	return r
 }
 
-// telnyxErrors decodes an error body and returns its pointers.
+// telnyxPointers decodes an error body and returns its pointers.
 func telnyxPointers(t testing.TB, rec *httptest.ResponseRecorder) []string {
 	t.Helper()
 	body := telnyxDecode[struct {
@@ -232,11 +211,7 @@ func telnyxRequireError(t testing.TB, rec *httptest.ResponseRecorder, status int
 // telnyxSubs returns a decoded object's sub_requests.
 func telnyxSubs(o telnyxObj) []telnyxObj {
 	list, _ := o["sub_requests"].([]any)
-	out := make([]telnyxObj, len(list))
-	for i, v := range list {
-		out[i] = v.(telnyxObj)
-	}
-	return out
+	return telnyxList(list)
 }
 
 // telnyxList converts a decoded array of objects.
@@ -246,16 +221,6 @@ func telnyxList(v []any) []telnyxObj {
 		out[i] = x.(telnyxObj)
 	}
 	return out
-}
-
-// telnyxTime parses a wire time.
-func telnyxParseTime(t testing.TB, v any) time.Time {
-	t.Helper()
-	s, ok := v.(string)
-	require.True(t, ok, "%v is not a string", v)
-	tm, err := time.Parse(time.RFC3339, s)
-	require.NoError(t, err)
-	return tm
 }
 
 // telnyxFill fills in every sub request of a draft through the Service,

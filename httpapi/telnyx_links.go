@@ -41,9 +41,10 @@ type telnyxLink struct {
 	Expires   int64  `json:"e"` // Unix seconds
 }
 
-// telnyxErrLink is a link that is not genuine or not valid any more.
-var telnyxErrLink = fmt.Errorf("download link is invalid or has expired: %w", porting.ErrForbidden)
+// errTelnyxLink is a link that is not genuine or not valid any more.
+var errTelnyxLink = fmt.Errorf("download link is invalid or has expired: %w", porting.ErrForbidden)
 
+// linkMAC returns the MAC of a link's payload.
 func (h *telnyxHandler) linkMAC(payload []byte) []byte {
 	m := hmac.New(sha256.New, h.opt.LinkKey)
 	m.Write([]byte(telnyxLinkContext))
@@ -62,20 +63,20 @@ func (h *telnyxHandler) signLink(l telnyxLink) string {
 func (h *telnyxHandler) openLink(token string, now time.Time) (telnyxLink, error) {
 	var l telnyxLink
 	if len(token) > telnyxMaxToken {
-		return l, telnyxErrLink
+		return l, errTelnyxLink
 	}
 	p64, m64, ok := strings.Cut(token, ".")
 	if !ok {
-		return l, telnyxErrLink
+		return l, errTelnyxLink
 	}
 	enc := base64.RawURLEncoding
 	payload, err1 := enc.DecodeString(p64)
 	mac, err2 := enc.DecodeString(m64)
 	if err1 != nil || err2 != nil || !hmac.Equal(mac, h.linkMAC(payload)) {
-		return l, telnyxErrLink
+		return l, errTelnyxLink
 	}
 	if err := json.Unmarshal(payload, &l); err != nil || !now.Before(time.Unix(l.Expires, 0)) {
-		return l, telnyxErrLink
+		return l, errTelnyxLink
 	}
 	return l, nil
 }
@@ -91,13 +92,8 @@ type telnyxLinkResponse struct {
 // 200 with {"url": ...}, a link that works without credentials for
 // LinkTTL by the Service's clock. Nothing is stored, hence 200 rather
 // than 201.
-func (h *telnyxHandler) createDownloadLink(w http.ResponseWriter, r *http.Request, _ porting.Actor) {
-	req, err := h.portRequest(r.Context(), r.PathValue("id"))
-	if err != nil {
-		h.fail(w, r, err, nil)
-		return
-	}
-	att, err := telnyxDocumentOf(req, r.PathValue("doc"))
+func (h *telnyxHandler) createDownloadLink(w http.ResponseWriter, r *http.Request, req *porting.PortRequest) {
+	att, err := telnyxDocumentOf(r, req)
 	if err != nil {
 		h.fail(w, r, err, nil)
 		return
@@ -110,6 +106,7 @@ func (h *telnyxHandler) createDownloadLink(w http.ResponseWriter, r *http.Reques
 	})
 }
 
+// linkPrefix is the path of the API in a link: Prefix, empty at the root.
 func (h *telnyxHandler) linkPrefix() string {
 	if h.opt.Prefix == "/" {
 		return ""

@@ -19,7 +19,7 @@ import (
 // link asks for a download link of a document and returns its URL.
 func (e *telnyxEnv) link(t testing.TB, id, docID string) string {
 	t.Helper()
-	rec := e.must(t, http.StatusOK, "POST", "/port_requests/"+id+"/supporting_documents/"+docID+"/download_links", telnyxCustomer, nil)
+	rec := e.must(t, http.StatusOK, "POST", "/port_requests/"+id+"/supporting_documents/"+docID+"/download_links", customerToken, nil)
 	telnyxRequireShape(t, telnyxDocDownloadLink, rec.Body.Bytes())
 	return telnyxDecode[telnyxObj](t, rec)["url"].(string)
 }
@@ -35,14 +35,14 @@ func TestTelnyxDownloadLinks(t *testing.T) {
 	e := telnyxSetup(t)
 	r := e.submitted(t, "+12025550101")
 	up := func(name string, data []byte) string {
-		rec := e.upload(r.ID, telnyxCustomer, telnyxDocType("invoice"), telnyxPart{name: "file", filename: name, contentType: "application/pdf", data: data})
+		rec := e.upload(r.ID, customerToken, telnyxDocType("invoice"), telnyxPart{name: "file", filename: name, contentType: "application/pdf", data: data})
 		require.Equal(t, http.StatusCreated, rec.Code, rec.Body.String())
 		return telnyxDecode[telnyxObj](t, rec)["id"].(string)
 	}
 	docA := up("Facture été.pdf", telnyxPDF)
 	docB := up("b.pdf", []byte("%PDF-1.4 other"))
 
-	rec := e.must(t, http.StatusOK, "POST", "/port_requests/"+r.ID+"/supporting_documents/"+docA+"/download_links", telnyxCustomer, nil)
+	rec := e.must(t, http.StatusOK, "POST", "/port_requests/"+r.ID+"/supporting_documents/"+docA+"/download_links", customerToken, nil)
 	out := telnyxDecode[telnyxObj](t, rec)
 	require.Equal(t, "2026-03-02T15:00:00Z", out["expires_at"])
 	url := out["url"].(string)
@@ -123,7 +123,7 @@ func TestTelnyxDownloadLinks(t *testing.T) {
 
 	// Deleted with its request.
 	c := e.submitted(t, "+14155550101")
-	rec = e.upload(c.ID, telnyxCustomer, telnyxDocType("other"), telnyxPart{name: "file", filename: "x.pdf", data: telnyxPDF})
+	rec = e.upload(c.ID, customerToken, telnyxDocType("other"), telnyxPart{name: "file", filename: "x.pdf", data: telnyxPDF})
 	require.Equal(t, http.StatusCreated, rec.Code)
 	urlC := e.link(t, c.ID, telnyxDecode[telnyxObj](t, rec)["id"].(string))
 	e.f.Move(t, c.ID, porting.StateCanceled)
@@ -132,8 +132,8 @@ func TestTelnyxDownloadLinks(t *testing.T) {
 	telnyxRequireError(t, e.fetch(urlC), http.StatusNotFound)
 
 	// Links are for the request's own account, and for documents it has.
-	telnyxRequireError(t, e.do("POST", "/port_requests/"+r.ID+"/supporting_documents/"+docA+"/download_links", telnyxOther, nil), http.StatusNotFound)
-	telnyxRequireError(t, e.do("POST", "/port_requests/"+r.ID+"/supporting_documents/nope/download_links", telnyxCustomer, nil), http.StatusNotFound)
+	telnyxRequireError(t, e.do("POST", "/port_requests/"+r.ID+"/supporting_documents/"+docA+"/download_links", otherToken, nil), http.StatusNotFound)
+	telnyxRequireError(t, e.do("POST", "/port_requests/"+r.ID+"/supporting_documents/nope/download_links", customerToken, nil), http.StatusNotFound)
 }
 
 func TestTelnyxDownloadLinkBase(t *testing.T) {
@@ -144,7 +144,7 @@ func TestTelnyxDownloadLinkBase(t *testing.T) {
 		o.LinkTTL = 10 * time.Minute
 	})
 	r := e.submitted(t, "+12025550101")
-	rec := e.upload(r.ID, telnyxCustomer, telnyxDocType("other"), telnyxPart{name: "file", filename: "x.pdf", data: telnyxPDF})
+	rec := e.upload(r.ID, customerToken, telnyxDocType("other"), telnyxPart{name: "file", filename: "x.pdf", data: telnyxPDF})
 	doc := telnyxDecode[telnyxObj](t, rec)["id"].(string)
 	url := e.link(t, r.ID, doc)
 	require.True(t, strings.HasPrefix(url, "https://porting.example.net/api/origination/porting/downloads/"), url)
@@ -164,10 +164,10 @@ func TestTelnyxDownloadLinkBase(t *testing.T) {
 	// Without a base URL: the forwarded scheme and host, else the request's.
 	e2 := telnyxSetup(t)
 	r2 := e2.submitted(t, "+12025550101")
-	rec = e2.upload(r2.ID, telnyxCustomer, telnyxDocType("other"), telnyxPart{name: "file", filename: "x.pdf", data: telnyxPDF})
+	rec = e2.upload(r2.ID, customerToken, telnyxDocType("other"), telnyxPart{name: "file", filename: "x.pdf", data: telnyxPDF})
 	doc = telnyxDecode[telnyxObj](t, rec)["id"].(string)
 	req := httptest.NewRequest("POST", e2.prefix+"/port_requests/"+r2.ID+"/supporting_documents/"+doc+"/download_links", nil)
-	req.Header.Set("Authorization", "Token "+telnyxCustomer)
+	req.Header.Set("Authorization", "Token "+customerToken)
 	req.Header.Set("X-Forwarded-Proto", "https")
 	req.Header.Set("X-Forwarded-Host", "api.example.org, proxy.internal")
 	rec = httptest.NewRecorder()

@@ -29,12 +29,8 @@ func (b telnyxNumbersBody) raws() []string {
 // rather than by the size of its body.
 func (h *telnyxHandler) readNumbers(r *http.Request) ([]string, error) {
 	limit := max(int64(MaxJSONBody), int64(h.svc.Options().MaxNumbers+1)*128)
-	b, err := readBody(r, limit)
-	if err != nil {
-		return nil, err
-	}
 	var body telnyxNumbersBody
-	if err := decodeJSON(b, &body); err != nil {
+	if err := readJSON(r, limit, &body); err != nil {
 		return nil, err
 	}
 	return body.raws(), nil

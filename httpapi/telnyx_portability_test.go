@@ -14,7 +14,7 @@ import (
 
 func TestTelnyxPortabilityCheck(t *testing.T) {
 	e := telnyxSetup(t)
-	rec := e.must(t, http.StatusOK, "POST", "/portability_checks", telnyxCustomer, telnyxDocPortabilityCheckRequest)
+	rec := e.must(t, http.StatusOK, "POST", "/portability_checks", customerToken, telnyxDocPortabilityCheckRequest)
 	telnyxRequireShape(t, telnyxDocPortabilityCheckResponse, rec.Body.Bytes())
 	out := telnyxDecode[[]telnyxObj](t, rec)
 	require.Len(t, out, 1, "an array holding one object")
@@ -35,10 +35,10 @@ func TestTelnyxPortabilityCheck(t *testing.T) {
 
 func TestTelnyxPortabilityCheckReasons(t *testing.T) {
 	e := telnyxSetup(t)
-	held := e.f.Create(t, "+12025550100")
+	e.f.Create(t, "+12025550100") // on a request already
 	require.NoError(t, e.f.Inventory.Activate(context.Background(), e.f.Customer.ID, []string{"+12025550101"}))
 	raws := []string{"(202) 555-0100", "+12025550101", "not a number", "+18005550100", "+13055550100", "+442079460000"}
-	rec := e.must(t, http.StatusOK, "POST", "/portability_checks", telnyxCustomer, telnyxNumbers(raws...))
+	rec := e.must(t, http.StatusOK, "POST", "/portability_checks", customerToken, telnyxNumbers(raws...))
 	results := telnyxList(telnyxDecode[[]telnyxObj](t, rec)[0]["phone_numbers"].([]any))
 	require.Len(t, results, len(raws))
 	want := []struct {
@@ -64,7 +64,6 @@ func TestTelnyxPortabilityCheckReasons(t *testing.T) {
 	require.Nil(t, results[2]["e164_number"])
 	require.Nil(t, results[4]["carrier_name"], "no carrier known")
 	require.Equal(t, "pending", results[4]["portability_status"])
-	_ = held
 }
 
 func TestTelnyxPortabilityCheckLimits(t *testing.T) {
@@ -74,7 +73,7 @@ func TestTelnyxPortabilityCheckLimits(t *testing.T) {
 	for i := range raws {
 		raws[i] = "+12025550100"
 	}
-	body := telnyxRequireError(t, e.do("POST", "/portability_checks", telnyxCustomer, telnyxNumbers(raws...)), http.StatusUnprocessableEntity)
+	body := telnyxRequireError(t, e.do("POST", "/portability_checks", customerToken, telnyxNumbers(raws...)), http.StatusUnprocessableEntity)
 	require.Contains(t, body["message"], "10000")
 	item := body["errors"].([]any)[0].(telnyxObj)
 	require.Equal(t, "maxItems", item["code"])
@@ -82,12 +81,12 @@ func TestTelnyxPortabilityCheckLimits(t *testing.T) {
 
 	// The limit itself is fine (a small one, to keep the test quick).
 	small := telnyxSetupService(t, []portingtest.Option{func(o *porting.Options) { o.MaxNumbers = 50 }})
-	small.must(t, http.StatusOK, "POST", "/portability_checks", telnyxCustomer, telnyxNumbers(raws[:50]...))
-	body = telnyxRequireError(t, small.do("POST", "/portability_checks", telnyxCustomer, telnyxNumbers(raws[:51]...)), http.StatusUnprocessableEntity)
+	small.must(t, http.StatusOK, "POST", "/portability_checks", customerToken, telnyxNumbers(raws[:50]...))
+	body = telnyxRequireError(t, small.do("POST", "/portability_checks", customerToken, telnyxNumbers(raws[:51]...)), http.StatusUnprocessableEntity)
 	require.Contains(t, body["message"], "At most 50 phone numbers")
 
-	telnyxRequireError(t, e.do("POST", "/portability_checks", telnyxCustomer, `{"phone_numbers": []}`), http.StatusUnprocessableEntity)
-	telnyxRequireError(t, e.do("POST", "/portability_checks", telnyxCustomer, `{}`), http.StatusUnprocessableEntity)
-	telnyxRequireError(t, e.do("POST", "/portability_checks", telnyxCustomer, ``), http.StatusBadRequest)
-	telnyxRequireError(t, e.do("POST", "/portability_checks", telnyxCustomer, strings.Repeat(" ", 4<<20)), http.StatusRequestEntityTooLarge)
+	telnyxRequireError(t, e.do("POST", "/portability_checks", customerToken, `{"phone_numbers": []}`), http.StatusUnprocessableEntity)
+	telnyxRequireError(t, e.do("POST", "/portability_checks", customerToken, `{}`), http.StatusUnprocessableEntity)
+	telnyxRequireError(t, e.do("POST", "/portability_checks", customerToken, ``), http.StatusBadRequest)
+	telnyxRequireError(t, e.do("POST", "/portability_checks", customerToken, strings.Repeat(" ", 4<<20)), http.StatusRequestEntityTooLarge)
 }

@@ -45,6 +45,7 @@ func telnyxParseList(v url.Values) (telnyxListParams, error) {
 	return p, nil
 }
 
+// telnyxIntParam reads a whole number of at least 1.
 func telnyxIntParam(v url.Values, name string, def int) (int, error) {
 	s := v.Get(name)
 	if s == "" {
@@ -57,6 +58,7 @@ func telnyxIntParam(v url.Values, name string, def int) (int, error) {
 	return n, nil
 }
 
+// telnyxBoolParam reads a boolean, as strconv.ParseBool does.
 func telnyxBoolParam(v url.Values, name string, def bool) (bool, error) {
 	s := v.Get(name)
 	if s == "" {
@@ -69,9 +71,30 @@ func telnyxBoolParam(v url.Values, name string, def bool) (bool, error) {
 	return b, nil
 }
 
-// find runs a listing's query for the actor and sets the Total and
-// Total-Pages headers.
-func (h *telnyxHandler) find(w http.ResponseWriter, r *http.Request, a porting.Actor, p telnyxListParams, states []porting.State) ([]*porting.PortRequest, error) {
+// telnyxStatusFilter is what the status parameter of a listing may say.
+type telnyxStatusFilter struct {
+	// states are the states listed, by status; "" is the listing without
+	// a status.
+	states map[string][]porting.State
+	// invalid is the message of any other status.
+	invalid string
+}
+
+// telnyxServeList serves a listing: a page of the actor's account's
+// requests in the states the status parameter names, each rendered by
+// render, and the Total and Total-Pages headers.
+func telnyxServeList[T any](h *telnyxHandler, w http.ResponseWriter, r *http.Request, a porting.Actor,
+	filter telnyxStatusFilter, render func(req *porting.PortRequest, p telnyxListParams) T) {
+	p, err := telnyxParseList(r.URL.Query())
+	if err != nil {
+		h.fail(w, r, err, nil)
+		return
+	}
+	states, ok := filter.states[p.status]
+	if !ok {
+		h.fail(w, r, &telnyxParamError{"status", p.status, filter.invalid}, nil)
+		return
+	}
 	q := porting.Query{
 		AccountID: telnyxAccount(a), States: states,
 		Offset: (p.page - 1) * p.perPage, Limit: p.perPage, WithTotal: true,
@@ -79,52 +102,38 @@ func (h *telnyxHandler) find(w http.ResponseWriter, r *http.Request, a porting.A
 	porting.Search(&q, p.search)
 	page, err := h.svc.List(r.Context(), q)
 	if err != nil {
-		return nil, err
+		h.fail(w, r, err, nil)
+		return
 	}
 	w.Header().Set("Total", strconv.Itoa(page.Total))
 	w.Header().Set("Total-Pages", strconv.Itoa((page.Total+p.perPage-1)/p.perPage))
-	return page.Requests, nil
+	writeJSON(w, http.StatusOK, renderAll(page.Requests, func(req *porting.PortRequest) T { return render(req, p) }))
 }
 
-// The states of port requests, by the list's status filter: every
-// request but a draft; incomplete ones (not completed nor canceled);
-// complete ones.
-var (
-	telnyxPortStates       = []porting.State{porting.StateSubmitted, porting.StatePending, porting.StateScheduled, porting.StateCompleted, porting.StateRejected, porting.StateCanceled}
-	telnyxIncompleteStates = []porting.State{porting.StateSubmitted, porting.StatePending, porting.StateScheduled, porting.StateRejected}
-	telnyxCompleteStates   = []porting.State{porting.StateCompleted, porting.StateCanceled}
-)
+// telnyxSubmittedStates are the states of a request once its draft was
+// submitted: those of a port request.
+var telnyxSubmittedStates = []porting.State{
+	porting.StateSubmitted, porting.StatePending, porting.StateScheduled,
+	porting.StateCompleted, porting.StateRejected, porting.StateCanceled,
+}
+
+// telnyxPortFilter: port requests are every request but a draft; the
+// incomplete ones are not completed nor canceled.
+var telnyxPortFilter = telnyxStatusFilter{
+	states: map[string][]porting.State{
+		"":           telnyxSubmittedStates,
+		"incomplete": {porting.StateSubmitted, porting.StatePending, porting.StateScheduled, porting.StateRejected},
+		"complete":   {porting.StateCompleted, porting.StateCanceled},
+	},
+	invalid: "Status must be incomplete or complete",
+}
 
 // listPortRequests serves GET port_requests: the actor's account's
 // requests that are not drafts, newest first.
 func (h *telnyxHandler) listPortRequests(w http.ResponseWriter, r *http.Request, a porting.Actor) {
-	p, err := telnyxParseList(r.URL.Query())
-	if err != nil {
-		h.fail(w, r, err, nil)
-		return
-	}
-	var states []porting.State
-	switch p.status {
-	case "":
-		states = telnyxPortStates
-	case "incomplete":
-		states = telnyxIncompleteStates
-	case "complete":
-		states = telnyxCompleteStates
-	default:
-		h.fail(w, r, &telnyxParamError{"status", p.status, "Status must be incomplete or complete"}, nil)
-		return
-	}
-	reqs, err := h.find(w, r, a, p, states)
-	if err != nil {
-		h.fail(w, r, err, nil)
-		return
-	}
-	out := make([]telnyxPortRequest, len(reqs))
-	for i, req := range reqs {
-		out[i] = telnyxNewView(req, true).portRequest(p.numbers, p.subs)
-	}
-	writeJSON(w, http.StatusOK, out)
+	telnyxServeList(h, w, r, a, telnyxPortFilter, func(req *porting.PortRequest, p telnyxListParams) telnyxPortRequest {
+		return telnyxNewView(req, true).portRequest(p.numbers, p.subs)
+	})
 }
 
 // portRequest loads a port request: a draft that was never submitted is
@@ -142,11 +151,6 @@ func (h *telnyxHandler) portRequest(ctx context.Context, id string) (*porting.Po
 
 // getPortRequest serves GET port_requests/{id}, with its phone numbers and
 // sub requests.
-func (h *telnyxHandler) getPortRequest(w http.ResponseWriter, r *http.Request, _ porting.Actor) {
-	req, err := h.portRequest(r.Context(), r.PathValue("id"))
-	if err != nil {
-		h.fail(w, r, err, nil)
-		return
-	}
+func (h *telnyxHandler) getPortRequest(w http.ResponseWriter, r *http.Request, req *porting.PortRequest) {
 	writeJSON(w, http.StatusOK, telnyxNewView(req, true).portRequest(true, true))
 }

@@ -23,20 +23,12 @@ func TestTelnyxPortRequestList(t *testing.T) {
 	}
 	_ = e.submittedAs(t, "other", "+14155550140")
 
-	ids := func(_ any, list []telnyxObj) []string {
-		out := make([]string, len(list))
-		for i, o := range list {
-			out[i] = o["id"].(string)
-		}
-		return out
-	}
-
 	// Drafts are not port requests; the newest come first.
-	rec := e.must(t, http.StatusOK, "GET", "/port_requests?include_sub_requests=true", telnyxCustomer, nil)
+	rec := e.must(t, http.StatusOK, "GET", "/port_requests?include_sub_requests=true", customerToken, nil)
 	telnyxRequireShape(t, telnyxDocPortRequestList, rec.Body.Bytes())
 	list := telnyxDecode[[]telnyxObj](t, rec)
-	require.Equal(t, []string{c.ID, b.ID, a.ID}, ids(rec, list))
-	require.NotContains(t, ids(rec, list), draft.ID)
+	require.Equal(t, []string{c.ID, b.ID, a.ID}, stringsAt(list, "id"))
+	require.NotContains(t, stringsAt(list, "id"), draft.ID)
 	require.Equal(t, "3", rec.Header().Get("Total"))
 	require.Equal(t, "1", rec.Header().Get("Total-Pages"))
 
@@ -61,21 +53,21 @@ func TestTelnyxPortRequestList(t *testing.T) {
 	require.Equal(t, "confirmed", numbers[0]["portability_status"])
 
 	// Defaults: phone numbers yes, sub requests no.
-	list = telnyxDecode[[]telnyxObj](t, e.must(t, http.StatusOK, "GET", "/port_requests", telnyxCustomer, nil))
+	list = telnyxDecode[[]telnyxObj](t, e.must(t, http.StatusOK, "GET", "/port_requests", customerToken, nil))
 	require.Contains(t, list[0], "phone_numbers")
 	require.NotContains(t, list[0], "sub_requests")
-	list = telnyxDecode[[]telnyxObj](t, e.must(t, http.StatusOK, "GET", "/port_requests?include_phone_numbers=false", telnyxCustomer, nil))
+	list = telnyxDecode[[]telnyxObj](t, e.must(t, http.StatusOK, "GET", "/port_requests?include_phone_numbers=false", customerToken, nil))
 	require.NotContains(t, list[0], "phone_numbers")
 	require.Contains(t, list[0], "phone_number_counts_by_status")
 
 	// Paging.
-	rec = e.must(t, http.StatusOK, "GET", "/port_requests?per_page=2&page=2", telnyxCustomer, nil)
-	require.Equal(t, []string{a.ID}, ids(rec, telnyxDecode[[]telnyxObj](t, rec)))
+	rec = e.must(t, http.StatusOK, "GET", "/port_requests?per_page=2&page=2", customerToken, nil)
+	require.Equal(t, []string{a.ID}, stringsAt(telnyxDecode[[]telnyxObj](t, rec), "id"))
 	require.Equal(t, "3", rec.Header().Get("Total"))
 	require.Equal(t, "2", rec.Header().Get("Total-Pages"))
-	rec = e.must(t, http.StatusOK, "GET", "/port_requests?page=9", telnyxCustomer, nil)
+	rec = e.must(t, http.StatusOK, "GET", "/port_requests?page=9", customerToken, nil)
 	require.Equal(t, "[]\n", rec.Body.String())
-	rec = e.must(t, http.StatusOK, "GET", "/port_requests?per_page=100000", telnyxCustomer, nil)
+	rec = e.must(t, http.StatusOK, "GET", "/port_requests?per_page=100000", customerToken, nil)
 	require.Len(t, telnyxDecode[[]telnyxObj](t, rec), 3)
 
 	// Status filter.
@@ -89,13 +81,13 @@ func TestTelnyxPortRequestList(t *testing.T) {
 		"search=nothing":                        {},
 		"search=0100":                           {}, // the draft's
 	} {
-		rec := e.must(t, http.StatusOK, "GET", "/port_requests?"+q, telnyxCustomer, nil)
-		require.Equal(t, want, ids(rec, telnyxDecode[[]telnyxObj](t, rec)), q)
+		rec := e.must(t, http.StatusOK, "GET", "/port_requests?"+q, customerToken, nil)
+		require.Equal(t, want, stringsAt(telnyxDecode[[]telnyxObj](t, rec), "id"), q)
 	}
 
 	// Bad parameters are 422, naming the parameter.
 	for _, q := range []string{"status=pending", "page=0", "per_page=x", "include_sub_requests=maybe", "page=99999999999"} {
-		body := telnyxRequireError(t, e.do("GET", "/port_requests?"+q, telnyxCustomer, nil), http.StatusUnprocessableEntity)
+		body := telnyxRequireError(t, e.do("GET", "/port_requests?"+q, customerToken, nil), http.StatusUnprocessableEntity)
 		require.NotEmpty(t, body["errors"].([]any)[0].(telnyxObj)["source"].(telnyxObj)["parameter"], q)
 	}
 
@@ -103,7 +95,7 @@ func TestTelnyxPortRequestList(t *testing.T) {
 	rec = e.must(t, http.StatusOK, "GET", "/port_requests", telnyxAdmin, nil)
 	require.Equal(t, "4", rec.Header().Get("Total"))
 	// The other account sees its own only.
-	rec = e.must(t, http.StatusOK, "GET", "/port_requests", telnyxOther, nil)
+	rec = e.must(t, http.StatusOK, "GET", "/port_requests", otherToken, nil)
 	require.Equal(t, "1", rec.Header().Get("Total"))
 }
 
@@ -129,7 +121,7 @@ func TestTelnyxPortRequestGet(t *testing.T) {
 	e.f.Clock.Advance(time.Hour)
 	e.f.Move(t, r.ID, porting.StatePending)
 
-	rec := e.must(t, http.StatusOK, "GET", "/port_requests/"+r.ID, telnyxCustomer, nil)
+	rec := e.must(t, http.StatusOK, "GET", "/port_requests/"+r.ID, customerToken, nil)
 	telnyxRequireShape(t, telnyxDocPortRequest, rec.Body.Bytes())
 	got := telnyxDecode[telnyxObj](t, rec)
 	require.Equal(t, r.ID, got["id"])
@@ -154,14 +146,14 @@ func TestTelnyxPortRequestGet(t *testing.T) {
 
 	// A draft that was never submitted is not a port request.
 	draft := e.f.Create(t, "+14155550100")
-	body := telnyxRequireError(t, e.do("GET", "/port_requests/"+draft.ID, telnyxCustomer, nil), http.StatusNotFound)
+	body := telnyxRequireError(t, e.do("GET", "/port_requests/"+draft.ID, customerToken, nil), http.StatusNotFound)
 	require.Contains(t, body["message"], "draft")
 	for _, p := range []string{"/sub_requests", "/comments", "/supporting_documents", "/sub_requests/" + draft.SubRequests[0].ID} {
-		telnyxRequireError(t, e.do("GET", "/port_requests/"+draft.ID+p, telnyxCustomer, nil), http.StatusNotFound)
+		telnyxRequireError(t, e.do("GET", "/port_requests/"+draft.ID+p, customerToken, nil), http.StatusNotFound)
 	}
 	// Unknown, and another account's, are 404 alike.
-	telnyxRequireError(t, e.do("GET", "/port_requests/nope", telnyxCustomer, nil), http.StatusNotFound)
-	telnyxRequireError(t, e.do("GET", "/port_requests/"+r.ID, telnyxOther, nil), http.StatusNotFound)
+	telnyxRequireError(t, e.do("GET", "/port_requests/nope", customerToken, nil), http.StatusNotFound)
+	telnyxRequireError(t, e.do("GET", "/port_requests/"+r.ID, otherToken, nil), http.StatusNotFound)
 	// The port authority above the account sees it.
-	e.must(t, http.StatusOK, "GET", "/port_requests/"+r.ID, telnyxAuthority, nil)
+	e.must(t, http.StatusOK, "GET", "/port_requests/"+r.ID, authorityToken, nil)
 }

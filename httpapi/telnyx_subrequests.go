@@ -21,29 +21,14 @@ func telnyxSubRequestOf(req *porting.PortRequest, sid string) (porting.SubReques
 
 // listSubRequests serves GET port_requests/{id}/sub_requests. Like every
 // listing it shows no PIN.
-func (h *telnyxHandler) listSubRequests(w http.ResponseWriter, r *http.Request, _ porting.Actor) {
-	req, err := h.portRequest(r.Context(), r.PathValue("id"))
-	if err != nil {
-		h.fail(w, r, err, nil)
-		return
-	}
+func (h *telnyxHandler) listSubRequests(w http.ResponseWriter, r *http.Request, req *porting.PortRequest) {
 	req = req.Redacted()
-	v := telnyxNewView(req, true)
-	out := make([]telnyxSubRequest, len(req.SubRequests))
-	for i, sr := range req.SubRequests {
-		out[i] = v.subRequest(sr)
-	}
-	writeJSON(w, http.StatusOK, out)
+	writeJSON(w, http.StatusOK, renderAll(req.SubRequests, telnyxNewView(req, true).subRequest))
 }
 
 // getSubRequest serves GET port_requests/{id}/sub_requests/{sid}: as the
 // document shows, an array holding the one sub request.
-func (h *telnyxHandler) getSubRequest(w http.ResponseWriter, r *http.Request, _ porting.Actor) {
-	req, err := h.portRequest(r.Context(), r.PathValue("id"))
-	if err != nil {
-		h.fail(w, r, err, nil)
-		return
-	}
+func (h *telnyxHandler) getSubRequest(w http.ResponseWriter, r *http.Request, req *porting.PortRequest) {
 	h.writeSubRequest(w, r, req, true)
 }
 
@@ -64,21 +49,16 @@ func (h *telnyxHandler) writeSubRequest(w http.ResponseWriter, r *http.Request, 
 }
 
 // updateSubRequest serves PUT port_requests/{id}/sub_requests/{sid}: a
-// partial edit (see decodePatch); each field may change only in the
+// partial edit (see readPatch); each field may change only in the
 // states porting allows. The answer is the document's: an array holding
 // the sub request.
-func (h *telnyxHandler) updateSubRequest(w http.ResponseWriter, r *http.Request, _ porting.Actor) {
-	id, sid := r.PathValue("id"), r.PathValue("sid")
-	if _, err := h.portRequest(r.Context(), id); err != nil {
-		h.fail(w, r, err, nil)
-		return
-	}
+func (h *telnyxHandler) updateSubRequest(w http.ResponseWriter, r *http.Request, req *porting.PortRequest) {
 	p, err := h.readPatch(r)
 	if err != nil {
 		h.fail(w, r, err, nil)
 		return
 	}
-	req, err := h.svc.UpdateSubRequest(r.Context(), id, sid, 0, p)
+	req, err = h.svc.UpdateSubRequest(r.Context(), req.ID, r.PathValue("sid"), 0, p)
 	if err != nil {
 		h.fail(w, r, err, nil)
 		return
@@ -93,11 +73,7 @@ type telnyxFOCWindow struct {
 }
 
 // allowedFOCDates serves GET port_requests/{id}/sub_requests/{sid}/allowed_foc_dates.
-func (h *telnyxHandler) allowedFOCDates(w http.ResponseWriter, r *http.Request, _ porting.Actor) {
-	if _, err := h.portRequest(r.Context(), r.PathValue("id")); err != nil {
-		h.fail(w, r, err, nil)
-		return
-	}
+func (h *telnyxHandler) allowedFOCDates(w http.ResponseWriter, r *http.Request, _ *porting.PortRequest) {
 	h.writeFOCDates(w, r)
 }
 
@@ -106,28 +82,22 @@ func (h *telnyxHandler) draftAllowedFOCDates(w http.ResponseWriter, r *http.Requ
 	h.writeFOCDates(w, r)
 }
 
+// writeFOCDates writes the allowed FOC windows of the path's sub request.
 func (h *telnyxHandler) writeFOCDates(w http.ResponseWriter, r *http.Request) {
 	ws, err := h.svc.AllowedFOCDates(r.Context(), r.PathValue("id"), r.PathValue("sid"))
 	if err != nil {
 		h.fail(w, r, err, nil)
 		return
 	}
-	out := make([]telnyxFOCWindow, len(ws))
-	for i, win := range ws {
-		out[i] = telnyxFOCWindow{Start: telnyxTime(win.Start), End: telnyxTime(win.End)}
-	}
-	writeJSON(w, http.StatusOK, out)
+	writeJSON(w, http.StatusOK, renderAll(ws, func(win porting.FOCWindow) telnyxFOCWindow {
+		return telnyxFOCWindow{Start: telnyxTime(win.Start), End: telnyxTime(win.End)}
+	}))
 }
 
 // requestCancellation serves POST .../sub_requests/{sid}/request_cancellation:
 // the sub request becomes cancel-pending until its port authority decides.
 // The body is optional: {"reason": "..."}.
-func (h *telnyxHandler) requestCancellation(w http.ResponseWriter, r *http.Request, _ porting.Actor) {
-	id := r.PathValue("id")
-	if _, err := h.portRequest(r.Context(), id); err != nil {
-		h.fail(w, r, err, nil)
-		return
-	}
+func (h *telnyxHandler) requestCancellation(w http.ResponseWriter, r *http.Request, req *porting.PortRequest) {
 	var body struct {
 		Reason string `json:"reason"`
 	}
@@ -135,7 +105,7 @@ func (h *telnyxHandler) requestCancellation(w http.ResponseWriter, r *http.Reque
 		h.fail(w, r, err, nil)
 		return
 	}
-	req, err := h.svc.RequestCancellation(r.Context(), id, r.PathValue("sid"), body.Reason)
+	req, err := h.svc.RequestCancellation(r.Context(), req.ID, r.PathValue("sid"), body.Reason)
 	if err != nil {
 		h.fail(w, r, err, nil)
 		return
@@ -167,12 +137,8 @@ func telnyxOptionalBody(r *http.Request, v any) error {
 // A value of the wrong JSON type is 400, like malformed JSON.
 func (h *telnyxHandler) readPatch(r *http.Request) (porting.SubRequestPatch, error) {
 	var p porting.SubRequestPatch
-	b, err := readBody(r, MaxJSONBody)
-	if err != nil {
-		return p, err
-	}
 	var m map[string]json.RawMessage
-	if err := decodeJSON(b, &m); err != nil {
+	if err := readJSON(r, MaxJSONBody, &m); err != nil {
 		return p, err
 	}
 	strs := []struct {
@@ -235,7 +201,8 @@ func (h *telnyxHandler) readPatch(r *http.Request) (porting.SubRequestPatch, err
 		switch {
 		case telnyxIsNull(raw):
 			bad("customer_rating", "", "type", "customer_rating cannot be cleared")
-		case json.Unmarshal(raw, &n) != nil:
+		case bytes.HasPrefix(bytes.TrimSpace(raw), []byte(`"`)) || json.Unmarshal(raw, &n) != nil:
+			// json.Number would take a string of digits too.
 			return p, &syntaxError{"customer_rating must be a number"}
 		default:
 			if v, err := strconv.Atoi(n.String()); err != nil {
@@ -263,6 +230,7 @@ func telnyxString(key string, raw json.RawMessage) (string, error) {
 	return s, nil
 }
 
+// telnyxIsNull reports whether a value is JSON null.
 func telnyxIsNull(raw json.RawMessage) bool { return string(bytes.TrimSpace(raw)) == "null" }
 
 // telnyxTimeLayouts are the ISO 8601 forms accepted for a date and time;

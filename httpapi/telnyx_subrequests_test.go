@@ -61,29 +61,30 @@ func TestTelnyxSubRequests(t *testing.T) {
 	srB := r.SubRequests[1] // Carrier B's (sorted by carrier)
 	require.Equal(t, "Carrier B", srB.Carrier)
 
-	rec := e.must(t, http.StatusOK, "GET", base, telnyxCustomer, nil)
+	rec := e.must(t, http.StatusOK, "GET", base, customerToken, nil)
 	telnyxRequireShape(t, telnyxDocSubRequestList, rec.Body.Bytes())
 	list := telnyxDecode[[]telnyxObj](t, rec)
 	require.Len(t, list, 2)
 	require.Nil(t, list[0]["pin_passcode"], "no PIN in a list")
 
 	// One sub request: an array holding it, as the document shows.
-	rec = e.must(t, http.StatusOK, "GET", base+"/"+srB.ID, telnyxCustomer, nil)
+	rec = e.must(t, http.StatusOK, "GET", base+"/"+srB.ID, customerToken, nil)
 	telnyxRequireShape(t, telnyxDocSubRequestGet, rec.Body.Bytes())
 	one := telnyxDecode[[]telnyxObj](t, rec)
 	require.Len(t, one, 1)
 	require.Equal(t, srB.ID, one[0]["id"])
 	require.Equal(t, "in-process", one[0]["status"])
 	require.Equal(t, []any{"Carrier B"}, one[0]["underlying_carrier_names"])
-	telnyxRequireError(t, e.do("GET", base+"/nope", telnyxCustomer, nil), http.StatusNotFound)
-	telnyxRequireError(t, e.do("GET", base+"/"+srB.ID, telnyxOther, nil), http.StatusNotFound)
+	telnyxRequireError(t, e.do("GET", base+"/nope", customerToken, nil), http.StatusNotFound)
+	telnyxRequireError(t, e.do("GET", base+"/"+srB.ID, otherToken, nil), http.StatusNotFound)
 
 	// Submitted: identity fields are frozen, the connection is not.
-	body := telnyxRequireError(t, e.do("PUT", base+"/"+srB.ID, telnyxCustomer, `{"auth_person_name": "X", "locality": "Y"}`), http.StatusUnprocessableEntity)
-	require.Equal(t, []string{"/auth_person_name", "/locality"}, telnyxPointers(t, e.do("PUT", base+"/"+srB.ID, telnyxCustomer, `{"auth_person_name": "X", "locality": "Y"}`)))
+	rec = e.do("PUT", base+"/"+srB.ID, customerToken, `{"auth_person_name": "X", "locality": "Y"}`)
+	body := telnyxRequireError(t, rec, http.StatusUnprocessableEntity)
+	require.Equal(t, []string{"/auth_person_name", "/locality"}, telnyxPointers(t, rec))
 	require.Equal(t, "forbidden", body["errors"].([]any)[0].(telnyxObj)["code"])
 	require.Contains(t, body["message"], "auth_person_name")
-	rec = e.must(t, http.StatusOK, "PUT", base+"/"+srB.ID, telnyxCustomer, `{"default_connection_id": "conn-2", "description": "HQ"}`)
+	rec = e.must(t, http.StatusOK, "PUT", base+"/"+srB.ID, customerToken, `{"default_connection_id": "conn-2", "description": "HQ"}`)
 	got := telnyxDecode[[]telnyxObj](t, rec)[0]
 	require.Equal(t, "conn-2", got["default_connection_id"])
 	require.Equal(t, "HQ", got["description"])
@@ -92,7 +93,7 @@ func TestTelnyxSubRequests(t *testing.T) {
 	e.f.Move(t, r.ID, porting.StatePending)
 	e.f.Move(t, r.ID, porting.StateRejected)
 	put := telnyxBodyFrom(t, telnyxDocSubRequestUpdate, "customer_rating", "customer_rating_comment")
-	rec = e.must(t, http.StatusOK, "PUT", base+"/"+srB.ID, telnyxCustomer, put)
+	rec = e.must(t, http.StatusOK, "PUT", base+"/"+srB.ID, customerToken, put)
 	telnyxRequireShape(t, telnyxDocSubRequestUpdated, rec.Body.Bytes())
 	got = telnyxDecode[[]telnyxObj](t, rec)[0]
 	require.Equal(t, "exception", got["status"])
@@ -112,7 +113,7 @@ func TestTelnyxSubRequests(t *testing.T) {
 	require.Equal(t, "John Smith", stored.SubRequest(srB.ID).AuthPersonName)
 
 	// null or "" clears a string; a bare date is the start of that day's window.
-	got = telnyxDecode[[]telnyxObj](t, e.must(t, http.StatusOK, "PUT", base+"/"+srB.ID, telnyxCustomer,
+	got = telnyxDecode[[]telnyxObj](t, e.must(t, http.StatusOK, "PUT", base+"/"+srB.ID, customerToken,
 		`{"description": null, "extended_address": "", "foc_date_requested_by_user": "2026-03-06"}`))[0]
 	require.Nil(t, got["description"])
 	require.Nil(t, got["extended_address"])
@@ -130,37 +131,37 @@ func TestTelnyxSubRequests(t *testing.T) {
 		`{"billing_phone_number": "12"}`:                         "/billing_phone_number",
 		`{"customer_rating": 3}`:                                 "/customer_rating", // not yet
 	} {
-		rec := e.do("PUT", base+"/"+srB.ID, telnyxCustomer, body)
+		rec := e.do("PUT", base+"/"+srB.ID, customerToken, body)
 		telnyxRequireError(t, rec, http.StatusUnprocessableEntity)
 		require.Equal(t, []string{pointer}, telnyxPointers(t, rec), body)
 	}
-	for _, body := range []string{`{"auth_person_name": 5}`, `{"porting_option": "full"}`, `{"customer_rating": "great"}`, `[]`, ``} {
-		telnyxRequireError(t, e.do("PUT", base+"/"+srB.ID, telnyxCustomer, body), http.StatusBadRequest)
+	for _, body := range []string{`{"auth_person_name": 5}`, `{"porting_option": "full"}`, `{"customer_rating": "great"}`, `{"customer_rating": "3"}`, `[]`, ``} {
+		telnyxRequireError(t, e.do("PUT", base+"/"+srB.ID, customerToken, body), http.StatusBadRequest)
 	}
 
 	// The single GET shows the PIN.
-	one = telnyxDecode[[]telnyxObj](t, e.must(t, http.StatusOK, "GET", base+"/"+srB.ID, telnyxCustomer, nil))
+	one = telnyxDecode[[]telnyxObj](t, e.must(t, http.StatusOK, "GET", base+"/"+srB.ID, customerToken, nil))
 	require.Equal(t, "1234", one[0]["pin_passcode"])
 }
 
 func TestTelnyxAllowedFOCDates(t *testing.T) {
 	e := telnyxSetup(t)
 	r := e.submitted(t, "+12025550110")
-	rec := e.must(t, http.StatusOK, "GET", "/port_requests/"+r.ID+"/sub_requests/"+r.SubRequests[0].ID+"/allowed_foc_dates", telnyxCustomer, nil)
+	rec := e.must(t, http.StatusOK, "GET", "/port_requests/"+r.ID+"/sub_requests/"+r.SubRequests[0].ID+"/allowed_foc_dates", customerToken, nil)
 	telnyxRequireShape(t, telnyxDocAllowedFOCDates, rec.Body.Bytes())
 	ws := telnyxDecode[[]telnyxObj](t, rec)
 	require.Len(t, ws, 20)
 	require.Equal(t, telnyxObj{"start": "2026-03-05T15:00:00Z", "end": "2026-03-05T23:00:00Z"}, ws[0])
 	require.Equal(t, telnyxObj{"start": "2026-03-06T15:00:00Z", "end": "2026-03-06T23:00:00Z"}, ws[1])
 	require.Equal(t, "2026-03-09T15:00:00Z", ws[2]["start"], "no weekends")
-	telnyxRequireError(t, e.do("GET", "/port_requests/"+r.ID+"/sub_requests/nope/allowed_foc_dates", telnyxCustomer, nil), http.StatusNotFound)
+	telnyxRequireError(t, e.do("GET", "/port_requests/"+r.ID+"/sub_requests/nope/allowed_foc_dates", customerToken, nil), http.StatusNotFound)
 }
 
 func TestTelnyxRequestCancellation(t *testing.T) {
 	e := telnyxSetup(t)
 	r := e.submitted(t, "+12025550110", "+13125354200")
 	path := "/port_requests/" + r.ID + "/sub_requests/" + r.SubRequests[0].ID
-	rec := e.must(t, http.StatusOK, "POST", path+"/request_cancellation", telnyxCustomer, nil)
+	rec := e.must(t, http.StatusOK, "POST", path+"/request_cancellation", customerToken, nil)
 	telnyxRequireShape(t, telnyxDocSubRequestCancellation, rec.Body.Bytes())
 	got := telnyxDecode[telnyxObj](t, rec)
 	require.Equal(t, "cancel-pending", got["status"])
@@ -171,16 +172,16 @@ func TestTelnyxRequestCancellation(t *testing.T) {
 	require.Equal(t, porting.StateSubmitted, stored.SubRequests[1].State)
 
 	// Twice is refused; the other sub request is untouched.
-	rec = e.do("POST", path+"/request_cancellation", telnyxCustomer, `{"reason": "again"}`)
+	rec = e.do("POST", path+"/request_cancellation", customerToken, `{"reason": "again"}`)
 	telnyxRequireError(t, rec, http.StatusUnprocessableEntity)
 	require.Equal(t, []string{"/status"}, telnyxPointers(t, rec))
 
 	// Once cancellation was asked, the customer may rate.
-	got = telnyxDecode[[]telnyxObj](t, e.must(t, http.StatusOK, "PUT", path, telnyxCustomer, `{"customer_rating": 4, "customer_rating_comment": "Quick"}`))[0]
+	got = telnyxDecode[[]telnyxObj](t, e.must(t, http.StatusOK, "PUT", path, customerToken, `{"customer_rating": 4, "customer_rating_comment": "Quick"}`))[0]
 	require.EqualValues(t, 4, got["customer_rating"])
 	require.Equal(t, "Quick", got["customer_rating_comment"])
 	for _, body := range []string{`{"customer_rating": 9}`, `{"customer_rating": 4.5}`} {
-		rec := e.do("PUT", path, telnyxCustomer, body)
+		rec := e.do("PUT", path, customerToken, body)
 		telnyxRequireError(t, rec, http.StatusUnprocessableEntity)
 		require.Equal(t, []string{"/customer_rating"}, telnyxPointers(t, rec))
 	}
@@ -190,11 +191,11 @@ func TestTelnyxRequestCancellation(t *testing.T) {
 	e.f.Move(t, s.ID, porting.StatePending)
 	e.f.Move(t, s.ID, porting.StateScheduled) // FOC: now + 72h
 	e.f.Clock.Advance(25 * time.Hour)
-	rec = e.do("POST", "/port_requests/"+s.ID+"/sub_requests/"+s.SubRequests[0].ID+"/request_cancellation", telnyxCustomer, nil)
+	rec = e.do("POST", "/port_requests/"+s.ID+"/sub_requests/"+s.SubRequests[0].ID+"/request_cancellation", customerToken, nil)
 	body := telnyxRequireError(t, rec, http.StatusUnprocessableEntity)
 	require.Contains(t, body["message"], "48h")
 	require.Equal(t, []string{"/foc_date"}, telnyxPointers(t, rec))
 
-	telnyxRequireError(t, e.do("POST", "/port_requests/"+s.ID+"/sub_requests/nope/request_cancellation", telnyxCustomer, nil), http.StatusNotFound)
-	telnyxRequireError(t, e.do("POST", path+"/request_cancellation", telnyxCustomer, `{"reason": `), http.StatusBadRequest)
+	telnyxRequireError(t, e.do("POST", "/port_requests/"+s.ID+"/sub_requests/nope/request_cancellation", customerToken, nil), http.StatusNotFound)
+	telnyxRequireError(t, e.do("POST", path+"/request_cancellation", customerToken, `{"reason": `), http.StatusBadRequest)
 }

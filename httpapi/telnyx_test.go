@@ -22,10 +22,10 @@ func TestTelnyxAuth(t *testing.T) {
 		return rec
 	}
 	for name, hdr := range map[string]map[string]string{
-		"token":         {"Authorization": "Token " + telnyxCustomer},
-		"bearer":        {"Authorization": "Bearer " + telnyxCustomer},
-		"lowercase":     {"Authorization": "token " + telnyxCustomer},
-		"x-api headers": {"x-api-user": "jane@example.com", "x-api-token": telnyxCustomer},
+		"token":         {"Authorization": "Token " + customerToken},
+		"bearer":        {"Authorization": "Bearer " + customerToken},
+		"lowercase":     {"Authorization": "token " + customerToken},
+		"x-api headers": {"x-api-user": "jane@example.com", "x-api-token": customerToken},
 	} {
 		t.Run(name, func(t *testing.T) {
 			rec := send(hdr)
@@ -36,8 +36,8 @@ func TestTelnyxAuth(t *testing.T) {
 	for name, hdr := range map[string]map[string]string{
 		"none":               {},
 		"unknown token":      {"Authorization": "Token nope"},
-		"basic":              {"Authorization": "Basic " + telnyxCustomer},
-		"x-api-token alone":  {"x-api-token": telnyxCustomer},
+		"basic":              {"Authorization": "Basic " + customerToken},
+		"x-api-token alone":  {"x-api-token": customerToken},
 		"revoked token user": {"x-api-user": "jane@example.com", "x-api-token": "nope"},
 	} {
 		t.Run(name, func(t *testing.T) {
@@ -58,19 +58,19 @@ func TestTelnyxAuth(t *testing.T) {
 
 func TestTelnyxRouting(t *testing.T) {
 	e := telnyxSetup(t)
-	body := telnyxRequireError(t, e.do("GET", "/nothing_here", telnyxCustomer, nil), http.StatusNotFound)
+	body := telnyxRequireError(t, e.do("GET", "/nothing_here", customerToken, nil), http.StatusNotFound)
 	require.Equal(t, "Resource not found", body["message"])
 
-	rec := e.do("DELETE", "/port_requests", telnyxCustomer, nil)
+	rec := e.do("DELETE", "/port_requests", customerToken, nil)
 	telnyxRequireError(t, rec, http.StatusMethodNotAllowed)
 	require.Equal(t, "GET", rec.Header().Get("Allow"))
-	rec = e.do("PATCH", "/draft_port_requests/x/sub_requests/y", telnyxCustomer, nil)
+	rec = e.do("PATCH", "/draft_port_requests/x/sub_requests/y", customerToken, nil)
 	telnyxRequireError(t, rec, http.StatusMethodNotAllowed)
 	require.Equal(t, "GET, PUT", rec.Header().Get("Allow"))
 
 	// Outside the prefix.
 	req := httptest.NewRequest("GET", "/origination/portingx/port_requests", nil)
-	req.Header.Set("Authorization", "Token "+telnyxCustomer)
+	req.Header.Set("Authorization", "Token "+customerToken)
 	rec = httptest.NewRecorder()
 	e.h.ServeHTTP(rec, req)
 	telnyxRequireError(t, rec, http.StatusNotFound)
@@ -78,13 +78,13 @@ func TestTelnyxRouting(t *testing.T) {
 	// A prefix of one's own, and at the root.
 	for _, prefix := range []string{"/telnyx/v1/", "/"} {
 		e := telnyxSetup(t, func(o *httpapi.TelnyxOptions) { o.Prefix = prefix })
-		e.must(t, http.StatusOK, "GET", "/draft_port_requests", telnyxCustomer, nil)
+		e.must(t, http.StatusOK, "GET", "/draft_port_requests", customerToken, nil)
 	}
 
 	// Malformed JSON is 400, with decodeJSON's message.
-	body = telnyxRequireError(t, e.do("POST", "/draft_port_requests", telnyxCustomer, `{"phone_numbers": [`), http.StatusBadRequest)
+	body = telnyxRequireError(t, e.do("POST", "/draft_port_requests", customerToken, `{"phone_numbers": [`), http.StatusBadRequest)
 	require.Contains(t, body["message"], "malformed JSON")
-	body = telnyxRequireError(t, e.do("POST", "/draft_port_requests", telnyxCustomer, `{"phone_numbers": "+12025550100"}`), http.StatusBadRequest)
+	body = telnyxRequireError(t, e.do("POST", "/draft_port_requests", customerToken, `{"phone_numbers": "+12025550100"}`), http.StatusBadRequest)
 	require.Contains(t, body["message"], "phone_numbers must be an array")
 }
 

@@ -234,6 +234,7 @@ func (v *telnyxView) draftSubRequest(sr porting.SubRequest) telnyxDraftSubReques
 	}
 }
 
+// telnyxNames returns names, never nil.
 func telnyxNames(names []string) []string {
 	if names == nil {
 		return []string{}
@@ -267,10 +268,7 @@ func (v *telnyxView) portRequest(numbers, subs bool) telnyxPortRequest {
 		out.PhoneNumbers = v.all
 	}
 	if subs {
-		out.SubRequests = make([]telnyxSubRequest, len(r.SubRequests))
-		for i, sr := range r.SubRequests {
-			out.SubRequests[i] = v.subRequest(sr)
-		}
+		out.SubRequests = renderAll(r.SubRequests, v.subRequest)
 	}
 	return out
 }
@@ -286,10 +284,7 @@ func (v *telnyxView) draft(numbers, subs bool) telnyxDraft {
 		out.PhoneNumbers = v.all
 	}
 	if subs {
-		out.SubRequests = make([]telnyxDraftSubRequest, len(r.SubRequests))
-		for i, sr := range r.SubRequests {
-			out.SubRequests[i] = v.draftSubRequest(sr)
-		}
+		out.SubRequests = renderAll(r.SubRequests, v.draftSubRequest)
 	}
 	return out
 }
