@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"sort"
 	"strings"
 	"sync"
@@ -19,12 +20,15 @@ import (
 var ErrClosed = errors.New("memory store: closed")
 
 // Store is an in-memory porting.Store. Keys live in a hash map; the keys
-// that are scanned in order (keyspace.Ordered) are also kept in a skip
-// list. Documents are kept as values and copied on the way in and out.
+// that are scanned in order are also kept in a skip list per scan prefix
+// (keyspace.ScanPrefix), so a scan costs what its own prefix holds however
+// much else is stored. Documents are kept as values and copied on the way
+// out.
 type Store struct {
 	mu      sync.RWMutex
 	vals    map[string][]byte
-	order   *skiplist
+	order   map[string]*skiplist // scan prefix -> its keys
+	rng     *rand.Rand           // skip list heights
 	docs    map[string]*porting.PortRequest
 	content map[string][]byte
 	seq     uint64
@@ -39,7 +43,7 @@ var (
 // New returns an empty Store.
 func New() *Store {
 	return &Store{
-		vals: make(map[string][]byte), order: newSkiplist(),
+		vals: make(map[string][]byte), order: make(map[string]*skiplist), rng: rand.New(rand.NewPCG(1, 2)),
 		docs: make(map[string]*porting.PortRequest), content: make(map[string][]byte),
 	}
 }
@@ -220,7 +224,11 @@ func (t txn) Get(key string) ([]byte, bool, error) {
 }
 
 func (t txn) Iterate(prefix, start string) keyspace.Iterator {
-	return t.s.order.iterate(prefix, start, t.s.vals)
+	l, ok := t.s.order[prefix]
+	if !ok {
+		return &iterator{} // nothing under this prefix
+	}
+	return l.iterate(prefix, start, t.s.vals)
 }
 
 // LoadRequest returns the stored document itself: keyspace does not
@@ -234,8 +242,15 @@ func (t txn) LoadRequest(id string) (*porting.PortRequest, error) {
 }
 
 func (t txn) Set(key string, val []byte) error {
-	if _, had := t.s.vals[key]; !had && keyspace.Ordered(key) {
-		t.s.order.insert(key)
+	if _, had := t.s.vals[key]; !had {
+		if p := keyspace.ScanPrefix(key); p != "" {
+			l, ok := t.s.order[p]
+			if !ok {
+				l = newSkiplist()
+				t.s.order[p] = l
+			}
+			l.insert(key, t.s.rng)
+		}
 	}
 	t.s.vals[key] = val
 	return nil
@@ -244,8 +259,13 @@ func (t txn) Set(key string, val []byte) error {
 func (t txn) Delete(key string) error {
 	if _, had := t.s.vals[key]; had {
 		delete(t.s.vals, key)
-		if keyspace.Ordered(key) {
-			t.s.order.delete(key)
+		if p := keyspace.ScanPrefix(key); p != "" {
+			if l := t.s.order[p]; l != nil {
+				l.delete(key)
+				if l.len == 0 {
+					delete(t.s.order, p)
+				}
+			}
 		}
 	}
 	return nil

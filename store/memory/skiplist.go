@@ -2,15 +2,16 @@ package memory
 
 import "math/rand/v2"
 
+// maxLevel bounds a skip list's height: enough for billions of keys.
 const maxLevel = 24
 
-// skiplist is an ordered set of string keys. It is not safe for
-// concurrent use; the Store's lock guards it.
+// skiplist is an ordered set of string keys. The Store keeps one per scan
+// prefix, most of them tiny (the requests of one number), so an empty one
+// is small: its head grows with its height. It is not safe for concurrent
+// use; the Store's lock guards it.
 type skiplist struct {
-	head  node
-	level int
-	len   int
-	rng   *rand.Rand
+	head node
+	len  int
 }
 
 type node struct {
@@ -18,15 +19,15 @@ type node struct {
 	next []*node
 }
 
-func newSkiplist() *skiplist {
-	return &skiplist{head: node{next: make([]*node, maxLevel)}, level: 1, rng: rand.New(rand.NewPCG(1, 2))}
-}
+func newSkiplist() *skiplist { return &skiplist{head: node{next: make([]*node, 1)}} }
 
-// seek fills prev with the last node before key on every level and
-// returns the first node >= key.
+func (l *skiplist) level() int { return len(l.head.next) }
+
+// seek fills prev (when given) with the last node before key on every
+// level and returns the first node >= key.
 func (l *skiplist) seek(key string, prev *[maxLevel]*node) *node {
 	x := &l.head
-	for i := l.level - 1; i >= 0; i-- {
+	for i := l.level() - 1; i >= 0; i-- {
 		for x.next[i] != nil && x.next[i].key < key {
 			x = x.next[i]
 		}
@@ -37,20 +38,19 @@ func (l *skiplist) seek(key string, prev *[maxLevel]*node) *node {
 	return x.next[0]
 }
 
-func (l *skiplist) insert(key string) {
+// insert adds key, drawing its height from rng.
+func (l *skiplist) insert(key string, rng *rand.Rand) {
 	var prev [maxLevel]*node
 	if n := l.seek(key, &prev); n != nil && n.key == key {
 		return
 	}
 	lvl := 1
-	for lvl < maxLevel && l.rng.Uint32()&3 == 0 {
+	for lvl < maxLevel && rng.Uint32()&3 == 0 {
 		lvl++
 	}
-	if lvl > l.level {
-		for i := l.level; i < lvl; i++ {
-			prev[i] = &l.head
-		}
-		l.level = lvl
+	for i := l.level(); i < lvl; i++ {
+		l.head.next = append(l.head.next, nil)
+		prev[i] = &l.head
 	}
 	n := &node{key: key, next: make([]*node, lvl)}
 	for i := range lvl {
@@ -69,14 +69,14 @@ func (l *skiplist) delete(key string) {
 	for i := range len(n.next) {
 		prev[i].next[i] = n.next[i]
 	}
-	for l.level > 1 && l.head.next[l.level-1] == nil {
-		l.level--
+	for len(l.head.next) > 1 && l.head.next[len(l.head.next)-1] == nil {
+		l.head.next = l.head.next[:len(l.head.next)-1]
 	}
 	l.len--
 }
 
 // iterator walks keys with a prefix in order; values come from the
-// Store's map.
+// Store's map. The zero iterator is empty.
 type iterator struct {
 	n      *node
 	prefix string

@@ -31,11 +31,34 @@ const (
 	timestampWidth = 16
 )
 
-// Ordered reports whether a key is ever scanned in order (number index,
-// listing indexes, events). A backend whose key space is a hash map needs
-// an ordered structure for these keys only.
-func Ordered(key string) bool {
-	return strings.HasPrefix(key, PrefixIndex) || strings.HasPrefix(key, PrefixNumber) || strings.HasPrefix(key, PrefixEvent)
+// ScanPrefix returns the prefix under which a key is scanned in order, or
+// "" for a key that is only ever read by itself. Reader.Iterate is only
+// ever called with such a prefix: "e/" for events, "n/{e164}/" for the
+// requests of a number, "i/{scope}/{account}/{state}/{order}/" for one
+// listing. A backend whose key space is a hash map needs an ordered
+// structure for these keys only, and one per prefix will do.
+func ScanPrefix(key string) string {
+	switch {
+	case strings.HasPrefix(key, PrefixEvent):
+		return PrefixEvent
+	case strings.HasPrefix(key, PrefixNumber):
+		return prefixOfSegments(key, 2)
+	case strings.HasPrefix(key, PrefixIndex):
+		return prefixOfSegments(key, 5)
+	}
+	return ""
+}
+
+// prefixOfSegments returns key up to and including its n-th '/'.
+func prefixOfSegments(key string, n int) string {
+	for i := 0; i < len(key); i++ {
+		if key[i] == '/' {
+			if n--; n == 0 {
+				return key[:i+1]
+			}
+		}
+	}
+	return ""
 }
 
 // AccountKey is the key of an account.
