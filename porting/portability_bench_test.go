@@ -3,7 +3,10 @@ package porting_test
 import (
 	"context"
 	"fmt"
+	"runtime"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/nyaruka/phonenumbers/v2"
 
@@ -70,4 +73,65 @@ func BenchmarkPortability(b *testing.B) {
 		}
 		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(numbers)), "ns/number")
 	})
+}
+
+// BenchmarkPortabilitySpeedup checks the same 10,000 numbers on one core
+// and on two, alternating in every iteration so that both see the same
+// machine, and reports the speed-up of spreading them over both cores.
+func BenchmarkPortabilitySpeedup(b *testing.B) {
+	if runtime.NumCPU() < 2 {
+		b.Skip("needs two CPUs")
+	}
+	numbers := mixedNumbers(10_000)
+	svc := porting.NewService(memory.New(), porting.Options{})
+	ctx := porting.AsSystem(context.Background())
+	check := func(procs int) time.Duration {
+		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
+		runtime.GC()
+		start := time.Now()
+		if _, err := svc.CheckPortability(ctx, numbers); err != nil {
+			b.Fatal(err)
+		}
+		return time.Since(start)
+	}
+	// The ceiling: raw libphonenumber on the same numbers, split in two
+	// halves on two goroutines, against one goroutine.
+	raw := func(procs int) time.Duration {
+		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
+		runtime.GC()
+		start := time.Now()
+		var wg sync.WaitGroup
+		for half := range procs {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for _, n := range numbers[half*len(numbers)/procs : (half+1)*len(numbers)/procs] {
+					if pn, err := phonenumbers.Parse(n, "US"); err == nil && phonenumbers.IsValidNumber(pn) {
+						_ = phonenumbers.GetNumberType(pn)
+					}
+				}
+			}()
+		}
+		wg.Wait()
+		return time.Since(start)
+	}
+	var one, two, rawOne, rawTwo time.Duration
+	for i := 0; b.Loop(); i++ {
+		if i%2 == 0 {
+			one += check(1)
+			two += check(2)
+			rawOne += raw(1)
+			rawTwo += raw(2)
+		} else {
+			two += check(2)
+			one += check(1)
+			rawTwo += raw(2)
+			rawOne += raw(1)
+		}
+	}
+	per := float64(b.N * len(numbers))
+	b.ReportMetric(float64(one.Nanoseconds())/per, "ns/number-1cpu")
+	b.ReportMetric(float64(two.Nanoseconds())/per, "ns/number-2cpu")
+	b.ReportMetric(float64(one)/float64(two), "speedup")
+	b.ReportMetric(float64(rawOne)/float64(rawTwo), "raw-speedup")
 }
