@@ -11,14 +11,16 @@ import (
 	"github.com/portkit/portkit/porting"
 )
 
-// kazooTypes are Kazoo's by_types groups of states.
+// kazooTypes are Kazoo's by_types groups of states: active (not
+// terminal), progressing (active and no longer editable: submitted,
+// pending, scheduled), suspended (editable: unconfirmed, rejected) and
+// completed (terminal).
 var kazooTypes = map[string][]porting.State{
-	"all": porting.States,
-	"active": {porting.StateUnconfirmed, porting.StateSubmitted, porting.StatePending,
-		porting.StateScheduled, porting.StateRejected},
-	"progressing": {porting.StateSubmitted, porting.StatePending, porting.StateScheduled},
-	"suspended":   {porting.StateUnconfirmed, porting.StateRejected},
-	"completed":   {porting.StateCompleted, porting.StateCanceled},
+	"all":         porting.States,
+	"active":      porting.StatesWhere(porting.State.Active),
+	"progressing": porting.StatesWhere(func(s porting.State) bool { return s.Active() && !s.Editable() }),
+	"suspended":   porting.StatesWhere(porting.State.Editable),
+	"completed":   porting.StatesWhere(porting.State.Terminal),
 }
 
 // kazooQueryFields renames porting's query fields to the listings' query

@@ -112,18 +112,18 @@ func telnyxServeList[T any](h *telnyxHandler, w http.ResponseWriter, r *http.Req
 
 // telnyxSubmittedStates are the states of a request once its draft was
 // submitted: those of a port request.
-var telnyxSubmittedStates = []porting.State{
-	porting.StateSubmitted, porting.StatePending, porting.StateScheduled,
-	porting.StateCompleted, porting.StateRejected, porting.StateCanceled,
-}
+var telnyxSubmittedStates = porting.StatesWhere(func(s porting.State) bool { return s != porting.StateUnconfirmed })
 
 // telnyxPortFilter: port requests are every request but a draft; the
-// incomplete ones are not completed nor canceled.
+// complete ones are completed or canceled (terminal), the others
+// incomplete.
 var telnyxPortFilter = telnyxStatusFilter{
 	states: map[string][]porting.State{
-		"":           telnyxSubmittedStates,
-		"incomplete": {porting.StateSubmitted, porting.StatePending, porting.StateScheduled, porting.StateRejected},
-		"complete":   {porting.StateCompleted, porting.StateCanceled},
+		"": telnyxSubmittedStates,
+		"incomplete": porting.StatesWhere(func(s porting.State) bool {
+			return s != porting.StateUnconfirmed && !s.Terminal()
+		}),
+		"complete": porting.StatesWhere(porting.State.Terminal),
 	},
 	invalid: "Status must be incomplete or complete",
 }

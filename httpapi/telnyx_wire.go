@@ -242,12 +242,6 @@ func telnyxNames(names []string) []string {
 	return names
 }
 
-// telnyxStatusOrder orders phone_number_counts_by_status.
-var telnyxStatusOrder = []porting.State{
-	porting.StateUnconfirmed, porting.StateSubmitted, porting.StatePending, porting.StateScheduled,
-	porting.StateCompleted, porting.StateRejected, porting.StateCanceled, porting.StateCancelPending,
-}
-
 // portRequest renders the request as a port request.
 func (v *telnyxView) portRequest(numbers, subs bool) telnyxPortRequest {
 	r := v.r
@@ -255,12 +249,9 @@ func (v *telnyxView) portRequest(numbers, subs bool) telnyxPortRequest {
 		ID: r.ID, SupportKey: r.SupportKey, CreatedAt: telnyxTime(r.Created), UpdatedAt: telnyxTime(r.Updated),
 		PhoneNumberCountsByStatus: []telnyxStatusCount{},
 	}
-	byState := make(map[porting.State]int, len(r.SubRequests))
-	for _, sr := range r.SubRequests {
-		byState[sr.State] += len(v.bySub[sr.ID])
-	}
-	for _, st := range telnyxStatusOrder {
-		if c := byState[st]; c > 0 {
+	counts := r.NumberCounts()
+	for _, st := range porting.SubRequestStates {
+		if c := counts[st]; c > 0 {
 			out.PhoneNumberCountsByStatus = append(out.PhoneNumberCountsByStatus, telnyxStatusCount{Status: st.TelnyxStatus(), Count: c})
 		}
 	}

@@ -213,6 +213,19 @@ func (r *PortRequest) CompletedNumbers() []string {
 	return out
 }
 
+// NumberCounts returns how many of the request's numbers are in each state:
+// the state of the sub request each belongs to (Telnyx's
+// phone_number_counts_by_status).
+func (r *PortRequest) NumberCounts() map[State]int {
+	counts := make(map[State]int, len(r.SubRequests))
+	for _, n := range r.Numbers {
+		if sr := r.SubRequest(n.SubRequestID); sr != nil {
+			counts[sr.State]++
+		}
+	}
+	return counts
+}
+
 // SubRequest returns the sub request with the given ID, or nil.
 func (r *PortRequest) SubRequest(id string) *SubRequest {
 	for i := range r.SubRequests {

@@ -687,3 +687,16 @@ func TestServiceEffectiveTakesKazooFieldsAsFallback(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, porting.StateSubmitted, r.State)
 }
+
+// NumberCounts counts the numbers by the state of their sub request.
+func TestServiceNumberCounts(t *testing.T) {
+	f := portingtest.New(t)
+	f.Carriers.Add("+1202555", "Carrier A")
+	f.Carriers.Add("+1303555", "Carrier B")
+	r := f.Create(t, "+12025550100", "+13035550100", "+13035550101")
+	require.Equal(t, map[porting.State]int{porting.StateUnconfirmed: 3}, r.NumberCounts())
+	f.Move(t, r.ID, porting.StateSubmitted)
+	r, err := f.Service.TransitionSubRequest(f.AsAuthority(), r.ID, r.SubRequests[1].ID, porting.StatePending, porting.TransitionOptions{})
+	require.NoError(t, err)
+	require.Equal(t, map[porting.State]int{porting.StateSubmitted: 1, porting.StatePending: 2}, r.NumberCounts())
+}

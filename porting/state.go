@@ -25,6 +25,23 @@ var States = []State{
 	StateCompleted, StateRejected, StateCanceled,
 }
 
+// SubRequestStates lists every state a sub request can be in: States and
+// then StateCancelPending.
+var SubRequestStates = append(States[:len(States):len(States)], StateCancelPending)
+
+// StatesWhere returns the port request states (of States, in that order)
+// for which keep is true: StatesWhere(State.Terminal) is completed and
+// canceled.
+func StatesWhere(keep func(State) bool) []State {
+	var out []State
+	for _, s := range States {
+		if keep(s) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
 // Who says which kind of account may perform a transition.
 type Who int
 
@@ -166,7 +183,7 @@ func (s State) TelnyxStatus() string {
 
 // StateFromTelnyx is the inverse of State.TelnyxStatus.
 func StateFromTelnyx(status string) (State, bool) {
-	for _, s := range append(States[:len(States):len(States)], StateCancelPending) {
+	for _, s := range SubRequestStates {
 		if s.TelnyxStatus() == status {
 			return s, true
 		}

@@ -311,3 +311,11 @@ func TestDeriveState(t *testing.T) {
 		})
 	}
 }
+
+func TestStatesWhere(t *testing.T) {
+	require.Equal(t, []porting.State{porting.StateCompleted, porting.StateCanceled}, porting.StatesWhere(porting.State.Terminal))
+	require.Equal(t, []porting.State{porting.StateUnconfirmed, porting.StateRejected}, porting.StatesWhere(porting.State.Editable))
+	require.Equal(t, []porting.State{porting.StateUnconfirmed, porting.StateSubmitted, porting.StatePending,
+		porting.StateScheduled, porting.StateRejected}, porting.StatesWhere(porting.State.Active))
+	require.Equal(t, append(append([]porting.State{}, porting.States...), porting.StateCancelPending), porting.SubRequestStates)
+}
