@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"mime"
 	"net/http"
 	"strings"
 	"sync/atomic"
@@ -19,9 +20,18 @@ import (
 // MaxJSONBody caps a JSON request body: 1 MiB. A larger body is 413.
 const MaxJSONBody = 1 << 20
 
-// readBody reads a request body up to limit bytes: more is a
-// *porting.TooLargeError.
+// readBody reads a JSON request body up to limit bytes. A body declared
+// longer than limit is refused before any of it is read, and one that
+// turns out longer is refused at limit+1 bytes: either is a
+// *porting.TooLargeError. A Content-Type that is not JSON is a
+// *porting.MediaTypeError (see jsonContentType).
 func readBody(r *http.Request, limit int64) ([]byte, error) {
+	if !jsonContentType(r.Header.Get("Content-Type")) {
+		return nil, &porting.MediaTypeError{ContentType: r.Header.Get("Content-Type"), Accepted: jsonContentTypes}
+	}
+	if r.ContentLength > limit {
+		return nil, &porting.TooLargeError{What: "request body", Limit: limit}
+	}
 	b, err := io.ReadAll(io.LimitReader(r.Body, limit+1))
 	if err != nil {
 		return nil, fmt.Errorf("reading body: %w", err)
@@ -30,6 +40,31 @@ func readBody(r *http.Request, limit int64) ([]byte, error) {
 		return nil, &porting.TooLargeError{What: "request body", Limit: limit}
 	}
 	return b, nil
+}
+
+// jsonContentTypes are the Content-Types a JSON body may come with, as
+// an error message lists them.
+var jsonContentTypes = []string{"application/json", "application/*+json", "text/json", "text/plain", "application/x-www-form-urlencoded", "none"}
+
+// jsonContentType reports whether a body of this Content-Type is read as
+// JSON: none at all, application/json or any +json type, text/json,
+// text/plain, and application/x-www-form-urlencoded, which is what curl -d
+// sends unless told otherwise (Kazoo's own clients rely on that). Anything
+// else (multipart, XML, images...) is refused with 415 rather than parsed
+// as what it is not.
+func jsonContentType(ct string) bool {
+	if strings.TrimSpace(ct) == "" {
+		return true
+	}
+	mt, _, err := mime.ParseMediaType(ct)
+	if err != nil {
+		return false
+	}
+	switch mt {
+	case "application/json", "text/json", "text/plain", "application/x-www-form-urlencoded":
+		return true
+	}
+	return strings.HasPrefix(mt, "application/") && strings.HasSuffix(mt, "+json")
 }
 
 // readJSON reads a JSON body of at most limit bytes into v (see
@@ -57,6 +92,9 @@ func (e *syntaxError) Is(target error) bool { return target == porting.ErrValida
 func decodeJSON(b []byte, v any) error {
 	if len(bytes.TrimSpace(b)) == 0 {
 		return &syntaxError{"request body is empty; expected JSON"}
+	}
+	if err := checkJSONText(b); err != nil {
+		return err
 	}
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.UseNumber()

@@ -129,6 +129,10 @@ func (k *kazooHandler) listState(st porting.State) func(*kazooCall) {
 				c.fail(kazooProblem("page_size", "minimum", v, fmt.Sprintf("page_size %q must be a positive integer", v)))
 				return
 			}
+			if n > porting.MaxPageSize {
+				c.fail(kazooProblem("page_size", "maximum", v, fmt.Sprintf("page_size %q must be at most %d", v, porting.MaxPageSize)))
+				return
+			}
 			q.Limit = n
 		}
 		q.Cursor = qs.Get("start_key")

@@ -260,6 +260,9 @@ func TestKazooListCompletedWindowAndPages(t *testing.T) {
 	})
 	t.Run("bad page_size and start_key", func(t *testing.T) {
 		e.do("GET", customerToken, path+"?page_size=0", nil).failed(http.StatusBadRequest, `page_size "0" must be a positive integer`)
+		e.do("GET", customerToken, path+"?page_size=-5", nil).failed(http.StatusBadRequest, `page_size "-5" must be a positive integer`)
+		e.do("GET", customerToken, path+"?page_size=1001", nil).failed(http.StatusBadRequest, `page_size "1001" must be at most 1000`)
+		e.do("GET", customerToken, path+"?page_size=99999999999999999999", nil).failed(http.StatusBadRequest, `page_size "99999999999999999999" must be a positive integer`)
 		r := e.do("GET", customerToken, path+"?start_key=nonsense", nil)
 		r.failed(http.StatusBadRequest, "")
 		require.Contains(t, r.obj(), "start_key", "keyed by the query parameter")

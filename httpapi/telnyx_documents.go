@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"mime"
+	"mime/multipart"
 	"net/http"
 	"sort"
 	"strings"
@@ -114,11 +115,15 @@ func (h *telnyxHandler) uploadDocument(w http.ResponseWriter, r *http.Request, r
 
 // readUpload streams the multipart body, whole body bounded by
 // MaxAttachmentSize + 1 MiB and the file by MaxAttachmentSize, so an
-// oversized upload is refused without being buffered.
+// oversized upload is refused without being buffered, and one declared
+// oversized without being read at all.
 func (h *telnyxHandler) readUpload(w http.ResponseWriter, r *http.Request) (telnyxUpload, error) {
 	var up telnyxUpload
 	limit := h.svc.Options().MaxAttachmentSize
 	tooLarge := &porting.TooLargeError{What: "supporting document", Limit: limit}
+	if r.ContentLength > limit+1<<20 {
+		return up, tooLarge // refused unread
+	}
 	r.Body = http.MaxBytesReader(w, r.Body, limit+1<<20)
 	mr, err := r.MultipartReader()
 	if err != nil {
@@ -150,7 +155,10 @@ func (h *telnyxHandler) readUpload(w http.ResponseWriter, r *http.Request) (teln
 			if int64(len(up.data)) > limit {
 				return up, tooLarge
 			}
-			up.hasFile, up.name = true, part.FileName()
+			up.hasFile = true
+			if up.name, err = telnyxFileName(part); err != nil {
+				return up, err
+			}
 			if up.contentType, err = telnyxDocumentType(part.Header.Get("Content-Type"), up.data); err != nil {
 				return up, err
 			}
@@ -160,6 +168,19 @@ func (h *telnyxHandler) readUpload(w http.ResponseWriter, r *http.Request) (teln
 			}
 		}
 	}
+}
+
+// telnyxFileName is the file name of a part as the client sent it.
+// (*multipart.Part).FileName keeps only the last element of a path, which
+// would store "../../etc/passwd" as "passwd"; porting refuses such a name
+// instead, so that the client learns what it sent was wrong.
+// A Content-Disposition that cannot be read is malformed input.
+func telnyxFileName(part *multipart.Part) (string, error) {
+	_, params, err := mime.ParseMediaType(part.Header.Get("Content-Disposition"))
+	if err != nil {
+		return "", &syntaxError{fmt.Sprintf("the file part's Content-Disposition cannot be read (%v)", err)}
+	}
+	return params["filename"], nil
 }
 
 // telnyxMultipartError classifies a failure to read the multipart body:

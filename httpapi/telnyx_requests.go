@@ -19,8 +19,8 @@ type telnyxListParams struct {
 	numbers, subs bool
 }
 
-// telnyxParseList reads page (from 1), per_page (default 20, larger than
-// TelnyxMaxPerPage counts as TelnyxMaxPerPage), search, status,
+// telnyxParseList reads page (from 1), per_page (default 20, at most
+// TelnyxMaxPerPage), search, status,
 // include_phone_numbers (default true) and include_sub_requests (default
 // false).
 func telnyxParseList(v url.Values) (telnyxListParams, error) {
@@ -32,7 +32,9 @@ func telnyxParseList(v url.Values) (telnyxListParams, error) {
 	if p.perPage, err = telnyxIntParam(v, "per_page", TelnyxDefaultPerPage); err != nil {
 		return p, err
 	}
-	p.perPage = min(p.perPage, TelnyxMaxPerPage)
+	if p.perPage > TelnyxMaxPerPage {
+		return p, &telnyxParamError{"per_page", v.Get("per_page"), fmt.Sprintf("Must be at most %d", TelnyxMaxPerPage)}
+	}
 	if p.page > math.MaxInt32/TelnyxMaxPerPage { // the offset fits in any int
 		return p, &telnyxParamError{"page", v.Get("page"), "Page number is too large"}
 	}

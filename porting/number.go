@@ -2,6 +2,8 @@ package porting
 
 import (
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/nyaruka/phonenumbers/v2"
 )
@@ -93,13 +95,15 @@ type NumberParser struct {
 // "011" (the NANP's international prefix) or "00" (everybody else's, which
 // no NANP number starts with) becomes "+"; other regions' international
 // prefixes ("00" in Europe, "0011" in Australia) are the region's own, as
-// libphonenumber knows them. Parse never fails: a number that cannot be
-// understood comes back with Valid false and Coverage invalid.
+// libphonenumber knows them. Control characters (NUL among them) and
+// bytes that are not UTF-8 make the number invalid rather than being
+// skipped. Parse never fails: a number that cannot be understood comes
+// back with Valid false and Coverage invalid.
 func (p NumberParser) Parse(raw string) Number {
 	n := Number{Raw: raw, Coverage: CoverageInvalid, Type: NumberTypeUnknown}
 	s := strings.TrimSpace(raw)
-	if s == "" || len(s) > 64 {
-		return n
+	if s == "" || len(s) > 64 || !utf8.ValidString(s) || strings.IndexFunc(s, unicode.IsControl) >= 0 {
+		return n // libphonenumber would skip a NUL or a stray byte and read on
 	}
 	region := p.DefaultRegion
 	if region == "" {

@@ -9,8 +9,10 @@ import (
 	"path"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // AcceptedContentTypes are the attachment types a request takes: PDFs
@@ -57,27 +59,43 @@ type AttachmentInput struct {
 // MaxAttachmentNameLength caps an attachment name, in bytes.
 const MaxAttachmentNameLength = 255
 
-// AttachmentName applies the naming rule to a client's file name: the
-// directory part is dropped, control characters are refused, and ".pdf" is
-// appended when the name has no extension.
+// AttachmentName applies the naming rule to a client's file name: it must
+// be a bare file name of valid UTF-8, at most MaxAttachmentNameLength
+// bytes, without a directory part (no "/" or "\\", not "." or ".."), and
+// without control characters; surrounding spaces are trimmed and ".pdf" is
+// appended when it has no extension. A name that breaks the rule is a
+// ValidationError on "filename" rather than being cleaned up, so that what
+// is stored is what the client sent.
 func AttachmentName(name string) (string, error) {
-	name = strings.TrimSpace(strings.ReplaceAll(name, "\\", "/"))
-	name = path.Base(name)
-	if name == "." || name == "/" || name == ".." || name == "" {
+	name = strings.TrimSpace(name)
+	switch {
+	case len(name) > MaxAttachmentNameLength:
+		return "", invalid("filename", excerpt(name), "maxLength", fmt.Sprintf("Attachment file name must not be more than %d bytes", MaxAttachmentNameLength))
+	case name == "" || name == "." || name == "..":
 		return "", invalid("filename", name, "required", "Attachment file name is required")
-	}
-	for _, r := range name {
-		if unicode.IsControl(r) {
-			return "", invalid("filename", name, "format", "Attachment file name has control characters")
-		}
+	case !utf8.ValidString(name):
+		return "", invalid("filename", strings.ToValidUTF8(name, "\ufffd"), "format", "Attachment file name is not valid UTF-8")
+	case strings.ContainsAny(name, "/\\"):
+		return "", invalid("filename", name, "format", "Attachment file name must not contain a directory (/ or \\)")
+	case strings.IndexFunc(name, unicode.IsControl) >= 0:
+		return "", invalid("filename", strconv.QuoteToASCII(name), "format", "Attachment file name has control characters")
 	}
 	if path.Ext(name) == "" || strings.HasSuffix(name, ".") {
 		name = strings.TrimSuffix(name, ".") + ".pdf"
 	}
 	if len(name) > MaxAttachmentNameLength {
-		return "", invalid("filename", name, "maxLength", fmt.Sprintf("Attachment file name must not be more than %d bytes", MaxAttachmentNameLength))
+		return "", invalid("filename", excerpt(name), "maxLength", fmt.Sprintf("Attachment file name must not be more than %d bytes", MaxAttachmentNameLength))
 	}
 	return name, nil
+}
+
+// excerpt shortens a long value for an error message: its first 32 bytes
+// of valid UTF-8 and an ellipsis.
+func excerpt(s string) string {
+	if len(s) <= 32 {
+		return s
+	}
+	return strings.ToValidUTF8(s[:32], "") + "..."
 }
 
 // checkContentType normalises a media type and checks it is accepted.
