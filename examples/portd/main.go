@@ -28,6 +28,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 	_ "time/tzdata" // schedule_on time zones work without the system's zoneinfo
 )
 
@@ -48,6 +49,8 @@ type config struct {
 	tenants  string
 	carriers string
 	logJSON  bool
+	// Connection timeouts (see server.go for the defaults).
+	readHeaderTimeout, readTimeout, writeTimeout, idleTimeout time.Duration
 }
 
 func parseFlags(args []string, stderr io.Writer) (config, error) {
@@ -60,11 +63,20 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.StringVar(&c.tenants, "tenants", "", "tenants file (JSON): accounts, tokens, owned numbers, charges")
 	fs.StringVar(&c.carriers, "carriers", "", "carrier table (CSV of prefix,carrier) for splitting requests by losing carrier")
 	fs.BoolVar(&c.logJSON, "log-json", false, "log in JSON instead of text")
+	fs.DurationVar(&c.readHeaderTimeout, "read-header-timeout", readHeaderTimeout, "time a client has to send a request's headers")
+	fs.DurationVar(&c.readTimeout, "read-timeout", readTimeout, "time a client has to send a whole request, body included")
+	fs.DurationVar(&c.writeTimeout, "write-timeout", writeTimeout, "time a client has to take a whole response")
+	fs.DurationVar(&c.idleTimeout, "idle-timeout", idleTimeout, "how long an idle keep-alive connection stays open")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
 	if fs.NArg() > 0 {
 		return c, fmt.Errorf("unexpected arguments: %v", fs.Args())
+	}
+	for _, d := range []time.Duration{c.readHeaderTimeout, c.readTimeout, c.writeTimeout, c.idleTimeout} {
+		if d <= 0 {
+			return c, fmt.Errorf("timeouts must be positive, not %v", d)
+		}
 	}
 	if c.store != "badger" && c.store != "memory" {
 		return c, fmt.Errorf("-store must be badger or memory, not %q", c.store)

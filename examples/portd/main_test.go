@@ -249,4 +249,6 @@ func TestFlags(t *testing.T) {
 	require.ErrorContains(t, err, "-store must be badger or memory")
 	err = run(context.Background(), []string{"extra"}, io.Discard, &stderr, nil)
 	require.ErrorContains(t, err, "unexpected arguments")
+	err = run(context.Background(), []string{"-write-timeout", "0s"}, io.Discard, &stderr, nil)
+	require.ErrorContains(t, err, "timeouts must be positive")
 }

@@ -20,8 +20,11 @@ import (
 	"github.com/portkit/portkit/store/memory"
 )
 
-// Server timeouts: no slow client holds a connection for long, and an
-// 8 MB attachment still has time to arrive.
+// Server timeouts, the defaults of the -*-timeout flags: no slow client
+// holds a connection for long (a slowloris trickling its headers is cut
+// off after readHeaderTimeout, one that never reads its response after
+// writeTimeout), and an 8 MB attachment still has time to arrive. Each
+// connection has its own goroutine, so a stuck one starves no other.
 const (
 	readHeaderTimeout = 5 * time.Second
 	readTimeout       = 2 * time.Minute
@@ -121,10 +124,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, listening
 	}
 	srv := &http.Server{
 		Handler:           logRequests(log, mux),
-		ReadHeaderTimeout: readHeaderTimeout,
-		ReadTimeout:       readTimeout,
-		WriteTimeout:      writeTimeout,
-		IdleTimeout:       idleTimeout,
+		ReadHeaderTimeout: cfg.readHeaderTimeout,
+		ReadTimeout:       cfg.readTimeout,
+		WriteTimeout:      cfg.writeTimeout,
+		IdleTimeout:       cfg.idleTimeout,
 		MaxHeaderBytes:    1 << 20,
 		ErrorLog:          slog.NewLogLogger(handler, slog.LevelWarn),
 		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },

@@ -1,0 +1,226 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+)
+
+// Resource limits: a client that is slow or stuck on purpose holds one
+// connection, never the server, and a body is bounded before it is read.
+
+// hostOf is the host:port of a server.
+func (s *server) hostOf() string { return strings.TrimPrefix(s.base, "http://") }
+
+// dial opens a raw connection to the server, with a receive buffer of
+// rcvbuf bytes when positive (set before connecting, so the window the
+// server sees is small from the start).
+func (s *server) dial(t *testing.T, rcvbuf int) net.Conn {
+	t.Helper()
+	d := net.Dialer{Timeout: 5 * time.Second}
+	if rcvbuf > 0 {
+		d.Control = func(_, _ string, c syscall.RawConn) error {
+			var serr error
+			err := c.Control(func(fd uintptr) {
+				serr = syscall.SetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_RCVBUF, rcvbuf)
+			})
+			return errors.Join(err, serr)
+		}
+	}
+	c, err := d.Dial("tcp", s.hostOf())
+	require.NoError(t, err)
+	t.Cleanup(func() { c.Close() })
+	return c
+}
+
+// requireServesPromptly makes n health checks and Kazoo listings, one
+// after another on fresh connections, each answered within a second.
+func (s *server) requireServesPromptly(t *testing.T, n int) {
+	t.Helper()
+	client := &http.Client{Timeout: time.Second, Transport: &http.Transport{DisableKeepAlives: true}}
+	for i := range n {
+		path, hdr := "/healthz", ""
+		if i%2 == 1 {
+			path, hdr = "/v2/accounts/"+s.account+"/port_requests", s.token
+		}
+		req, err := http.NewRequest("GET", s.base+path, nil)
+		require.NoError(t, err)
+		req.Header.Set("X-Auth-Token", hdr)
+		start := time.Now()
+		resp, err := client.Do(req)
+		require.NoError(t, err, "call %d (%s) while the bad clients hold their connections", i, path)
+		_, err = io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		require.NoError(t, err)
+		require.Equal(t, http.StatusOK, resp.StatusCode, path)
+		require.Less(t, time.Since(start), time.Second)
+	}
+}
+
+// requireClosedBy requires the server to close c (with EOF or a reset)
+// before the deadline, and returns what it sent first.
+func requireClosedBy(t *testing.T, c net.Conn, deadline time.Time) []byte {
+	t.Helper()
+	require.NoError(t, c.SetReadDeadline(deadline))
+	got, err := io.ReadAll(c)
+	var ne net.Error
+	if errors.As(err, &ne) && ne.Timeout() {
+		t.Fatalf("the server kept the connection open past %v (read %d bytes)", deadline.Format(time.TimeOnly), len(got))
+	}
+	return got
+}
+
+// A slowloris sends its headers one byte a second. Fifty of them hold
+// fifty connections; everyone else is served as usual, and each of them
+// is cut off once -read-header-timeout has passed.
+func TestSlowlorisIsCutOffAndStarvesNoOne(t *testing.T) {
+	t.Parallel()
+	s := start(t, "-store", "memory", "-read-header-timeout", "2s")
+	const slow = 50
+	header := "GET /healthz HTTP/1.1\r\nHost: portd\r\nX-Padding: " + strings.Repeat("a", 64) + "\r\n\r\n"
+	conns := make([]net.Conn, slow)
+	var wg sync.WaitGroup
+	stop := make(chan struct{})
+	for i := range conns {
+		conns[i] = s.dial(t, 0)
+		wg.Add(1)
+		go func(c net.Conn) { // one byte a second until the server hangs up
+			defer wg.Done()
+			tick := time.NewTicker(time.Second)
+			defer tick.Stop()
+			for j := 0; j < len(header); j++ {
+				if _, err := c.Write([]byte{header[j]}); err != nil {
+					return
+				}
+				select {
+				case <-tick.C:
+				case <-stop:
+					return
+				}
+			}
+		}(conns[i])
+	}
+	opened := time.Now()
+	s.requireServesPromptly(t, 20)
+
+	for i, c := range conns {
+		got := requireClosedBy(t, c, opened.Add(6*time.Second))
+		if len(got) > 0 {
+			require.Regexp(t, `^HTTP/1.1 40[08] `, string(got), "slow client %d", i)
+		}
+	}
+	close(stop)
+	wg.Wait()
+	s.requireServesPromptly(t, 4)
+}
+
+// A client that asks for a large attachment and never reads it holds a
+// connection until -write-timeout; the others are served meanwhile.
+func TestClientThatNeverReadsIsCutOff(t *testing.T) {
+	t.Parallel()
+	s := start(t, "-store", "memory", "-write-timeout", "2s")
+	code, out := s.kazoo(t, "PUT", "", `{"data":{"numbers":{"+12025559100":{}}, "name":"large attachment"}}`)
+	require.Equal(t, http.StatusCreated, code, out)
+	id := data(out)["id"].(string)
+	attachment := bytes.Repeat([]byte("%PDF-1.4 large attachment "), 7_900_000/26)
+	req, err := http.NewRequest("PUT", s.base+"/v2/accounts/"+s.account+"/port_requests/"+id+"/attachments?filename=big.pdf", bytes.NewReader(attachment))
+	require.NoError(t, err)
+	req.Header.Set("X-Auth-Token", s.token)
+	req.Header.Set("Content-Type", "application/pdf")
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	resp.Body.Close()
+	require.Equal(t, http.StatusCreated, resp.StatusCode)
+
+	const stuck = 8
+	get := fmt.Sprintf("GET /v2/accounts/%s/port_requests/%s/attachments/big.pdf HTTP/1.1\r\nHost: portd\r\nX-Auth-Token: %s\r\n\r\n", s.account, id, s.token)
+	conns := make([]net.Conn, stuck)
+	for i := range conns {
+		conns[i] = s.dial(t, 4096)
+		_, err := io.WriteString(conns[i], get)
+		require.NoError(t, err)
+	}
+	asked := time.Now()
+	s.requireServesPromptly(t, 20)
+
+	time.Sleep(time.Until(asked.Add(3 * time.Second))) // past -write-timeout
+	for i, c := range conns {
+		got := requireClosedBy(t, c, time.Now().Add(10*time.Second))
+		require.True(t, bytes.HasPrefix(got, []byte("HTTP/1.1 200")), "stuck client %d got %.40q", i, got)
+		require.Less(t, len(got), len(attachment), "stuck client %d: the server gave up before sending it all", i)
+	}
+	s.requireServesPromptly(t, 4)
+}
+
+// A body declared larger than its route takes is refused before a byte of
+// it is read; one that streams on without a length is cut off at the
+// limit, not read to the end.
+func TestBodiesAreBoundedBeforeTheyAreRead(t *testing.T) {
+	t.Parallel()
+	s := start(t, "-store", "memory")
+	code, out := s.kazoo(t, "PUT", "", `{"data":{"numbers":{"+12025559200":{}}, "name":"bounded bodies"}}`)
+	require.Equal(t, http.StatusCreated, code, out)
+	id := data(out)["id"].(string)
+	kazoo := "/v2/accounts/" + s.account + "/port_requests"
+	routes := []struct{ name, method, path, contentType string }{
+		{"kazoo create", "PUT", kazoo, "application/json"},
+		{"kazoo edit", "POST", kazoo + "/" + id, "application/json"},
+		{"kazoo comments", "PUT", kazoo + "/" + id + "/comments", "application/json"},
+		{"kazoo attachment", "PUT", kazoo + "/" + id + "/attachments?filename=x.pdf", "application/pdf"},
+		{"telnyx draft", "POST", "/origination/porting/draft_port_requests", "application/json"},
+		{"telnyx portability", "POST", "/origination/porting/portability_checks", "application/json"},
+		{"telnyx document", "POST", "/origination/porting/port_requests/" + id + "/supporting_documents", "multipart/form-data; boundary=x"},
+	}
+	for _, rt := range routes {
+		t.Run(rt.name+"/declared 10 GB", func(t *testing.T) {
+			c := s.dial(t, 0)
+			fmt.Fprintf(c, "%s %s HTTP/1.1\r\nHost: portd\r\nX-Auth-Token: %s\r\nAuthorization: Token %s\r\nContent-Type: %s\r\nContent-Length: %d\r\n\r\n",
+				rt.method, rt.path, s.token, s.token, rt.contentType, int64(10)<<30)
+			require.NoError(t, c.SetReadDeadline(time.Now().Add(5*time.Second)))
+			resp, err := http.ReadResponse(bufio.NewReader(c), nil)
+			require.NoError(t, err, "answered without the body being sent")
+			defer resp.Body.Close()
+			// The Telnyx document route answers 404 for a draft, which
+			// is refused before its body too.
+			require.Contains(t, []int{http.StatusRequestEntityTooLarge, http.StatusNotFound}, resp.StatusCode)
+		})
+	}
+	for _, rt := range routes[:2] {
+		t.Run(rt.name+"/endless chunked", func(t *testing.T) {
+			c := s.dial(t, 0)
+			fmt.Fprintf(c, "%s %s HTTP/1.1\r\nHost: portd\r\nX-Auth-Token: %s\r\nContent-Type: %s\r\nTransfer-Encoding: chunked\r\n\r\n",
+				rt.method, rt.path, s.token, rt.contentType)
+			var sent int64
+			done := make(chan struct{})
+			go func() { // 64 KiB chunks until the server stops taking them
+				defer close(done)
+				chunk := fmt.Sprintf("10000\r\n%s\r\n", strings.Repeat(" ", 0x10000))
+				for sent < 64<<20 {
+					if _, err := io.WriteString(c, chunk); err != nil {
+						return
+					}
+					sent += 0x10000
+				}
+			}()
+			require.NoError(t, c.SetReadDeadline(time.Now().Add(10*time.Second)))
+			resp, err := http.ReadResponse(bufio.NewReader(c), nil)
+			require.NoError(t, err)
+			resp.Body.Close()
+			require.Equal(t, http.StatusRequestEntityTooLarge, resp.StatusCode)
+			c.Close()
+			<-done
+			require.Less(t, sent, int64(32<<20), "the server stopped reading near the 1 MiB limit")
+		})
+	}
+}
