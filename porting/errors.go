@@ -150,12 +150,17 @@ func (e *TransitionError) Is(target error) bool { return target == ErrInvalidTra
 
 // NumberOnRequestError says a number is already on another active request.
 type NumberOnRequestError struct {
-	Number    Number // as the client sent it (Raw) and normalised (E164)
-	RequestID string // the request that holds the number
+	Number Number // as the client sent it (Raw) and normalised (E164)
+	// RequestID is the request that holds the number. The Service leaves
+	// it empty when the actor cannot see that request.
+	RequestID string
 }
 
-// Error is Kazoo's message, with the holding request's ID.
+// Error is Kazoo's message, with the holding request's ID when known.
 func (e *NumberOnRequestError) Error() string {
+	if e.RequestID == "" {
+		return "Number is on a port request already"
+	}
 	return "Number is on a port request already: " + e.RequestID
 }
 

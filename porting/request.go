@@ -289,8 +289,9 @@ func (r *PortRequest) Clone() *PortRequest {
 	return &c
 }
 
-// Redacted returns a copy of r without secrets (PINs), for listings: a PIN
-// is never shown in a list.
+// Redacted returns a copy of r without secrets (PINs and the account
+// numbers at the losing carrier), for listings: they are never shown in a
+// list, only in a single request's representation.
 func (r *PortRequest) Redacted() *PortRequest {
 	c := r.Clone()
 	c.redact()
@@ -299,9 +300,9 @@ func (r *PortRequest) Redacted() *PortRequest {
 
 // redact blanks the secrets of r itself.
 func (r *PortRequest) redact() {
-	r.Bill.PIN = ""
+	r.Bill.PIN, r.Bill.AccountNumber = "", ""
 	for i := range r.SubRequests {
-		r.SubRequests[i].PIN = ""
+		r.SubRequests[i].PIN, r.SubRequests[i].AccountNumber = "", ""
 	}
 }
 

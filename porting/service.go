@@ -222,7 +222,7 @@ func (s *Service) mutate(ctx context.Context, id string, rev int64, edit func(c 
 			continue
 		}
 		if err != nil {
-			return nil, s.numberErrors(r, err)
+			return nil, s.numberErrors(ctx, a, r, err)
 		}
 		s.notify()
 		// The caller gets the request as Get shows it: without the
@@ -250,13 +250,26 @@ func (s *Service) woken() <-chan struct{} {
 
 // numberErrors turns a Store's *NumberOnRequestError and *NumberOwnedError
 // values into a ValidationError keyed by the numbers as the client sent
-// them.
-func (s *Service) numberErrors(r *PortRequest, err error) error {
+// them. The holding request is named only to an actor who reaches it:
+// anyone else learns that the number is taken, not which request of
+// which account holds it.
+func (s *Service) numberErrors(ctx context.Context, a Actor, r *PortRequest, err error) error {
 	var fe fieldErrors
+	visible := map[string]bool{} // holding request ID -> a reaches it
 	walkErrors(err, func(e error) {
 		var n *Number
 		switch t := e.(type) {
 		case *NumberOnRequestError:
+			see, known := visible[t.RequestID]
+			if !known {
+				h, herr := s.store.Request(ctx, t.RequestID)
+				see = herr == nil && a.reaches(h.AccountPath)
+				visible[t.RequestID] = see
+			}
+			if !see {
+				t = &NumberOnRequestError{Number: t.Number}
+				e = t
+			}
 			n = &t.Number
 		case *NumberOwnedError:
 			n = &t.Number

@@ -261,7 +261,7 @@ func TestServiceListPagination(t *testing.T) {
 	require.Equal(t, "format", fe.Code)
 }
 
-func TestServiceListRedactsPINs(t *testing.T) {
+func TestServiceListRedactsSecrets(t *testing.T) {
 	t.Parallel()
 	f := portingtest.New(t)
 	in := portingtest.Input("wireless", svOther1)
@@ -285,12 +285,14 @@ func TestServiceListRedactsPINs(t *testing.T) {
 			require.Empty(t, listed.Bill.PIN, "a PIN is never shown in a list")
 			require.Empty(t, listed.SubRequests[0].PIN)
 			require.Empty(t, listed.Effective(listed.SubRequests[0]).PIN)
-			require.Equal(t, "acct-9", listed.Bill.AccountNumber)
+			require.Empty(t, listed.Bill.AccountNumber, "nor an account number")
+			require.Empty(t, listed.Effective(listed.SubRequests[0]).AccountNumber)
 		}
 		got, err := f.Service.Get(ctx, r.ID)
 		require.NoError(t, err)
 		require.Equal(t, "1234", got.Bill.PIN)
 		require.Equal(t, "5678", got.SubRequests[0].PIN)
+		require.Equal(t, "acct-9", got.Bill.AccountNumber, "a single request shows them")
 	}
 	// Listing did not change what is stored.
 	require.Equal(t, "1234", svGet(t, f, r.ID).Bill.PIN)

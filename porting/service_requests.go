@@ -155,7 +155,7 @@ func (s *Service) Create(ctx context.Context, accountID string, in RequestInput)
 			continue
 		}
 		if err != nil {
-			return nil, s.numberErrors(r, err)
+			return nil, s.numberErrors(ctx, a, r, err)
 		}
 		s.notify()
 		return r, nil

@@ -1,0 +1,397 @@
+package httpapi_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"io"
+	"log/slog"
+	"mime/multipart"
+	"net/http"
+	"net/http/httptest"
+	"net/textproto"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/portkit/portkit/httpapi"
+	"github.com/portkit/portkit/porting"
+	"github.com/portkit/portkit/porting/portingtest"
+)
+
+// Helpers of the access tests (access_test.go): one Service with both
+// dialects mounted, five callers, and requests built in any state with
+// secrets, comments and a document on them.
+
+// subToken is the token of a user of "sub", a sub-account of the
+// customer that is no port authority.
+const subToken = "sub-token"
+
+// Distinctive values planted on every request the access tests build, so
+// that a response can be searched for them byte for byte.
+const (
+	accessPIN           = "73915"
+	accessAccountNumber = "ACCT-SECRET-8812"
+	accessPrivateBody   = "PRIVATE-NOTE-5521 for the port authority only"
+	accessPublicBody    = "public note 4406 for everyone"
+	accessDocName       = "evidence.pdf"
+)
+
+// accessMissingID is a well-formed request ID no request has (the
+// fixture's IDs count up from 1).
+const accessMissingID = "ffffffffffffffffffffffffffffffff"
+
+// accessLinkKey signs the Telnyx download links of the access tests.
+var accessLinkKey = []byte("access test link key")
+
+// accessRole is a kind of caller.
+type accessRole string
+
+// The callers: the request's owner (the customer), its port authority,
+// a sub-account of the owner, an unrelated root account, and no token.
+const (
+	roleOwner     accessRole = "owner"
+	roleAuthority accessRole = "authority"
+	roleSub       accessRole = "sub"
+	roleOther     accessRole = "other"
+	roleNone      accessRole = "none"
+)
+
+// accessRoles lists every role, in the order the matrix runs them.
+var accessRoles = []accessRole{roleOwner, roleAuthority, roleSub, roleOther, roleNone}
+
+// token returns the role's token; "" for roleNone.
+func (r accessRole) token() string {
+	switch r {
+	case roleOwner:
+		return customerToken
+	case roleAuthority:
+		return authorityToken
+	case roleSub:
+		return subToken
+	case roleOther:
+		return otherToken
+	}
+	return ""
+}
+
+// account returns the ID of the role's own account; "" for roleNone.
+func (r accessRole) account() string {
+	switch r {
+	case roleOwner:
+		return "customer"
+	case roleAuthority:
+		return "authority"
+	case roleSub:
+		return "sub"
+	case roleOther:
+		return "other"
+	}
+	return ""
+}
+
+// reaches reports whether the role can reach a request of the customer:
+// the customer itself and its port authority (an ancestor).
+func (r accessRole) reaches() bool { return r == roleOwner || r == roleAuthority }
+
+// accessWorld is one Service (portingtest fixture: memory store, clock
+// that moves only when told) with the Kazoo and Telnyx dialects mounted
+// on one mux as portd mounts them, and the accounts authority (port
+// authority, root), customer (its child, the owner), sub (the
+// customer's child) and other (an unrelated root).
+type accessWorld struct {
+	f   *portingtest.Fixture
+	h   http.Handler
+	seq int
+}
+
+// newAccessWorld builds the world. Kazoo's LOA renderer is a stub that
+// writes a PDF-looking line naming the request, so that loa answers 200.
+func newAccessWorld(t testing.TB) *accessWorld {
+	t.Helper()
+	f := portingtest.New(t)
+	sys := porting.AsSystem(context.Background())
+	require.NoError(t, f.Service.PutAccount(sys, porting.Account{ID: "sub", Name: "Sub", ParentID: f.Customer.ID}))
+	require.NoError(t, f.Service.PutAccount(sys, porting.Account{ID: "other", Name: "Other Root"}))
+	tokens := testTokens(f)
+	tokens.Add(subToken, porting.Actor{AccountID: "sub", UserID: "sub-user", Name: "Sub User"})
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	loa := func(w io.Writer, r *porting.PortRequest) error {
+		_, err := fmt.Fprintf(w, "%%PDF-1.4 LOA of %s\n", r.ID)
+		return err
+	}
+	mux := http.NewServeMux()
+	mux.Handle("/v2/", httpapi.NewKazoo(f.Service, tokens, httpapi.KazooOptions{LOA: loa, Logger: quiet}))
+	mux.Handle("/origination/porting/", httpapi.NewTelnyx(f.Service, tokens,
+		httpapi.TelnyxOptions{LinkKey: accessLinkKey, Logger: quiet}))
+	return &accessWorld{f: f, h: mux, seq: 1000}
+}
+
+// number returns a phone number no request of the world has had yet.
+func (w *accessWorld) number() string {
+	w.seq++
+	return fmt.Sprintf("+1202555%04d", w.seq)
+}
+
+// accessActor returns a context acting as a user of account.
+func accessActor(account string) context.Context {
+	return porting.WithActor(context.Background(), porting.Actor{AccountID: account, UserID: account + "-user", Name: account + " user"})
+}
+
+// accessTarget is a request built for one test cell, and what is on it.
+type accessTarget struct {
+	ID, Account, Number, SubID, DocID string
+	// DocBytes are the bytes of the document named accessDocName.
+	DocBytes []byte
+}
+
+// target builds a request of the customer in state st; see targetOf.
+func (w *accessWorld) target(t testing.TB, st porting.State) accessTarget {
+	t.Helper()
+	return w.targetOf(t, "customer", st)
+}
+
+// targetOf builds a request of account in state st (as its own users;
+// the moves only the port authority may make are made as the system):
+// one fresh number, the bill's and the sub request's PIN and account
+// number set to accessPIN and accessAccountNumber, every field a
+// submission needs, a private comment of the port authority (when the
+// account has one), a public comment of the account, and a document
+// accessDocName.
+func (w *accessWorld) targetOf(t testing.TB, account string, st porting.State) accessTarget {
+	t.Helper()
+	svc := w.f.Service
+	as := accessActor(account)
+	n := w.number()
+	in := portingtest.Input("Access "+n, n)
+	in.Bill = porting.Bill{Name: "Acme Inc", AccountNumber: accessAccountNumber, PIN: accessPIN}
+	r, err := svc.Create(as, account, in)
+	require.NoError(t, err)
+	require.Len(t, r.SubRequests, 1)
+	tg := accessTarget{ID: r.ID, Account: account, Number: n, SubID: r.SubRequests[0].ID}
+
+	pin, acct := accessPIN, accessAccountNumber
+	_, err = svc.UpdateDraftSubRequest(as, r.ID, tg.SubID, porting.SubRequestPatch{PIN: &pin, AccountNumber: &acct})
+	require.NoError(t, err)
+	telnyxFill(t, w.f, as, r)
+
+	sys := porting.AsSystem(context.Background())
+	if account != "other" {
+		_, err = svc.AddComment(w.f.AsAuthority(), r.ID, porting.CommentInput{Body: accessPrivateBody, Private: true})
+	} else {
+		_, err = svc.AddComment(sys, r.ID, porting.CommentInput{Body: accessPrivateBody, Private: true})
+	}
+	require.NoError(t, err)
+	_, err = svc.AddComment(as, r.ID, porting.CommentInput{Body: accessPublicBody})
+	require.NoError(t, err)
+
+	tg.DocBytes = []byte("%PDF-1.4 evidence for " + n)
+	att, _, err := svc.PutAttachment(as, r.ID, porting.AttachmentInput{
+		Name: accessDocName, ContentType: "application/pdf", DocumentType: porting.DocumentInvoice,
+		Body: bytes.NewReader(tg.DocBytes),
+	})
+	require.NoError(t, err)
+	tg.DocID = att.ID
+
+	move := func(ctx context.Context, to porting.State) {
+		t.Helper()
+		opt := porting.TransitionOptions{AcceptCharges: true}
+		if to == porting.StateScheduled {
+			opt.ScheduledDate = w.f.Clock.Now().Add(72 * time.Hour)
+		}
+		_, err := svc.Transition(ctx, r.ID, to, opt)
+		require.NoError(t, err, "moving %s to %s", r.ID, to)
+	}
+	path := map[porting.State][]porting.State{
+		porting.StateUnconfirmed: nil,
+		porting.StateSubmitted:   {porting.StateSubmitted},
+		porting.StatePending:     {porting.StateSubmitted, porting.StatePending},
+		porting.StateScheduled:   {porting.StateSubmitted, porting.StatePending, porting.StateScheduled},
+		porting.StateCompleted:   {porting.StateSubmitted, porting.StatePending, porting.StateScheduled, porting.StateCompleted},
+		porting.StateRejected:    {porting.StateSubmitted, porting.StateRejected},
+		porting.StateCanceled:    {porting.StateCanceled},
+	}
+	steps, ok := path[st]
+	require.True(t, ok, "no way to state %q", st)
+	for _, to := range steps {
+		ctx := sys
+		if to == porting.StateSubmitted || to == porting.StateCanceled {
+			ctx = as // anyone may: the account's own user does it
+		}
+		move(ctx, to)
+	}
+	got, err := svc.Get(sys, r.ID)
+	require.NoError(t, err)
+	require.Equal(t, st, got.State)
+	return tg
+}
+
+// accessResp is an answer.
+type accessResp struct {
+	Code   int
+	Header http.Header
+	Body   []byte
+}
+
+// call sends a request through the mux as token (none when empty), in
+// the header of the path's dialect: X-Auth-Token for Kazoo (/v2/),
+// "Authorization: Token" for Telnyx.
+func (w *accessWorld) call(method, path, token, contentType string, body []byte) accessResp {
+	req := httptest.NewRequest(method, path, bytes.NewReader(body))
+	if token != "" {
+		if strings.HasPrefix(path, "/v2/") {
+			req.Header.Set("X-Auth-Token", token)
+		} else {
+			req.Header.Set("Authorization", "Token "+token)
+		}
+	}
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	rec := httptest.NewRecorder()
+	w.h.ServeHTTP(rec, req)
+	return accessResp{Code: rec.Code, Header: rec.Header(), Body: rec.Body.Bytes()}
+}
+
+// link asks for a Telnyx download link of a document as token and
+// returns the link's path and token.
+func (w *accessWorld) link(t testing.TB, token, id, docID string) (path, tok string) {
+	t.Helper()
+	res := w.call("POST", "/origination/porting/port_requests/"+id+"/supporting_documents/"+docID+"/download_links", token, "", nil)
+	require.Equal(t, http.StatusOK, res.Code, string(res.Body))
+	var out struct {
+		URL string `json:"url"`
+	}
+	require.NoError(t, json.Unmarshal(res.Body, &out), string(res.Body))
+	url := out.URL
+	_, tok, ok := strings.Cut(url, "/downloads/")
+	require.True(t, ok, url)
+	return "/origination/porting/downloads/" + tok, tok
+}
+
+// accessMultipart returns a multipart/form-data body with document_type
+// and a file part: its content type and bytes.
+func accessMultipart(docType, filename, contentType string, data []byte) (string, []byte) {
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	_ = mw.WriteField("document_type", docType)
+	h := textproto.MIMEHeader{}
+	h.Set("Content-Disposition", fmt.Sprintf(`form-data; name="file"; filename=%q`, filename))
+	h.Set("Content-Type", contentType)
+	part, _ := mw.CreatePart(h)
+	_, _ = part.Write(data)
+	_ = mw.Close()
+	return mw.FormDataContentType(), buf.Bytes()
+}
+
+// accessKazooRequestID matches the envelope's request_id, which differs
+// on every call.
+var accessKazooRequestID = regexp.MustCompile(`"request_id":"[^"]*"`)
+
+// accessNormalize returns an answer's body with each of ids replaced by
+// "{id}" and Kazoo's per-call request_id blanked, for comparing two
+// answers that differ only in the ID they were about.
+func accessNormalize(body []byte, ids ...string) string {
+	s := accessKazooRequestID.ReplaceAllString(string(body), `"request_id":"-"`)
+	for _, id := range ids {
+		if id != "" {
+			s = strings.ReplaceAll(s, id, "{id}")
+		}
+	}
+	return s
+}
+
+// accessRequireAbsent fails when body holds s, quoting only the part of
+// body around it (answers are long).
+func accessRequireAbsent(t testing.TB, body, s, what string) {
+	t.Helper()
+	i := strings.Index(body, s)
+	if i < 0 {
+		return
+	}
+	from, to := max(0, i-80), min(len(body), i+len(s)+40)
+	require.Failf(t, what, "%q found in the answer (%d bytes): ...%s...", s, len(body), body[from:to])
+}
+
+// accessSourceRoutes reads the routes the handlers register from their
+// source: Kazoo's routes() literal (a state loop expands over
+// porting.States) and Telnyx's HandleFunc patterns. Each is "METHOD
+// /path", path as registered (under the account for Kazoo, under the
+// prefix for Telnyx). Read from source so that a route added without a
+// row in the matrix fails the test.
+func accessSourceRoutes(t testing.TB) (kazoo, telnyx []string) {
+	t.Helper()
+	methods := map[string]string{"MethodGet": "GET", "MethodPut": "PUT", "MethodPost": "POST", "MethodPatch": "PATCH", "MethodDelete": "DELETE"}
+	str := func(e ast.Expr) (string, bool) {
+		lit, ok := e.(*ast.BasicLit)
+		if !ok || lit.Kind != token.STRING {
+			return "", false
+		}
+		s, err := strconv.Unquote(lit.Value)
+		return s, err == nil
+	}
+	routesOf := func(file, recv string, visit func(ast.Node)) {
+		fset := token.NewFileSet()
+		f, err := parser.ParseFile(fset, file, nil, 0)
+		require.NoError(t, err)
+		found := false
+		for _, d := range f.Decls {
+			fd, ok := d.(*ast.FuncDecl)
+			if !ok || fd.Name.Name != "routes" || fd.Recv == nil {
+				continue
+			}
+			star, ok := fd.Recv.List[0].Type.(*ast.StarExpr)
+			if !ok || star.X.(*ast.Ident).Name != recv {
+				continue
+			}
+			found = true
+			ast.Inspect(fd.Body, func(n ast.Node) bool { visit(n); return true })
+		}
+		require.True(t, found, "no %s.routes in %s", recv, file)
+	}
+	routesOf("kazoo.go", "kazooHandler", func(n ast.Node) {
+		lit, ok := n.(*ast.CompositeLit)
+		if !ok || len(lit.Elts) != 3 {
+			return
+		}
+		sel, ok := lit.Elts[0].(*ast.SelectorExpr)
+		if !ok || methods[sel.Sel.Name] == "" {
+			return
+		}
+		method := methods[sel.Sel.Name]
+		if p, ok := str(lit.Elts[1]); ok {
+			kazoo = append(kazoo, method+" "+p)
+			return
+		}
+		bin, ok := lit.Elts[1].(*ast.BinaryExpr)
+		require.True(t, ok, "kazoo route of unknown shape")
+		prefix, ok := str(bin.X)
+		require.True(t, ok, "kazoo route of unknown shape")
+		for _, st := range porting.States {
+			kazoo = append(kazoo, method+" "+prefix+string(st))
+		}
+	})
+	routesOf("telnyx.go", "telnyxHandler", func(n ast.Node) {
+		call, ok := n.(*ast.CallExpr)
+		if !ok || len(call.Args) != 2 {
+			return
+		}
+		sel, ok := call.Fun.(*ast.SelectorExpr)
+		if !ok || sel.Sel.Name != "HandleFunc" {
+			return
+		}
+		p, ok := str(call.Args[0])
+		if ok && strings.Contains(p, " ") {
+			telnyx = append(telnyx, p)
+		}
+	})
+	return kazoo, telnyx
+}
