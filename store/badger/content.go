@@ -2,6 +2,7 @@ package badger
 
 import (
 	"fmt"
+	"strings"
 
 	bdg "github.com/dgraph-io/badger/v4"
 
@@ -18,16 +19,33 @@ func contentPrefix(requestID, contentID string) string {
 	return "b/" + requestID + "/" + contentID + "/"
 }
 
+// uploadPrefix holds a marker per upload in flight: written in the batch
+// of an upload's chunks, deleted by the transaction that references them.
+// A marker found when the store opens is an upload whose transaction never
+// committed (the process died between the two), and its chunks are
+// dropped then.
+const uploadPrefix = "u/"
+
+func uploadKey(requestID, contentID string) []byte {
+	return []byte(uploadPrefix + requestID + "/" + contentID)
+}
+
 func chunkKey(requestID, contentID string, i int) []byte {
 	return fmt.Appendf(nil, "%s%06d", contentPrefix(requestID, contentID), i)
 }
 
 // PutContent writes attachment bytes. Content IDs are fresh for every
 // upload, so nothing references the chunks until the transaction commits;
-// if it does not, update drops them.
+// if it does not, update drops them, and if the process dies first, the
+// upload's marker makes Open drop them.
 func (t *tx) PutContent(requestID, contentID string, data []byte) error {
 	wb := t.s.db.NewWriteBatch()
 	defer wb.Cancel()
+	marker := uploadKey(requestID, contentID)
+	if err := wb.Set(marker, nil); err != nil {
+		return err
+	}
+	t.content = append(t.content, marker)
 	for i := 0; i == 0 || i*chunkSize < len(data); i++ {
 		k := chunkKey(requestID, contentID, i)
 		end := min(len(data), (i+1)*chunkSize)
@@ -36,7 +54,11 @@ func (t *tx) PutContent(requestID, contentID string, data []byte) error {
 		}
 		t.content = append(t.content, k)
 	}
-	return wb.Flush()
+	if err := wb.Flush(); err != nil {
+		return err
+	}
+	// Committed with the request that references the chunks, or not at all.
+	return t.txn.Delete(marker)
 }
 
 // DeleteContent deletes the chunks of attachment bytes in the transaction.
@@ -71,6 +93,46 @@ func (t *tx) dropContent() {
 		t.s.opt.Logger.Warn("badger store: dropping unreferenced attachment bytes", "err", err)
 	}
 	t.content = nil
+}
+
+// dropUnfinishedUploads deletes the chunks of every upload whose
+// transaction never committed, and their markers. It runs when the store
+// opens, before anything else can write.
+func dropUnfinishedUploads(db *bdg.DB) (dropped int, err error) {
+	var markers [][]byte
+	err = db.View(func(txn *bdg.Txn) error {
+		it := txn.NewIterator(bdg.IteratorOptions{Prefix: []byte(uploadPrefix)})
+		defer it.Close()
+		for it.Rewind(); it.Valid(); it.Next() {
+			markers = append(markers, it.Item().KeyCopy(nil))
+		}
+		return nil
+	})
+	if err != nil || len(markers) == 0 {
+		return 0, err
+	}
+	wb := db.NewWriteBatch()
+	defer wb.Cancel()
+	for _, m := range markers {
+		requestID, contentID, _ := strings.Cut(strings.TrimPrefix(string(m), uploadPrefix), "/")
+		err = db.View(func(txn *bdg.Txn) error {
+			it := txn.NewIterator(bdg.IteratorOptions{Prefix: []byte(contentPrefix(requestID, contentID))})
+			defer it.Close()
+			for it.Rewind(); it.Valid(); it.Next() {
+				if err := wb.Delete(it.Item().KeyCopy(nil)); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return 0, err
+		}
+		if err := wb.Delete(m); err != nil {
+			return 0, err
+		}
+	}
+	return len(markers), wb.Flush()
 }
 
 // readContent reassembles attachment bytes.

@@ -56,6 +56,12 @@ func Open(opt Options) (*Store, error) {
 		return nil, fmt.Errorf("badger store: open %s: %w", opt.Dir, err)
 	}
 	last, err := lastEventSeq(db)
+	if err == nil {
+		var dropped int
+		if dropped, err = dropUnfinishedUploads(db); dropped > 0 {
+			opt.Logger.Info("badger store: dropped the bytes of uploads that never committed", "uploads", dropped)
+		}
+	}
 	if err != nil {
 		_ = db.Close()
 		return nil, err
