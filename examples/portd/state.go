@@ -47,6 +47,9 @@ func loadState(dir string) (*state, error) {
 	return s, nil
 }
 
+// save writes the state durably: a temporary file, synced, renamed over
+// the old one, and the directory synced, so that a crash leaves either the
+// old state or the new one.
 func (s *state) save(dir string) error {
 	if dir == "" {
 		return nil
@@ -56,32 +59,50 @@ func (s *state) save(dir string) error {
 		return err
 	}
 	tmp := statePath(dir) + ".tmp"
-	if err := os.WriteFile(tmp, append(b, '\n'), 0o600); err != nil {
+	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+	if err != nil {
 		return err
 	}
-	return os.Rename(tmp, statePath(dir))
+	_, err = f.Write(append(b, '\n'))
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return err
+	}
+	if err := os.Rename(tmp, statePath(dir)); err != nil {
+		return err
+	}
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	return d.Sync()
 }
 
 // ensureMaster creates the master account once (a root that is its own
-// port authority) and registers a fresh token for it.
+// port authority) and registers a fresh token for it. The account's ID is
+// saved before the account is stored, so a crash in between cannot leave
+// an account the state does not name: the next start stores it again
+// under the same ID (as it does when the store was wiped).
 func (s *state) ensureMaster(ctx context.Context, dir string, svc *porting.Service, tokens *httpapi.Tokens) (id, token string, err error) {
 	sys := porting.AsSystem(ctx)
-	if s.MasterAccountID != "" {
-		if _, err := svc.Account(sys, s.MasterAccountID); err != nil && !errors.Is(err, porting.ErrNotFound) {
-			return "", "", err
-		} else if err != nil {
-			s.MasterAccountID = "" // the store was wiped: make a new one
-		}
-	}
 	if s.MasterAccountID == "" {
-		acct := porting.Account{ID: randomHex(16), Name: "Master", PortAuthority: true}
-		if err := svc.PutAccount(sys, acct); err != nil {
-			return "", "", err
-		}
-		s.MasterAccountID = acct.ID
+		s.MasterAccountID = randomHex(16)
 		if err := s.save(dir); err != nil {
 			return "", "", err
 		}
+	}
+	if _, err := svc.Account(sys, s.MasterAccountID); errors.Is(err, porting.ErrNotFound) {
+		if err := svc.PutAccount(sys, porting.Account{ID: s.MasterAccountID, Name: "Master", PortAuthority: true}); err != nil {
+			return "", "", err
+		}
+	} else if err != nil {
+		return "", "", err
 	}
 	token = randomHex(32)
 	tokens.Add(token, porting.Actor{AccountID: s.MasterAccountID, Name: "Master"})
