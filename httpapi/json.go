@@ -115,10 +115,23 @@ func decodeJSON(b []byte, v any) error {
 		}
 		return &syntaxError{"malformed JSON: " + err.Error()}
 	}
-	if dec.More() {
-		return &syntaxError{"malformed JSON: more than one value in the body"}
+	// More is false before a stray "}" or "]" too: what follows the value
+	// must be nothing but white space.
+	if rest := bytes.TrimSpace(b[dec.InputOffset():]); len(rest) > 0 {
+		if dec.More() {
+			return &syntaxError{"malformed JSON: more than one value in the body"}
+		}
+		return &syntaxError{fmt.Sprintf("malformed JSON: %q after the value at byte %d", excerptBytes(rest), dec.InputOffset())}
 	}
 	return nil
+}
+
+// excerptBytes is the start of b, for an error message.
+func excerptBytes(b []byte) string {
+	if len(b) > 16 {
+		return string(b[:16]) + "..."
+	}
+	return string(b)
 }
 
 // jsonKind names the JSON kind of value a Go kind decodes from.

@@ -165,6 +165,10 @@ func kazooScheduleOn(v json.RawMessage) (time.Time, error) {
 	}
 	for _, layout := range kazooScheduleLayouts {
 		if t, err := time.ParseInLocation(layout, dt, loc); err == nil {
+			if t.Year() < 1970 || t.Year() > 9999 {
+				return time.Time{}, kazooProblem("schedule_on.date_time", "format", dt,
+					fmt.Sprintf("schedule_on.date_time %q is out of range (years 1970 to 9999)", dt))
+			}
 			return t.UTC(), nil
 		}
 	}

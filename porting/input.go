@@ -104,7 +104,7 @@ func (s *Service) validate(in *RequestInput) ([]parsedNumber, error) {
 	for field, t := range map[string]time.Time{
 		"transfer_date": in.TransferDate, "scheduled_date": in.ScheduledDate, "signing_date": in.SigningDate,
 	} {
-		if !t.IsZero() && (t.Year() < 1970 || t.Year() > 9999) {
+		if !t.IsZero() && !dateInRange(t) {
 			fe.add(field, t.String(), "format", "Date out of range")
 		}
 	}
@@ -364,3 +364,7 @@ func jsonEqual(a, b any) bool {
 	jb, _ := json.Marshal(b)
 	return bytes.Equal(ja, jb)
 }
+
+// dateInRange reports whether a date a client gives is within the years
+// 1970 to 9999, the range every date of a port request keeps to.
+func dateInRange(t time.Time) bool { return t.Year() >= 1970 && t.Year() <= 9999 }

@@ -62,10 +62,10 @@ const MaxAttachmentNameLength = 255
 // AttachmentName applies the naming rule to a client's file name: it must
 // be a bare file name of valid UTF-8, at most MaxAttachmentNameLength
 // bytes, without a directory part (no "/" or "\\", not "." or ".."), and
-// without control characters; surrounding spaces are trimmed and ".pdf" is
-// appended when it has no extension. A name that breaks the rule is a
-// ValidationError on "filename" rather than being cleaned up, so that what
-// is stored is what the client sent.
+// without control or invisible formatting characters; surrounding spaces
+// are trimmed and ".pdf" is appended when it has no extension. A name
+// that breaks the rule is a ValidationError on "filename" rather than
+// being cleaned up, so that what is stored is what the client sent.
 func AttachmentName(name string) (string, error) {
 	name = strings.TrimSpace(name)
 	switch {
@@ -79,6 +79,8 @@ func AttachmentName(name string) (string, error) {
 		return "", invalid("filename", name, "format", "Attachment file name must not contain a directory (/ or \\)")
 	case strings.IndexFunc(name, unicode.IsControl) >= 0:
 		return "", invalid("filename", strconv.QuoteToASCII(name), "format", "Attachment file name has control characters")
+	case strings.IndexFunc(name, isFormatChar) >= 0:
+		return "", invalid("filename", strconv.QuoteToASCII(name), "format", "Attachment file name has invisible formatting characters")
 	}
 	if path.Ext(name) == "" || strings.HasSuffix(name, ".") {
 		name = strings.TrimSuffix(name, ".") + ".pdf"
@@ -88,6 +90,11 @@ func AttachmentName(name string) (string, error) {
 	}
 	return name, nil
 }
+
+// isFormatChar reports invisible formatting characters (Unicode Cf): a
+// right-to-left override makes "invoice\u202Efdp.exe" read as
+// "invoiceexe.pdf".
+func isFormatChar(r rune) bool { return unicode.Is(unicode.Cf, r) }
 
 // excerpt shortens a long value for an error message: its first 32 bytes
 // of valid UTF-8 and an ellipsis.

@@ -205,6 +205,9 @@ func (s *Service) onEnter(ctx context.Context, c *change, to State, moved []stri
 		}
 	case StateScheduled:
 		date := opt.ScheduledDate
+		if !date.IsZero() && !dateInRange(date) {
+			return nil, invalid("scheduled_date", date.String(), "format", "Date out of range")
+		}
 		if date.IsZero() {
 			date = r.ScheduledDate
 		}
