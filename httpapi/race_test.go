@@ -71,11 +71,13 @@ func raceSetup(t *testing.T, store porting.Store) *raceEnv {
 	return &raceEnv{f: f, srv: srv, client: &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}}
 }
 
-// raceResult is one answer.
+// raceResult is one answer, or a client's several (multi).
 type raceResult struct {
-	code int
-	body []byte
-	err  error
+	code  int
+	body  []byte
+	err   error
+	multi []raceResult
+	kinds []bool // per answer of multi: a request_cancellation
 }
 
 // call sends a request as token over either dialect (both credentials
@@ -264,26 +266,53 @@ func (e *raceEnv) testSubmitRace(t *testing.T) {
 		transitionPairs(e.transitions(t, r.ID)))
 }
 
-// 32 clients move one submitted request at once: the authority through
-// Kazoo to every state, the owner through Telnyx's request_cancellation.
+// 32 clients move one submitted request at once, four moves each: the
+// authority through Kazoo, the owner through Telnyx's
+// request_cancellation.
 // The transitions recorded form one chain from submitted, one per
 // success, and the request ends in the chain's last state.
 func (e *raceEnv) testMoveRace(t *testing.T) {
-	r := e.raceDraft(t, "+12025550901")
-	_, err := e.f.Service.SubmitDraft(e.f.AsCustomer(), r.ID, true)
+	r0 := e.raceDraft(t, "+12025550901")
+	_, err := e.f.Service.SubmitDraft(e.f.AsCustomer(), r0.ID, true)
 	require.NoError(t, err)
-	targets := []string{"pending", "rejected", "submitted", "completed", "canceled", "unconfirmed", "pending", "rejected"}
-	results := race(32, func(i int) raceResult {
-		if i%8 == 7 {
-			return e.call("POST", telnyxPath("/port_requests/"+r.ID+"/sub_requests/"+r.SubRequests[0].ID+"/request_cancellation"), customerToken, nil, "")
+	// Four moves a client, around the submitted/pending/rejected cycle so
+	// that many succeed; one client ends with completed, one with canceled.
+	const rounds = 4
+	targets := []string{"pending", "rejected", "submitted", "unconfirmed", "pending", "rejected", "submitted"}
+	target := func(i, k int) string {
+		switch {
+		case k == rounds-1 && i == 30:
+			return "completed"
+		case k == rounds-1 && i == 31:
+			return "canceled"
 		}
-		return e.call("PATCH", kazooPath("/"+r.ID+"/"+targets[i%8]), authorityToken, nil, `{"data":{"reason":"race `+strconv.Itoa(i)+`"}}`)
+		return targets[(i+k)%len(targets)]
+	}
+	perClient := race(32, func(i int) raceResult {
+		var out raceResult
+		for k := range rounds {
+			var r raceResult
+			if i%8 == 7 && k == 0 {
+				r = e.call("POST", telnyxPath("/port_requests/"+r0.ID+"/sub_requests/"+r0.SubRequests[0].ID+"/request_cancellation"), customerToken, nil, "")
+			} else {
+				r = e.call("PATCH", kazooPath("/"+r0.ID+"/"+target(i, k)), authorityToken, nil, `{"data":{"reason":"race `+strconv.Itoa(i)+`"}}`)
+			}
+			out.multi = append(out.multi, r)
+			out.kinds = append(out.kinds, i%8 == 7 && k == 0)
+		}
+		return out
 	})
+	var results []raceResult
+	var isCancellation []bool
+	for _, c := range perClient {
+		results = append(results, c.multi...)
+		isCancellation = append(isCancellation, c.kinds...)
+	}
 	ok := requireClean(t, results, http.StatusBadRequest, http.StatusConflict, http.StatusMethodNotAllowed, http.StatusUnprocessableEntity)
 	wholeMoves, cancellations := 0, 0
 	for i, won := range ok {
 		switch {
-		case won && i%8 == 7:
+		case won && isCancellation[i]:
 			cancellations++
 		case won:
 			wholeMoves++
@@ -295,11 +324,11 @@ func (e *raceEnv) testMoveRace(t *testing.T) {
 	// state to itself is the authority refusing such a cancellation.
 	events, err := e.f.Service.Events(porting.AsSystem(context.Background()), 0, 100_000)
 	require.NoError(t, err)
-	history := e.allTransitions(t, r.ID)
+	history := e.allTransitions(t, r0.ID)
 	var chain []porting.Transition
 	cancelPending, subMoves := false, 0
 	for _, ev := range events {
-		if ev.RequestID != r.ID || ev.Transition == nil {
+		if ev.RequestID != r0.ID || ev.Transition == nil {
 			continue
 		}
 		tr := *ev.Transition
@@ -321,10 +350,10 @@ func (e *raceEnv) testMoveRace(t *testing.T) {
 	}
 	require.Len(t, chain, wholeMoves+1, "one transition per successful move, after the submission: %v", history)
 	require.Equal(t, cancellations, subMoves, "one cancel-pending per successful request_cancellation: %v", history)
-	got, err := e.f.Service.Get(porting.AsSystem(context.Background()), r.ID)
+	got, err := e.f.Service.Get(porting.AsSystem(context.Background()), r0.ID)
 	require.NoError(t, err)
 	require.Equal(t, chain[len(chain)-1].To, got.State)
-	t.Logf("moves: %d of 32 succeeded; %v", countTrue(ok), history)
+	t.Logf("moves: %d of %d succeeded; %v", countTrue(ok), len(ok), history)
 }
 
 // allTransitions lists every transition event of a request, sub
