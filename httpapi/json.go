@@ -90,7 +90,7 @@ func (e *syntaxError) Is(target error) bool { return target == porting.ErrValida
 // decodeJSON decodes one JSON value from b into v, describing what is
 // wrong (and where) when it cannot.
 func decodeJSON(b []byte, v any) error {
-	if len(bytes.TrimSpace(b)) == 0 {
+	if len(trimJSONSpace(b)) == 0 {
 		return &syntaxError{"request body is empty; expected JSON"}
 	}
 	if err := checkJSONText(b); err != nil {
@@ -116,15 +116,17 @@ func decodeJSON(b []byte, v any) error {
 		return &syntaxError{"malformed JSON: " + err.Error()}
 	}
 	// More is false before a stray "}" or "]" too: what follows the value
-	// must be nothing but white space.
-	if rest := bytes.TrimSpace(b[dec.InputOffset():]); len(rest) > 0 {
-		if dec.More() {
-			return &syntaxError{"malformed JSON: more than one value in the body"}
-		}
-		return &syntaxError{fmt.Sprintf("malformed JSON: %q after the value at byte %d", excerptBytes(rest), dec.InputOffset())}
+	// must be nothing but JSON's white space.
+	if rest := trimJSONSpace(b[dec.InputOffset():]); len(rest) > 0 {
+		return &syntaxError{fmt.Sprintf("malformed JSON: %q after the value at byte %d; the body must be one JSON value", excerptBytes(rest), dec.InputOffset())}
 	}
 	return nil
 }
+
+// trimJSONSpace trims JSON's white space (space, tab, CR, LF): not the
+// vertical tab, form feed or Unicode spaces that bytes.TrimSpace also
+// takes, none of which may surround a JSON value.
+func trimJSONSpace(b []byte) []byte { return bytes.Trim(b, " \t\r\n") }
 
 // excerptBytes is the start of b, for an error message.
 func excerptBytes(b []byte) string {

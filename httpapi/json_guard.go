@@ -1,7 +1,10 @@
 package httpapi
 
 import (
+	"errors"
 	"fmt"
+	"strconv"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -14,8 +17,10 @@ const MaxJSONDepth = 32
 // but a port request must not hold: bytes that are not UTF-8 (the decoder
 // would silently turn them into U+FFFD), an escaped NUL in a string
 // (\u0000, which truncates strings in C libraries, PDFs and databases
-// downstream), and nesting deeper than MaxJSONDepth. The error says what
-// and at which byte.
+// downstream), a number too large for a 64-bit float (kept among Kazoo's
+// unknown keys, it would make the request unreadable to most JSON
+// clients), and nesting deeper than MaxJSONDepth. The error says what and
+// at which byte.
 func checkJSONText(b []byte) error {
 	depth := 0
 	inString := false
@@ -44,6 +49,15 @@ func checkJSONText(b []byte) error {
 		switch c {
 		case '"':
 			inString = true
+		case '-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9':
+			end := i + 1
+			for end < len(b) && strings.IndexByte("0123456789+-.eE", b[end]) >= 0 {
+				end++
+			}
+			if _, err := strconv.ParseFloat(string(b[i:end]), 64); errors.Is(err, strconv.ErrRange) {
+				return &syntaxError{fmt.Sprintf("request body has a number out of range at byte %d: JSON numbers must fit a 64-bit float", i)}
+			}
+			i = end - 1
 		case '{', '[':
 			if depth++; depth > MaxJSONDepth {
 				return &syntaxError{fmt.Sprintf("request body nests deeper than %d levels at byte %d", MaxJSONDepth, i)}

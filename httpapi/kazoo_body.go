@@ -88,7 +88,7 @@ func (c *kazooCall) envelope(required bool) (kazooEnvelopeIn, []kazooMember, boo
 		c.fail(err)
 		return kazooEnvelopeIn{}, nil, false
 	}
-	if !required && len(bytes.TrimSpace(body)) == 0 {
+	if !required && len(trimJSONSpace(body)) == 0 {
 		return kazooEnvelopeIn{}, nil, true
 	}
 	env, members, err := kazooDecodeEnvelope(body, required)

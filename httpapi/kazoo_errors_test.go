@@ -89,7 +89,8 @@ func TestKazooMalformedBodies(t *testing.T) {
 		{`{"data":{"numbers":["+12025559000"],"name":"x"}}`, "numbers must be an object keyed by phone number"},
 		{`{"data":{"bill":"John","name":"x","numbers":{"+12025559000":{}}}}`, "bill must be an object"},
 		{`{"data":{"notifications":{"email":{"send_to":5}},"name":"x","numbers":{"+12025559000":{}}}}`, "notifications.email.send_to must be a string or a list of strings"},
-		{`{} {}`, "malformed JSON: more than one value in the body"},
+		{`{} {}`, `malformed JSON: "{}" after the value at byte 2; the body must be one JSON value`},
+		{`{}}`, `malformed JSON: "}" after the value at byte 2`},
 	} {
 		r := e.do("PUT", customerToken, path, tc.body)
 		r.failed(http.StatusBadRequest, "")

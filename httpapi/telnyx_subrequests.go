@@ -116,7 +116,7 @@ func (h *telnyxHandler) requestCancellation(w http.ResponseWriter, r *http.Reque
 // telnyxOptionalBody decodes a JSON body into v when there is one.
 func telnyxOptionalBody(r *http.Request, v any) error {
 	b, err := readBody(r, MaxJSONBody)
-	if err != nil || len(bytes.TrimSpace(b)) == 0 {
+	if err != nil || len(trimJSONSpace(b)) == 0 {
 		return err
 	}
 	return decodeJSON(b, v)
