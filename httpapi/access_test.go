@@ -267,6 +267,7 @@ func TestAccessMatrix(t *testing.T) {
 				tg := w.target(t, row.state)
 				before, err := w.f.Service.Get(porting.AsSystem(t.Context()), tg.ID)
 				require.NoError(t, err)
+				eventsBefore := w.events(t)
 
 				send := func(account, id string) accessResp {
 					ct, body := row.payload(w, tg)
@@ -281,6 +282,7 @@ func TestAccessMatrix(t *testing.T) {
 					after, err := w.f.Service.Get(porting.AsSystem(t.Context()), tg.ID)
 					require.NoError(t, err)
 					require.Equal(t, before.Revision, after.Revision, "a refused call changed the request")
+					require.Equal(t, eventsBefore, w.events(t), "a refused call wrote something (a request, a comment...)")
 				}
 
 				if role.reaches() || !strings.Contains(row.route, "{id}") {
@@ -296,6 +298,14 @@ func TestAccessMatrix(t *testing.T) {
 			})
 		}
 	}
+}
+
+// events is the number of events in the log: every write adds one.
+func (w *accessWorld) events(t *testing.T) int {
+	t.Helper()
+	evs, err := w.f.Service.Events(porting.AsSystem(t.Context()), 0, 1_000_000)
+	require.NoError(t, err)
+	return len(evs)
 }
 
 // accessRequireSame requires two answers to be the same but for the IDs

@@ -195,6 +195,9 @@ func badCases() []badCase {
 		// Nesting, NUL, invalid UTF-8.
 		{"kazoo/deeply nested", "PUT", kCreate, json, kazooBody(`"name":"x",` + one + `,"extra":` + badNested), 400, "nests deeper than 32"},
 		{"kazoo/escaped NUL", "PUT", kCreate, json, kazooBody(`"name":"` + badNUL + `",` + one), 400, "NUL"},
+		{"kazoo/lone surrogate", "PUT", kCreate, json, kazooBody(`"name":"na\ud800me",` + one), 400, "lone surrogate"},
+		{"kazoo/low surrogate first", "PUT", kCreate, json, kazooBody(`"name":"\udc00\ud800",` + one), 400, "lone surrogate"},
+		{"kazoo/escaped non-ASCII", "PUT", kCreate, json, kazooBody(`"name":"\é",` + one), 400, "invalid character"},
 		{"kazoo/raw NUL", "PUT", kCreate, json, kazooBody("\"name\":\"na\x00me\"," + one), 400, "malformed JSON"},
 		{"kazoo/invalid UTF-8", "PUT", kCreate, json, kazooBody(`"name":"` + badInvalidUTF8 + `",` + one), 400, "UTF-8"},
 		{"kazoo/edit wrong type", "POST", kReq, json, kazooBody(`"name":["x"]`), 400, "name"},
@@ -272,4 +275,18 @@ func TestBadInputIsRefusedAndChangesNothing(t *testing.T) {
 			require.Equal(t, before, e.snapshot(t), "the store is unchanged")
 		})
 	}
+}
+
+// What looks like the refused forms but is not passes: a surrogate pair,
+// an escaped backslash before "u0000", a number that fits a float.
+func TestBadInputGuardAcceptsValidLookalikes(t *testing.T) {
+	t.Parallel()
+	e := badSetup(t)
+	rec := e.send(badCase{method: "PUT", path: "/v2/accounts/customer/port_requests", contentType: "application/json",
+		body: []byte(`{"data":{"name":"\ud83d\ude00 \\u0000 \u00e9","x_big":1e308,"x_small":-1e-400,"numbers":{"+12025550177":{}}}}`)})
+	require.Equal(t, http.StatusCreated, rec.Code, rec.Body.String())
+	var env struct{ Data map[string]any }
+	require.NoError(t, json.Unmarshal(rec.Body.Bytes(), &env))
+	require.Equal(t, "😀 \\u0000 é", env.Data["name"])
+	require.Equal(t, 1e308, env.Data["x_big"])
 }

@@ -32,9 +32,9 @@ func readBody(r *http.Request, limit int64) ([]byte, error) {
 	if r.ContentLength > limit {
 		return nil, &porting.TooLargeError{What: "request body", Limit: limit}
 	}
-	b, err := io.ReadAll(io.LimitReader(r.Body, limit+1))
+	b, err := io.ReadAll(io.LimitReader(clientBody{r.Body}, limit+1))
 	if err != nil {
-		return nil, fmt.Errorf("reading body: %w", err)
+		return nil, err
 	}
 	if int64(len(b)) > limit {
 		return nil, &porting.TooLargeError{What: "request body", Limit: limit}
@@ -42,9 +42,23 @@ func readBody(r *http.Request, limit int64) ([]byte, error) {
 	return b, nil
 }
 
+// clientBody is a request body whose read errors are the client's: a
+// connection that broke or stalled past the server's read timeout
+// mid-body is a malformed request (400), not a server error.
+type clientBody struct{ r io.Reader }
+
+// Read reads from the body, turning a failure into a *syntaxError.
+func (b clientBody) Read(p []byte) (int, error) {
+	n, err := b.r.Read(p)
+	if err != nil && err != io.EOF {
+		err = &syntaxError{"the request body could not be read to its end: " + err.Error()}
+	}
+	return n, err
+}
+
 // jsonContentTypes are the Content-Types a JSON body may come with, as
 // an error message lists them.
-var jsonContentTypes = []string{"application/json", "application/*+json", "text/json", "text/plain", "application/x-www-form-urlencoded", "none"}
+var jsonContentTypes = []string{"application/json", "application/*+json", "text/json", "text/plain", "application/x-www-form-urlencoded", "no Content-Type at all"}
 
 // jsonContentType reports whether a body of this Content-Type is read as
 // JSON: none at all, application/json or any +json type, text/json,

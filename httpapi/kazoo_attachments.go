@@ -46,7 +46,7 @@ func (k *kazooHandler) attach(c *kazooCall, name string, mode porting.AttachMode
 		return
 	}
 	_, r, err := k.svc.PutAttachment(c.ctx, r.ID, porting.AttachmentInput{
-		Name: name, ContentType: c.r.Header.Get("Content-Type"), Body: c.r.Body, Mode: mode, Revision: rev,
+		Name: name, ContentType: c.r.Header.Get("Content-Type"), Body: clientBody{c.r.Body}, Mode: mode, Revision: rev,
 	})
 	if err != nil {
 		c.failRenamed(err, map[string]string{"file": "filename"})

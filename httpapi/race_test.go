@@ -385,8 +385,11 @@ func (e *raceEnv) testEditRace(t *testing.T) {
 		}
 		for attempt := 0; ; attempt++ {
 			read := e.call("GET", path, customerToken, nil, "")
-			if read.err != nil || read.code != http.StatusOK || attempt == 200 {
+			if read.err != nil || read.code != http.StatusOK {
 				return read
+			}
+			if attempt == 200 {
+				return raceResult{err: fmt.Errorf("client %d: still conflicting after %d attempts", i, attempt)}
 			}
 			var env struct{ Revision string }
 			_ = json.Unmarshal(read.body, &env)

@@ -22,7 +22,7 @@ const (
 	// link works, as the Telnyx document says.
 	DefaultTelnyxLinkTTL = time.Hour
 	// TelnyxMaxPerPage caps the per_page of a listing; a larger value is
-	// refused with 400.
+	// refused with 422, as every invalid query parameter is.
 	TelnyxMaxPerPage = 250
 	// TelnyxDefaultPerPage is the per_page of a listing that names none.
 	TelnyxDefaultPerPage = 20

@@ -38,8 +38,8 @@ var (
 	// ErrTooLarge: a body or attachment exceeds its size limit. See
 	// *TooLargeError.
 	ErrTooLarge = errors.New("too large")
-	// ErrUnsupportedMediaType: an attachment's content type is not
-	// accepted. See *MediaTypeError.
+	// ErrUnsupportedMediaType: the content type of an attachment or of a
+	// request body is not accepted. See *MediaTypeError.
 	ErrUnsupportedMediaType = errors.New("unsupported media type")
 	// ErrSupportKeyTaken is returned by a Store when a support key is
 	// already in use. The Service handles it by drawing a new key; callers
@@ -224,7 +224,8 @@ func (e *TooLargeError) Error() string {
 // Is reports whether target is ErrTooLarge.
 func (e *TooLargeError) Is(target error) bool { return target == ErrTooLarge }
 
-// MediaTypeError says an attachment's content type is not accepted.
+// MediaTypeError says the content type of an attachment or of a request
+// body is not accepted.
 type MediaTypeError struct {
 	// ContentType is the content type as the client sent it.
 	ContentType string

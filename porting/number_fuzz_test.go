@@ -3,6 +3,8 @@ package porting_test
 import (
 	"strings"
 	"testing"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/portkit/portkit/porting"
 )
@@ -36,6 +38,9 @@ func FuzzParseNumber(f *testing.F) {
 		"011",
 		"00",
 		strings.Repeat("1234567890", 7),
+		"+1202\x005550100",
+		"+1202555\xff0100",
+		"+1 202 555 0100\n",
 	} {
 		f.Add(seed)
 	}
@@ -45,6 +50,9 @@ func FuzzParseNumber(f *testing.F) {
 			n := p.Parse(in)
 			if n.Raw != in {
 				t.Fatalf("region %q: Raw = %q, want the input %q", p.DefaultRegion, n.Raw, in)
+			}
+			if s := strings.TrimSpace(in); n.E164 != "" && (!utf8.ValidString(s) || strings.IndexFunc(s, unicode.IsControl) >= 0) {
+				t.Fatalf("region %q: %q has control characters or bytes that are not UTF-8, yet reads as %q", p.DefaultRegion, in, n.E164)
 			}
 			if !n.Valid {
 				if n.Coverage != porting.CoverageInvalid {

@@ -91,10 +91,11 @@ func AttachmentName(name string) (string, error) {
 	return name, nil
 }
 
-// isFormatChar reports invisible formatting characters (Unicode Cf): a
-// right-to-left override makes "invoice\u202Efdp.exe" read as
-// "invoiceexe.pdf".
-func isFormatChar(r rune) bool { return unicode.Is(unicode.Cf, r) }
+// isFormatChar reports invisible formatting characters (Unicode Cf) and
+// line and paragraph separators (Zl, Zp): a right-to-left override makes
+// "invoice\u202Efdp.exe" read as "invoiceexe.pdf", and a separator breaks
+// a name across lines.
+func isFormatChar(r rune) bool { return unicode.In(r, unicode.Cf, unicode.Zl, unicode.Zp) }
 
 // excerpt shortens a long value for an error message: its first 32 bytes
 // of valid UTF-8 and an ellipsis.

@@ -2,6 +2,7 @@ package badger
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	bdg "github.com/dgraph-io/badger/v4"
@@ -64,7 +65,7 @@ func (t *tx) PutContent(requestID, contentID string, data []byte) error {
 // DeleteContent deletes the chunks of attachment bytes in the transaction.
 func (t *tx) DeleteContent(requestID, contentID string) error {
 	prefix := []byte(contentPrefix(requestID, contentID))
-	it := t.txn.NewIterator(bdg.IteratorOptions{Prefix: prefix})
+	it := t.txn.NewIterator(bdg.IteratorOptions{Prefix: prefix}) // keys only
 	var keys [][]byte
 	for it.Rewind(); it.Valid(); it.Next() {
 		keys = append(keys, it.Item().KeyCopy(nil))
@@ -86,7 +87,10 @@ func (t *tx) dropContent() {
 	}
 	wb := t.s.db.NewWriteBatch()
 	defer wb.Cancel()
-	for _, k := range t.content {
+	// Backwards, so that each upload's marker (written first) goes after
+	// its chunks: should the batch be cut short, the marker still names
+	// what is left for Open to drop.
+	for _, k := range slices.Backward(t.content) {
 		_ = wb.Delete(k)
 	}
 	if err := wb.Flush(); err != nil {
@@ -101,7 +105,7 @@ func (t *tx) dropContent() {
 func dropUnfinishedUploads(db *bdg.DB) (dropped int, err error) {
 	var markers [][]byte
 	err = db.View(func(txn *bdg.Txn) error {
-		it := txn.NewIterator(bdg.IteratorOptions{Prefix: []byte(uploadPrefix)})
+		it := txn.NewIterator(bdg.IteratorOptions{Prefix: []byte(uploadPrefix)}) // keys only
 		defer it.Close()
 		for it.Rewind(); it.Valid(); it.Next() {
 			markers = append(markers, it.Item().KeyCopy(nil))
@@ -116,7 +120,7 @@ func dropUnfinishedUploads(db *bdg.DB) (dropped int, err error) {
 	for _, m := range markers {
 		requestID, contentID, _ := strings.Cut(strings.TrimPrefix(string(m), uploadPrefix), "/")
 		err = db.View(func(txn *bdg.Txn) error {
-			it := txn.NewIterator(bdg.IteratorOptions{Prefix: []byte(contentPrefix(requestID, contentID))})
+			it := txn.NewIterator(bdg.IteratorOptions{Prefix: []byte(contentPrefix(requestID, contentID))}) // keys only
 			defer it.Close()
 			for it.Rewind(); it.Valid(); it.Next() {
 				if err := wb.Delete(it.Item().KeyCopy(nil)); err != nil {
