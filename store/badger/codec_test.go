@@ -112,8 +112,16 @@ func FuzzDecodeRequest(f *testing.F) {
 	var r porting.PortRequest
 	n := 0
 	fill(reflect.ValueOf(&r).Elem(), &n)
-	f.Add(encodeRequest(&r))
+	full := encodeRequest(&r)
+	f.Add(full)
 	f.Add(encodeRequest(&porting.PortRequest{ID: "a"}))
+	// Corruptions: empty, a version byte alone, truncated, one byte too
+	// many, a length prefix claiming far more than there is.
+	f.Add([]byte{})
+	f.Add([]byte{1})
+	f.Add(full[:len(full)/2])
+	f.Add(append(append([]byte{}, full...), 0))
+	f.Add(append([]byte{full[0]}, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		got, err := decodeRequest(b)
 		if err != nil {
