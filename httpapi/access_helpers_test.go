@@ -108,9 +108,10 @@ func (r accessRole) reaches() bool { return r == roleOwner || r == roleAuthority
 // authority, root), customer (its child, the owner), sub (the
 // customer's child) and other (an unrelated root).
 type accessWorld struct {
-	f   *portingtest.Fixture
-	h   http.Handler
-	seq int
+	f        *portingtest.Fixture
+	h        http.Handler
+	seq      int
+	eventSeq uint64 // the newest event lastEvent saw
 }
 
 // newAccessWorld builds the world. Kazoo's LOA renderer is a stub that
