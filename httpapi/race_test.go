@@ -11,7 +11,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -103,25 +102,6 @@ func (e *raceEnv) call(method, path, token string, header map[string]string, bod
 	return raceResult{code: resp.StatusCode, body: b, err: err}
 }
 
-// race runs n clients at once, released together, and returns their
-// answers in client order.
-func race(n int, client func(i int) raceResult) []raceResult {
-	out := make([]raceResult, n)
-	start := make(chan struct{})
-	var wg sync.WaitGroup
-	for i := range n {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			<-start
-			out[i] = client(i)
-		}()
-	}
-	close(start)
-	wg.Wait()
-	return out
-}
-
 // requireClean requires every answer to be a success or a 4xx among
 // refusals, never a 5xx or a broken connection, and returns whether each
 // succeeded.
@@ -189,7 +169,7 @@ func (e *raceEnv) testOverlappingCreates(t *testing.T) {
 			want[i] = want[i][:1]
 		}
 	}
-	results := race(clients, func(i int) raceResult {
+	results := portingtest.Race(clients, func(i int) raceResult {
 		if i%2 == 0 {
 			nums := map[string]any{}
 			for _, n := range want[i] {
@@ -254,7 +234,7 @@ func (e *raceEnv) transitions(t *testing.T, id string) []porting.Transition {
 // exactly one submission.
 func (e *raceEnv) testSubmitRace(t *testing.T) {
 	r := e.raceDraft(t, "+14155550100", "+12025550900")
-	results := race(32, func(i int) raceResult {
+	results := portingtest.Race(32, func(i int) raceResult {
 		if i%2 == 0 {
 			return e.call("POST", telnyxPath("/draft_port_requests/"+r.ID+"/submit"), customerToken, nil, "")
 		}
@@ -288,7 +268,7 @@ func (e *raceEnv) testMoveRace(t *testing.T) {
 		}
 		return targets[(i+k)%len(targets)]
 	}
-	perClient := race(32, func(i int) raceResult {
+	perClient := portingtest.Race(32, func(i int) raceResult {
 		var out raceResult
 		for k := range rounds {
 			var r raceResult
@@ -378,7 +358,7 @@ func (e *raceEnv) allTransitions(t *testing.T, id string) []string {
 func (e *raceEnv) testEditRace(t *testing.T) {
 	r := e.raceDraft(t, "+12025550902")
 	path := kazooPath("/" + r.ID)
-	results := race(32, func(i int) raceResult {
+	results := portingtest.Race(32, func(i int) raceResult {
 		if i%2 == 1 {
 			body := fmt.Sprintf(`{"description":"written by %d"}`, i)
 			return e.call("PUT", telnyxPath("/draft_port_requests/"+r.ID+"/sub_requests/"+r.SubRequests[0].ID), customerToken, nil, body)
@@ -420,7 +400,7 @@ func (e *raceEnv) testStaleRevisionRace(t *testing.T) {
 	r := e.raceDraft(t, "+12025550903")
 	path := kazooPath("/" + r.ID)
 	rev := kazooData(t, e.call("GET", path, customerToken, nil, ""))["_revision"].(string)
-	results := race(32, func(i int) raceResult {
+	results := portingtest.Race(32, func(i int) raceResult {
 		h := map[string]string{"If-Match": rev}
 		switch i % 4 {
 		case 0:

@@ -3,7 +3,6 @@ package porting_test
 import (
 	"errors"
 	"fmt"
-	"sync"
 	"testing"
 
 	"github.com/portkit/portkit/porting"
@@ -11,30 +10,11 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// svRace runs n functions at once (as much as a start barrier allows) and
-// returns their errors, in order.
-func svRace(n int, f func(i int) error) []error {
-	errs := make([]error, n)
-	start := make(chan struct{})
-	var wg sync.WaitGroup
-	for i := range n {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			<-start
-			errs[i] = f(i)
-		}()
-	}
-	close(start)
-	wg.Wait()
-	return errs
-}
-
 func TestServiceConcurrentCreatesOfOneNumber(t *testing.T) {
 	t.Parallel()
 	f := portingtest.New(t)
 	ids := make([]string, 64)
-	errs := svRace(64, func(i int) error {
+	errs := portingtest.Race(64, func(i int) error {
 		// Each request also has a number of its own, which must stay free
 		// when the request is refused.
 		r, err := f.Service.Create(f.AsCustomer(), f.Customer.ID,
@@ -86,7 +66,7 @@ func TestServiceConcurrentUpdatesWithOneRevision(t *testing.T) {
 	t.Parallel()
 	f := portingtest.New(t)
 	r := f.Create(t, svOther1)
-	errs := svRace(32, func(i int) error {
+	errs := portingtest.Race(32, func(i int) error {
 		in := r.Input()
 		in.Name = fmt.Sprint("writer ", i)
 		_, err := f.Service.Update(f.AsCustomer(), r.ID, r.Revision, in)
@@ -119,7 +99,7 @@ func TestServiceConcurrentCommentsAllLand(t *testing.T) {
 		require.NoError(t, err)
 		last := events[len(events)-1].Seq
 
-		errs := svRace(32, func(i int) error {
+		errs := portingtest.Race(32, func(i int) error {
 			ctx := f.AsCustomer()
 			if i%2 == 1 {
 				ctx = f.AsAuthority()
@@ -149,7 +129,7 @@ func TestServiceConcurrentMixedWrites(t *testing.T) {
 	f := portingtest.New(t)
 	r := f.Create(t, svOther1)
 	sub := r.SubRequests[0].ID
-	errs := svRace(30, func(i int) error {
+	errs := portingtest.Race(30, func(i int) error {
 		var err error
 		switch i % 3 {
 		case 0:
@@ -179,7 +159,7 @@ func TestServiceConcurrentTransitions(t *testing.T) {
 	t.Parallel()
 	f := portingtest.New(t)
 	r := svReach(t, f, porting.StateSubmitted, svOther1)
-	errs := svRace(32, func(int) error {
+	errs := portingtest.Race(32, func(int) error {
 		_, err := f.Service.Transition(f.AsAuthority(), r.ID, porting.StatePending, porting.TransitionOptions{})
 		return err
 	})

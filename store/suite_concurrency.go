@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/portkit/portkit/porting"
+	"github.com/portkit/portkit/porting/portingtest"
 )
 
 func concurrentCases() []testCase {
@@ -23,28 +24,6 @@ func concurrentCases() []testCase {
 		{"EventsInOrder", testConcurrentEventsInOrder},
 		{"ReadsWhileWriting", testConcurrentReadsWhileWriting},
 	}
-}
-
-// parallel runs f(0) … f(n-1) in n goroutines released at once and
-// returns their errors.
-func parallel(n int, f func(i int) error) []error {
-	errs := make([]error, n)
-	var ready, done sync.WaitGroup
-	start := make(chan struct{})
-	ready.Add(n)
-	done.Add(n)
-	for i := range n {
-		go func() {
-			defer done.Done()
-			ready.Done()
-			<-start
-			errs[i] = f(i)
-		}()
-	}
-	ready.Wait()
-	close(start)
-	done.Wait()
-	return errs
 }
 
 // winner returns the index of the only nil error.
@@ -68,7 +47,7 @@ func testConcurrentClaimSameNumber(h *harness) {
 	for i := range rs {
 		rs[i] = h.newRequest(h.newID(), pathLeaf, porting.StateSubmitted, x)
 	}
-	errs := parallel(n, func(i int) error {
+	errs := portingtest.Race(n, func(i int) error {
 		return h.s.CreateRequest(h.ctx, rs[i], events(h.newEvent(rs[i], porting.EventCreated)))
 	})
 	win := rs[h.winner(errs)]
@@ -103,7 +82,7 @@ func testConcurrentUpdateSameRevision(h *harness) {
 		rs[i].Name = fmt.Sprintf("writer %d", i)
 		h.setNumbers(rs[i], h.newNumber())
 	}
-	errs := parallel(n, func(i int) error {
+	errs := portingtest.Race(n, func(i int) error {
 		return h.s.UpdateRequest(h.ctx, rs[i], events(h.newEvent(rs[i], porting.EventUpdated)))
 	})
 	wi := h.winner(errs)
@@ -129,7 +108,7 @@ func testConcurrentDistinctNumbers(h *harness) {
 	for i := range rs {
 		rs[i] = h.newRequest(h.newID(), pathLeaf, porting.StateSubmitted, h.newNumbers(2)...)
 	}
-	errs := parallel(n, func(i int) error {
+	errs := portingtest.Race(n, func(i int) error {
 		return h.s.CreateRequest(h.ctx, rs[i], events(h.newEvent(rs[i], porting.EventCreated)))
 	})
 	require.NoError(h, errors.Join(errs...))
@@ -162,7 +141,7 @@ func testConcurrentSameSupportKey(h *harness) {
 		rs[i] = h.newRequest(h.newID(), pathLeaf, porting.StateSubmitted, h.newNumber())
 		rs[i].SupportKey = "pr_c0ffee"
 	}
-	errs := parallel(n, func(i int) error { return h.s.CreateRequest(h.ctx, rs[i], porting.Write{}) })
+	errs := portingtest.Race(n, func(i int) error { return h.s.CreateRequest(h.ctx, rs[i], porting.Write{}) })
 	win := rs[h.winner(errs)]
 	for i, err := range errs {
 		if rs[i] != win {
@@ -213,7 +192,7 @@ func testConcurrentEventsInOrder(h *harness) {
 		}
 	}()
 
-	errs := parallel(writers, func(w int) error {
+	errs := portingtest.Race(writers, func(w int) error {
 		r := h.newRequest(h.newID(), pathLeaf, porting.StateUnconfirmed, h.newNumber())
 		for i := range writes {
 			var es []porting.Event
