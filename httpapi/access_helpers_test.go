@@ -211,16 +211,7 @@ func (w *accessWorld) targetOf(t testing.TB, account string, st porting.State) a
 		_, err := svc.Transition(ctx, r.ID, to, opt)
 		require.NoError(t, err, "moving %s to %s", r.ID, to)
 	}
-	path := map[porting.State][]porting.State{
-		porting.StateUnconfirmed: nil,
-		porting.StateSubmitted:   {porting.StateSubmitted},
-		porting.StatePending:     {porting.StateSubmitted, porting.StatePending},
-		porting.StateScheduled:   {porting.StateSubmitted, porting.StatePending, porting.StateScheduled},
-		porting.StateCompleted:   {porting.StateSubmitted, porting.StatePending, porting.StateScheduled, porting.StateCompleted},
-		porting.StateRejected:    {porting.StateSubmitted, porting.StateRejected},
-		porting.StateCanceled:    {porting.StateCanceled},
-	}
-	steps, ok := path[st]
+	steps, ok := portingtest.PathTo(st)
 	require.True(t, ok, "no way to state %q", st)
 	for _, to := range steps {
 		ctx := sys

@@ -120,20 +120,8 @@ func svSubStates(r *porting.PortRequest) map[string]porting.State {
 	return out
 }
 
-// svPaths is the shortest way, as the port authority, from unconfirmed to
-// each request state.
-var svPaths = map[porting.State][]porting.State{
-	porting.StateUnconfirmed: nil,
-	porting.StateSubmitted:   {porting.StateSubmitted},
-	porting.StatePending:     {porting.StateSubmitted, porting.StatePending},
-	porting.StateScheduled:   {porting.StateSubmitted, porting.StatePending, porting.StateScheduled},
-	porting.StateCompleted:   {porting.StateSubmitted, porting.StatePending, porting.StateScheduled, porting.StateCompleted},
-	porting.StateRejected:    {porting.StateSubmitted, porting.StateRejected},
-	porting.StateCanceled:    {porting.StateCanceled},
-}
-
 // svReach moves a fresh request of the given numbers (default svOther1) to
-// state st along svPaths.
+// state st along portingtest.PathTo.
 func svReach(t *testing.T, f *portingtest.Fixture, st porting.State, numbers ...string) *porting.PortRequest {
 	t.Helper()
 	if len(numbers) == 0 {
@@ -142,10 +130,11 @@ func svReach(t *testing.T, f *portingtest.Fixture, st porting.State, numbers ...
 	return svReachFrom(t, f, f.Create(t, numbers...).ID, st)
 }
 
-// svReachFrom moves an existing unconfirmed request to st along svPaths.
+// svReachFrom moves an existing unconfirmed request to st along
+// portingtest.PathTo.
 func svReachFrom(t *testing.T, f *portingtest.Fixture, id string, st porting.State) *porting.PortRequest {
 	t.Helper()
-	path, ok := svPaths[st]
+	path, ok := portingtest.PathTo(st)
 	require.True(t, ok, "no path to state %s", st)
 	r := svGet(t, f, id)
 	for _, to := range path {

@@ -12,6 +12,7 @@ package portingtest
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -217,12 +218,32 @@ func (f *Fixture) Move(t testing.TB, id string, to porting.State) *porting.PortR
 	return r
 }
 
+// PathTo is the shortest way from unconfirmed to st, as the port
+// authority moves a request: the states to move to, in order (none for
+// unconfirmed). cancel-pending is a sub request's state, not one a whole
+// request is moved to, so it has no path and ok is false.
+func PathTo(st porting.State) (path []porting.State, ok bool) {
+	path, ok = paths[st]
+	return slices.Clone(path), ok
+}
+
+var paths = map[porting.State][]porting.State{
+	porting.StateUnconfirmed: nil,
+	porting.StateSubmitted:   {porting.StateSubmitted},
+	porting.StatePending:     {porting.StateSubmitted, porting.StatePending},
+	porting.StateScheduled:   {porting.StateSubmitted, porting.StatePending, porting.StateScheduled},
+	porting.StateCompleted:   {porting.StateSubmitted, porting.StatePending, porting.StateScheduled, porting.StateCompleted},
+	porting.StateRejected:    {porting.StateSubmitted, porting.StateRejected},
+	porting.StateCanceled:    {porting.StateCanceled},
+}
+
 // Complete walks a request from unconfirmed through submitted, pending and
 // scheduled to completed, advancing the clock an hour between steps.
 func (f *Fixture) Complete(t testing.TB, id string) *porting.PortRequest {
 	t.Helper()
 	var r *porting.PortRequest
-	for _, to := range []porting.State{porting.StateSubmitted, porting.StatePending, porting.StateScheduled, porting.StateCompleted} {
+	path, _ := PathTo(porting.StateCompleted)
+	for _, to := range path {
 		f.Clock.Advance(time.Hour)
 		r = f.Move(t, id, to)
 	}
