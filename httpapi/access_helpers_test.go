@@ -12,7 +12,6 @@ import (
 	"log/slog"
 	"mime/multipart"
 	"net/http"
-	"net/http/httptest"
 	"net/textproto"
 	"regexp"
 	"strconv"
@@ -237,19 +236,7 @@ type accessResp struct {
 // the header of the path's dialect: X-Auth-Token for Kazoo (/v2/),
 // "Authorization: Token" for Telnyx.
 func (w *accessWorld) call(method, path, token, contentType string, body []byte) accessResp {
-	req := httptest.NewRequest(method, path, bytes.NewReader(body))
-	if token != "" {
-		if strings.HasPrefix(path, "/v2/") {
-			req.Header.Set("X-Auth-Token", token)
-		} else {
-			req.Header.Set("Authorization", "Token "+token)
-		}
-	}
-	if contentType != "" {
-		req.Header.Set("Content-Type", contentType)
-	}
-	rec := httptest.NewRecorder()
-	w.h.ServeHTTP(rec, req)
+	rec := serveDialect(w.h, method, path, token, contentType, body)
 	return accessResp{Code: rec.Code, Header: rec.Header(), Body: rec.Body.Bytes()}
 }
 

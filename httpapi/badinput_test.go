@@ -82,15 +82,7 @@ type badCase struct {
 // send performs a case as the customer, over the dialect its path names.
 func (e *badEnv) send(c badCase) *httptest.ResponseRecorder {
 	path := strings.NewReplacer("{id}", e.id, "{sid}", e.subID, "{pid}", e.pid).Replace(c.path)
-	req := httptest.NewRequest(c.method, path, bytes.NewReader(c.body))
-	req.Header.Set("X-Auth-Token", customerToken)
-	req.Header.Set("Authorization", "Token "+customerToken)
-	if c.contentType != "" {
-		req.Header.Set("Content-Type", c.contentType)
-	}
-	rec := httptest.NewRecorder()
-	e.h.ServeHTTP(rec, req)
-	return rec
+	return serveDialect(e.h, c.method, path, customerToken, c.contentType, c.body)
 }
 
 // Building blocks of hostile bodies.

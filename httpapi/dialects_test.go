@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"mime/multipart"
 	"net/http"
-	"net/http/httptest"
-	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -31,17 +29,7 @@ func dialectsMux(t *testing.T) (*portingtest.Fixture, *http.ServeMux) {
 // dialectsDo makes one call; token goes in the dialect's own header.
 func dialectsDo(t *testing.T, mux http.Handler, method, path, token, contentType string, body []byte) (int, []byte) {
 	t.Helper()
-	req := httptest.NewRequest(method, path, bytes.NewReader(body))
-	if strings.HasPrefix(path, "/v2/") {
-		req.Header.Set("X-Auth-Token", token)
-	} else {
-		req.Header.Set("Authorization", "Token "+token)
-	}
-	if contentType != "" {
-		req.Header.Set("Content-Type", contentType)
-	}
-	rec := httptest.NewRecorder()
-	mux.ServeHTTP(rec, req)
+	rec := serveDialect(mux, method, path, token, contentType, body)
 	return rec.Code, rec.Body.Bytes()
 }
 

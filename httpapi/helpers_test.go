@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"io"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 
 	"github.com/portkit/portkit/httpapi"
@@ -56,4 +58,25 @@ func stringsAt(list []map[string]any, key string) []string {
 		out[i] = o[key].(string)
 	}
 	return out
+}
+
+// serveDialect sends one request to h, as token (none when empty) in the
+// header of the path's dialect: X-Auth-Token for Kazoo (/v2/),
+// "Authorization: Token" for Telnyx. It asserts nothing, so any goroutine
+// may call it.
+func serveDialect(h http.Handler, method, path, token, contentType string, body []byte) *httptest.ResponseRecorder {
+	req := httptest.NewRequest(method, path, bytes.NewReader(body))
+	if token != "" {
+		if strings.HasPrefix(path, "/v2/") {
+			req.Header.Set("X-Auth-Token", token)
+		} else {
+			req.Header.Set("Authorization", "Token "+token)
+		}
+	}
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	return rec
 }
