@@ -165,7 +165,7 @@ func kazooScheduleOn(v json.RawMessage) (time.Time, error) {
 	}
 	for _, layout := range kazooScheduleLayouts {
 		if t, err := time.ParseInLocation(layout, dt, loc); err == nil {
-			if t.Year() < 1970 || t.Year() > 9999 {
+			if !porting.DateInRange(t) { // 0001-01-01 UTC would be the zero time: no date
 				return time.Time{}, kazooProblem("schedule_on.date_time", "format", dt,
 					fmt.Sprintf("schedule_on.date_time %q is out of range (years 1970 to 9999)", dt))
 			}

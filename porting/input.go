@@ -104,7 +104,7 @@ func (s *Service) validate(in *RequestInput) ([]parsedNumber, error) {
 	for field, t := range map[string]time.Time{
 		"transfer_date": in.TransferDate, "scheduled_date": in.ScheduledDate, "signing_date": in.SigningDate,
 	} {
-		if !t.IsZero() && !dateInRange(t) {
+		if !t.IsZero() && !DateInRange(t) {
 			fe.add(field, t.String(), "format", "Date out of range")
 		}
 	}
@@ -365,6 +365,8 @@ func jsonEqual(a, b any) bool {
 	return bytes.Equal(ja, jb)
 }
 
-// dateInRange reports whether a date a client gives is within the years
-// 1970 to 9999, the range every date of a port request keeps to.
-func dateInRange(t time.Time) bool { return t.Year() >= 1970 && t.Year() <= 9999 }
+// DateInRange reports whether a date a client gives is within the years
+// 1970 to 9999, the range every date of a port request keeps to. The
+// Service refuses any other; a dialect whose wire form could turn such a
+// date into the zero time ("no date") checks it while parsing.
+func DateInRange(t time.Time) bool { return t.Year() >= 1970 && t.Year() <= 9999 }

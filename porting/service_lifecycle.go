@@ -205,7 +205,7 @@ func (s *Service) onEnter(ctx context.Context, c *change, to State, moved []stri
 		}
 	case StateScheduled:
 		date := opt.ScheduledDate
-		if !date.IsZero() && !dateInRange(date) {
+		if !date.IsZero() && !DateInRange(date) {
 			return nil, invalid("scheduled_date", date.String(), "format", "Date out of range")
 		}
 		if date.IsZero() {
