@@ -70,13 +70,11 @@ func raceSetup(t *testing.T, store porting.Store) *raceEnv {
 	return &raceEnv{f: f, srv: srv, client: &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}}
 }
 
-// raceResult is one answer, or a client's several (multi).
+// raceResult is one answer.
 type raceResult struct {
-	code  int
-	body  []byte
-	err   error
-	multi []raceResult
-	kinds []bool // per answer of multi: a request_cancellation
+	code int
+	body []byte
+	err  error
 }
 
 // call sends a request as token over either dialect (both credentials
@@ -268,31 +266,24 @@ func (e *raceEnv) testMoveRace(t *testing.T) {
 		}
 		return targets[(i+k)%len(targets)]
 	}
-	perClient := portingtest.Race(32, func(i int) raceResult {
-		var out raceResult
-		for k := range rounds {
-			var r raceResult
-			if i%8 == 7 && k == 0 {
-				r = e.call("POST", telnyxPath("/port_requests/"+r0.ID+"/sub_requests/"+r0.SubRequests[0].ID+"/request_cancellation"), customerToken, nil, "")
+	cancels := func(i, k int) bool { return i%8 == 7 && k == 0 } // client i's k-th move
+	perClient := portingtest.Race(32, func(i int) []raceResult {
+		out := make([]raceResult, rounds)
+		for k := range out {
+			if cancels(i, k) {
+				out[k] = e.call("POST", telnyxPath("/port_requests/"+r0.ID+"/sub_requests/"+r0.SubRequests[0].ID+"/request_cancellation"), customerToken, nil, "")
 			} else {
-				r = e.call("PATCH", kazooPath("/"+r0.ID+"/"+target(i, k)), authorityToken, nil, `{"data":{"reason":"race `+strconv.Itoa(i)+`"}}`)
+				out[k] = e.call("PATCH", kazooPath("/"+r0.ID+"/"+target(i, k)), authorityToken, nil, `{"data":{"reason":"race `+strconv.Itoa(i)+`"}}`)
 			}
-			out.multi = append(out.multi, r)
-			out.kinds = append(out.kinds, i%8 == 7 && k == 0)
 		}
 		return out
 	})
-	var results []raceResult
-	var isCancellation []bool
-	for _, c := range perClient {
-		results = append(results, c.multi...)
-		isCancellation = append(isCancellation, c.kinds...)
-	}
+	results := slices.Concat(perClient...) // client i's k-th move at i*rounds+k
 	ok := requireClean(t, results, http.StatusBadRequest, http.StatusConflict, http.StatusMethodNotAllowed, http.StatusUnprocessableEntity)
 	wholeMoves, cancellations := 0, 0
 	for i, won := range ok {
 		switch {
-		case won && isCancellation[i]:
+		case won && cancels(i/rounds, i%rounds):
 			cancellations++
 		case won:
 			wholeMoves++
