@@ -91,6 +91,23 @@ func maxSendBuffer() int {
 	return n
 }
 
+// trickle writes data to c a byte at a time, one every interval, until
+// it is all sent, the server hangs up, or stop is closed.
+func trickle(c net.Conn, data []byte, every time.Duration, stop <-chan struct{}) {
+	tick := time.NewTicker(every)
+	defer tick.Stop()
+	for _, b := range data {
+		if _, err := c.Write([]byte{b}); err != nil {
+			return
+		}
+		select {
+		case <-tick.C:
+		case <-stop:
+			return
+		}
+	}
+}
+
 // requireClosedBy requires the server to close c (with EOF or a reset)
 // before the deadline, and returns what it sent first.
 func requireClosedBy(t *testing.T, c net.Conn, deadline time.Time) []byte {
@@ -119,20 +136,9 @@ func TestSlowlorisIsCutOffAndStarvesNoOne(t *testing.T) {
 	for i := range conns {
 		conns[i] = s.dial(t, 0)
 		wg.Add(1)
-		go func(c net.Conn) { // one byte a second until the server hangs up
+		go func(c net.Conn) {
 			defer wg.Done()
-			tick := time.NewTicker(time.Second)
-			defer tick.Stop()
-			for j := 0; j < len(header); j++ {
-				if _, err := c.Write([]byte{header[j]}); err != nil {
-					return
-				}
-				select {
-				case <-tick.C:
-				case <-stop:
-					return
-				}
-			}
+			trickle(c, []byte(header), time.Second, stop)
 		}(conns[i])
 	}
 	served := s.requireServesPromptly(t, 10)
@@ -302,18 +308,9 @@ func TestSlowBodyIsCutOff(t *testing.T) {
 		fmt.Fprintf(conns[i], "%s %s HTTP/1.1\r\nHost: portd\r\nX-Auth-Token: %s\r\nContent-Type: %s\r\nContent-Length: 1000\r\n\r\n",
 			method, paths[i%2], s.token, ct)
 		wg.Add(1)
-		go func(c net.Conn) { // a byte every half second
+		go func(c net.Conn) {
 			defer wg.Done()
-			for range 1000 {
-				if _, err := c.Write([]byte{' '}); err != nil {
-					return
-				}
-				select {
-				case <-time.After(500 * time.Millisecond):
-				case <-stop:
-					return
-				}
-			}
+			trickle(c, bytes.Repeat([]byte{' '}, 1000), 500*time.Millisecond, stop)
 		}(conns[i])
 	}
 	served := s.requireServesPromptly(t, 10)
