@@ -1,0 +1,77 @@
+package badger
+
+import (
+	"encoding/json"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/portkit/portkit/porting"
+)
+
+// goldenV1 is the request testdata/request.v1.bin holds: the bytes were
+// written once, by codec version 1, and are never written again. Every
+// later version of the codec must decode them to this request (as the
+// model of the day has it).
+func goldenV1() *porting.PortRequest {
+	at := func(h int) time.Time { return time.Date(2026, 3, 2, 14+h, 0, 0, 0, time.UTC) }
+	rating := 5
+	r := &porting.PortRequest{
+		ID: "0123456789abcdef0123456789abcdef", AccountID: "customer", AccountPath: []string{"authority", "customer"},
+		SupportKey: "pr_1a2b3c", Name: "Main lines", State: porting.StateScheduled,
+		Numbers: []porting.PortNumber{
+			{Number: porting.Number{Raw: "(202) 555-0100", E164: "+12025550100", Valid: true, Region: "US", Type: porting.NumberTypeFixedLineOrMobile, Coverage: porting.CoverageNANPGeneric},
+				Carrier: "PACIFIC BELL", PortabilityStatus: porting.PortabilityConfirmed, SubRequestID: "sub-a", Details: json.RawMessage(`{"label":"front desk"}`)},
+			{Number: porting.Number{Raw: "+44 20 7946 0018", E164: "+442079460018", Valid: true, Region: "GB", Type: porting.NumberTypeFixedLine, Coverage: porting.CoverageInternational},
+				PortabilityStatus: porting.PortabilityPending, SubRequestID: "sub-b"},
+		},
+		Bill: porting.Bill{Name: "John Doe", StreetNumber: "116", StreetPreDir: "N", StreetAddress: "Natoma", StreetType: "St", StreetPostDir: "W",
+			ExtendedAddress: "Suite 4", Locality: "San Francisco", Region: "CA", PostalCode: "94105", Country: "US",
+			AccountNumber: "8675309", PIN: "1234", BTN: "+12025550100", Carrier: "PACIFIC BELL",
+			Extra: map[string]json.RawMessage{"address": json.RawMessage(`"116 Natoma St"`)}},
+		Carrier: "PACIFIC BELL", WinningCarrier: "portkit", ReferenceNumber: "PB-1234",
+		TransferDate: at(48), ScheduledDate: at(72), SigneeName: "John Doe", SigningDate: at(1),
+		Notifications: porting.Notifications{EmailSendTo: []string{"ops@example.com", "jane@example.com"}},
+		Quote:         &porting.Quote{ActivationCharges: 3, PerNumber: 1.5, Numbers: 2},
+		Sent:          true,
+		Extra:         map[string]json.RawMessage{"ui_metadata": json.RawMessage(`{"origin":"monster"}`)},
+		SubRequests: []porting.SubRequest{
+			{ID: "sub-a", SupportKey: "sr_aaaaaa", State: porting.StateScheduled, Carrier: "PACIFIC BELL",
+				FOCDateRequested: at(70), FOCDate: at(72), PersonOrCompanyName: "Acme Inc", AuthPersonName: "Jane Roe",
+				BillingPhoneNumber: "+12025550100", StreetAddress: "1 Main St", ExtendedAddress: "Floor 2", Locality: "Washington",
+				AdministrativeArea: "DC", PostalCode: "20001", CountryCode: "US", DefaultConnectionID: "conn-1",
+				DefaultMessageProfileID: "msg-1", PortingOption: &porting.PortingOption{Type: porting.PortPartial,
+					RemainingNumbersAction: porting.RemainingKeep, NewBillingPhoneNumber: "+12025550199", RemainingNumbers: []string{"+12025550199"}},
+				PIN: "9876", AccountNumber: "ACC-1", Description: "front desk lines", TaxIdentifier: "TAX-1", BusinessIdentifier: "BIZ-1",
+				Created: at(0), Updated: at(3)},
+			{ID: "sub-b", SupportKey: "sr_bbbbbb", State: porting.StateCancelPending, ResumeState: porting.StateScheduled,
+				CustomerRating: &rating, CustomerRatingComment: "quick", Created: at(0), Updated: at(4)},
+		},
+		Attachments: []porting.Attachment{{ID: "att-1", Name: "bill.pdf", ContentType: "application/pdf", Length: 1234,
+			DocumentType: porting.DocumentInvoice, Created: at(1), ContentID: "content-1"}},
+		Comments: []porting.Comment{
+			{ID: "cm-1", Body: "Please hurry", Author: "Customer User", AccountID: "customer", UserID: "u1", Created: at(2)},
+			{ID: "cm-2", Body: "CSR mismatch", Author: "Authority User", AccountID: "authority", UserID: "u2", SubRequestID: "sub-a",
+				Private: true, ActionRequired: true, Created: at(2)},
+		},
+		Transitions: []porting.Transition{
+			{At: at(1), From: porting.StateUnconfirmed, To: porting.StateSubmitted, Actor: porting.Actor{AccountID: "customer", UserID: "u1", Name: "Customer User"}},
+			{At: at(3), SubRequestID: "sub-a", From: porting.StatePending, To: porting.StateScheduled, Reason: "FOC confirmed", Actor: porting.Actor{Name: "system", Admin: true}},
+		},
+		Created: at(0), Updated: at(4), Revision: 7,
+	}
+	return r
+}
+
+// TestDecodeGoldenV1 decodes the version 1 sample, forever: stored data
+// stays readable whatever the codec becomes.
+func TestDecodeGoldenV1(t *testing.T) {
+	b, err := os.ReadFile("testdata/request.v1.bin")
+	require.NoError(t, err)
+	require.Equal(t, byte(1), b[0], "the sample is of codec version 1")
+	got, err := decodeRequest(b)
+	require.NoError(t, err)
+	require.Equal(t, goldenV1(), got)
+}
