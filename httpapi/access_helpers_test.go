@@ -179,22 +179,22 @@ func (w *accessWorld) targetOf(t testing.TB, account string, st porting.State) a
 	tg := accessTarget{ID: r.ID, Account: account, Number: n, SubID: r.SubRequests[0].ID}
 
 	pin, acct := accessPIN, accessAccountNumber
-	_, err = svc.UpdateDraftSubRequest(as, r.ID, tg.SubID, porting.SubRequestPatch{PIN: &pin, AccountNumber: &acct})
+	_, err = svc.UpdateDraftSubRequest(as, r.ID, tg.SubID, 0, porting.SubRequestPatch{PIN: &pin, AccountNumber: &acct})
 	require.NoError(t, err)
 	telnyxFill(t, w.f, as, r)
 
 	sys := porting.AsSystem(context.Background())
 	if account != "other" {
-		_, err = svc.AddComment(w.f.AsAuthority(), r.ID, porting.CommentInput{Body: accessPrivateBody, Private: true})
+		_, err = addComment(svc, w.f.AsAuthority(), r.ID, porting.CommentInput{Body: accessPrivateBody, Private: true})
 	} else {
-		_, err = svc.AddComment(sys, r.ID, porting.CommentInput{Body: accessPrivateBody, Private: true})
+		_, err = addComment(svc, sys, r.ID, porting.CommentInput{Body: accessPrivateBody, Private: true})
 	}
 	require.NoError(t, err)
-	_, err = svc.AddComment(as, r.ID, porting.CommentInput{Body: accessPublicBody})
+	_, err = addComment(svc, as, r.ID, porting.CommentInput{Body: accessPublicBody})
 	require.NoError(t, err)
 
 	tg.DocBytes = []byte("%PDF-1.4 evidence for " + n)
-	att, _, err := svc.PutAttachment(as, r.ID, porting.AttachmentInput{
+	att, _, err := svc.PutAttachment(as, r.ID, 0, porting.AttachmentInput{
 		Name: accessDocName, ContentType: "application/pdf", DocumentType: porting.DocumentInvoice,
 		Body: bytes.NewReader(tg.DocBytes),
 	})
@@ -207,7 +207,7 @@ func (w *accessWorld) targetOf(t testing.TB, account string, st porting.State) a
 		if to == porting.StateScheduled {
 			opt.ScheduledDate = w.f.Clock.Now().Add(72 * time.Hour)
 		}
-		_, err := svc.Transition(ctx, r.ID, to, opt)
+		_, err := svc.Transition(ctx, r.ID, 0, to, opt)
 		require.NoError(t, err, "moving %s to %s", r.ID, to)
 	}
 	steps, ok := portingtest.PathTo(st)
@@ -302,7 +302,7 @@ func accessRequireAbsent(t testing.TB, body, s, what string) {
 
 // accessSourceRoutes reads the routes the handlers register from their
 // source: Kazoo's routes() literal (a state loop expands over
-// porting.States) and Telnyx's HandleFunc patterns. Each is "METHOD
+// porting.States()) and Telnyx's HandleFunc patterns. Each is "METHOD
 // /path", path as registered (under the account for Kazoo, under the
 // prefix for Telnyx). Read from source so that a route added without a
 // row in the matrix fails the test.
@@ -354,7 +354,7 @@ func accessSourceRoutes(t testing.TB) (kazoo, telnyx []string) {
 		require.True(t, ok, "kazoo route of unknown shape")
 		prefix, ok := str(bin.X)
 		require.True(t, ok, "kazoo route of unknown shape")
-		for _, st := range porting.States {
+		for _, st := range porting.States() {
 			kazoo = append(kazoo, method+" "+prefix+string(st))
 		}
 	})

@@ -155,7 +155,7 @@ func accessRows() []accessRow {
 	kz("GET", "/port_requests/{id}/comments", un, kazooWant(200, 200), nil)
 	kz("PUT", "/port_requests/{id}/comments", un, kazooWant(201, 201), accessJSON(map[string]any{"data": map[string]any{"content": "a new comment"}}))
 	kz("GET", "/port_requests/{id}/timeline", un, kazooWant(200, 200), nil)
-	for _, st := range porting.States {
+	for _, st := range porting.States() {
 		// The listing of a state, with a request in that state.
 		kz("GET", "/port_requests/"+string(st), st, kazooWant(200, 200), nil)
 	}
@@ -229,7 +229,7 @@ func accessRows() []accessRow {
 // row for a route they do not.
 func TestAccessRoutesCovered(t *testing.T) {
 	kazoo, telnyx := accessSourceRoutes(t)
-	require.Len(t, kazoo, 16+2*len(porting.States), "the Kazoo routes as read from kazoo.go")
+	require.Len(t, kazoo, 16+2*len(porting.States()), "the Kazoo routes as read from kazoo.go")
 	require.Len(t, telnyx, 23, "the Telnyx routes as read from telnyx.go")
 	var gotKazoo, gotTelnyx []string
 	for _, row := range accessRows() {
@@ -402,7 +402,7 @@ func TestAccessPrivateComments(t *testing.T) {
 func TestAccessListsHideSecrets(t *testing.T) {
 	w := newAccessWorld(t)
 	byAccount := map[string][]accessTarget{}
-	for _, st := range porting.States {
+	for _, st := range porting.States() {
 		byAccount["customer"] = append(byAccount["customer"], w.target(t, st))
 	}
 	for _, acct := range []string{"authority", "sub", "other"} {
@@ -428,7 +428,7 @@ func TestAccessListsHideSecrets(t *testing.T) {
 		"/port_requests", "/port_requests?by_types=all", "/port_requests?by_number=" + someNumber,
 		"/descendants/port_requests", "/descendants/port_requests?by_types=all",
 	}
-	for _, st := range porting.States {
+	for _, st := range porting.States() {
 		kazooLists = append(kazooLists, "/port_requests/"+string(st))
 	}
 	telnyxLists := []string{

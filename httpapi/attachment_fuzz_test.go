@@ -46,7 +46,7 @@ func newAttachmentWorld(tb testing.TB) *attachmentWorld {
 	tb.Helper()
 	e := telnyxSetup(tb)
 	draft := e.f.Create(tb, "+12025559000")
-	_, _, err := e.f.Service.PutAttachment(e.f.AsCustomer(), draft.ID, porting.AttachmentInput{
+	_, _, err := e.f.Service.PutAttachment(e.f.AsCustomer(), draft.ID, 0, porting.AttachmentInput{
 		Name: "existing.pdf", ContentType: "application/pdf", Body: bytes.NewReader(fuzzExistingPDF),
 	})
 	require.NoError(tb, err)
@@ -234,7 +234,7 @@ func (w *attachmentWorld) telnyxAttach(t *testing.T, name, what string) (string,
 // A refusal must be one of porting's errors with a message.
 func (w *attachmentWorld) serviceAttach(t *testing.T, name, what string) (string, bool) {
 	t.Helper()
-	att, r, err := w.f.Service.PutAttachment(w.f.AsCustomer(), w.draft, porting.AttachmentInput{
+	att, r, err := w.f.Service.PutAttachment(w.f.AsCustomer(), w.draft, 0, porting.AttachmentInput{
 		Name: name, ContentType: "application/pdf", Body: bytes.NewReader(fuzzPDF),
 	})
 	if err != nil {

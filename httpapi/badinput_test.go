@@ -44,7 +44,7 @@ func badSetup(t *testing.T) *badEnv {
 	mux.Handle("/v2/", httpapi.NewKazoo(f.Service, tokens, httpapi.KazooOptions{Logger: quiet}))
 	mux.Handle("/origination/porting/", httpapi.NewTelnyx(f.Service, tokens, httpapi.TelnyxOptions{Logger: quiet}))
 	r := f.Create(t, "+12025550100")
-	_, r, err := f.Service.PutAttachment(f.AsCustomer(), r.ID, porting.AttachmentInput{
+	_, r, err := f.Service.PutAttachment(f.AsCustomer(), r.ID, 0, porting.AttachmentInput{
 		Name: "bill.pdf", ContentType: "application/pdf", Body: strings.NewReader("%PDF-1.4 bill"),
 	})
 	require.NoError(t, err)

@@ -82,9 +82,9 @@ func newKazooBodyWorld(tb testing.TB) *kazooBodyWorld {
 		Notifications: porting.Notifications{EmailSendTo: []string{"a@example.com"}},
 	})
 	require.NoError(tb, err)
-	_, err = f.Service.AddComment(f.AsCustomer(), draft.ID, porting.CommentInput{Body: "public"})
+	_, err = addComment(f.Service, f.AsCustomer(), draft.ID, porting.CommentInput{Body: "public"})
 	require.NoError(tb, err)
-	_, err = f.Service.AddComment(f.AsAuthority(), draft.ID, porting.CommentInput{Body: "private", Private: true})
+	_, err = addComment(f.Service, f.AsAuthority(), draft.ID, porting.CommentInput{Body: "private", Private: true})
 	require.NoError(tb, err)
 	sub := f.Create(tb, "+12025559001")
 	f.Move(tb, sub.ID, porting.StateSubmitted)

@@ -2,6 +2,7 @@ package httpapi_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -79,4 +80,13 @@ func serveDialect(h http.Handler, method, path, token, contentType string, body 
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, req)
 	return rec
+}
+
+// addComment adds one comment at any revision.
+func addComment(svc *porting.Service, ctx context.Context, id string, in porting.CommentInput) (porting.Comment, error) {
+	added, _, err := svc.AddComments(ctx, id, 0, []porting.CommentInput{in})
+	if err != nil {
+		return porting.Comment{}, err
+	}
+	return added[0], nil
 }

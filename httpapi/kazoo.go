@@ -156,7 +156,7 @@ func (k *kazooHandler) routes() []kazooRoute {
 		{http.MethodPut, "/port_requests/{id}/comments", k.addComments},
 		{http.MethodGet, "/port_requests/{id}/timeline", k.timeline},
 	}
-	for _, st := range porting.States {
+	for _, st := range porting.States() {
 		rs = append(rs,
 			kazooRoute{http.MethodGet, "/port_requests/" + string(st), k.listState(st)},
 			kazooRoute{http.MethodPatch, "/port_requests/{id}/" + string(st), k.transition(st)})
@@ -191,7 +191,7 @@ func (k *kazooHandler) register(base string) {
 // kazooStateOf returns the state named s.
 func kazooStateOf(s string) (porting.State, bool) {
 	st := porting.State(s)
-	return st, slices.Contains(porting.States, st)
+	return st, slices.Contains(porting.States(), st)
 }
 
 // methodNotAllowed answers 405 with the methods allowed on path.

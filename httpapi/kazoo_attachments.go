@@ -45,9 +45,8 @@ func (k *kazooHandler) attach(c *kazooCall, name string, mode porting.AttachMode
 		c.fail(&porting.TooLargeError{What: "attachment", Limit: limit})
 		return
 	}
-	_, r, err := k.svc.PutAttachment(c.ctx, r.ID, porting.AttachmentInput{
-		Name: name, ContentType: c.r.Header.Get("Content-Type"), Body: clientBody{c.r.Body}, Mode: mode, Revision: rev,
-	})
+	_, r, err := k.svc.PutAttachment(c.ctx, r.ID, rev, porting.AttachmentInput{
+		Name: name, ContentType: c.r.Header.Get("Content-Type"), Body: clientBody{c.r.Body}, Mode: mode})
 	if err != nil {
 		c.failRenamed(err, map[string]string{"file": "filename"})
 		return

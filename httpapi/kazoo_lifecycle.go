@@ -36,13 +36,12 @@ func (k *kazooHandler) move(c *kazooCall, to porting.State) {
 	}
 	if len(fields) > 0 {
 		c.mergeWrite(r, want, fields, func(in porting.RequestInput, rev int64) (*porting.PortRequest, error) {
-			opt.Input, opt.Revision = &in, rev
-			return k.svc.Transition(c.ctx, r.ID, to, opt)
+			opt.Input = &in
+			return k.svc.Transition(c.ctx, r.ID, rev, to, opt)
 		})
 		return
 	}
-	opt.Revision = want
-	out, err := k.svc.Transition(c.ctx, r.ID, to, opt)
+	out, err := k.svc.Transition(c.ctx, r.ID, want, to, opt)
 	if err != nil {
 		c.fail(err)
 		return

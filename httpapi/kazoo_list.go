@@ -16,7 +16,7 @@ import (
 // pending, scheduled), suspended (editable: unconfirmed, rejected) and
 // completed (terminal).
 var kazooTypes = map[string][]porting.State{
-	"all":         porting.States,
+	"all":         porting.States(),
 	"active":      porting.StatesWhere(porting.State.Active),
 	"progressing": porting.StatesWhere(func(s porting.State) bool { return s.Active() && !s.Editable() }),
 	"suspended":   porting.StatesWhere(porting.State.Editable),

@@ -133,7 +133,7 @@ func TestKazooListByTypes(t *testing.T) {
 		want []string
 	}{
 		{"", of("unconfirmed", "submitted", "pending", "scheduled", "rejected")},
-		{"all", of(porting.States...)},
+		{"all", of(porting.States()...)},
 		{"active", of("unconfirmed", "submitted", "pending", "scheduled", "rejected")},
 		{"progressing", of("submitted", "pending", "scheduled")},
 		{"suspended", of("unconfirmed", "rejected")},
@@ -162,7 +162,7 @@ func TestKazooListByTypes(t *testing.T) {
 func TestKazooListByState(t *testing.T) {
 	e := kazooSetup(t)
 	ids := kazooStates(t, e)
-	for _, st := range porting.States {
+	for _, st := range porting.States() {
 		t.Run(string(st), func(t *testing.T) {
 			r := e.do("GET", customerToken, kazooURL("customer", "port_requests/"+string(st)), nil)
 			r.ok(http.StatusOK, customerToken)

@@ -38,7 +38,7 @@ func fuzzListFixture(tb testing.TB, f *portingtest.Fixture) []string {
 		for _, st := range path {
 			f.Clock.Advance(time.Minute)
 			if st == porting.StateCanceled {
-				_, err := f.Service.Transition(f.AsCustomer(), r.ID, st, porting.TransitionOptions{Reason: "fuzz"})
+				_, err := f.Service.Transition(f.AsCustomer(), r.ID, 0, st, porting.TransitionOptions{Reason: "fuzz"})
 				require.NoError(tb, err)
 				continue
 			}
@@ -64,7 +64,7 @@ func fuzzListFixture(tb testing.TB, f *portingtest.Fixture) []string {
 // each state's, and port_requests/{segment} with the fuzzed segment.
 func kazooQueryRoutes() []string {
 	routes := []string{"port_requests", "descendants/port_requests"}
-	for _, st := range porting.States {
+	for _, st := range porting.States() {
 		routes = append(routes, "port_requests/"+string(st))
 	}
 	return append(routes, "port_requests/{segment}")
@@ -240,7 +240,7 @@ func kazooFuzzListedState(route, segment string) (porting.State, bool) {
 		}
 	}
 	st := porting.State(name)
-	for _, s := range porting.States {
+	for _, s := range porting.States() {
 		if s == st {
 			return st, true
 		}

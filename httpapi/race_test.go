@@ -251,7 +251,7 @@ func (e *raceEnv) testSubmitRace(t *testing.T) {
 // success, and the request ends in the chain's last state.
 func (e *raceEnv) testMoveRace(t *testing.T) {
 	r0 := e.raceDraft(t, "+12025550901")
-	_, err := e.f.Service.SubmitDraft(e.f.AsCustomer(), r0.ID, true)
+	_, err := e.f.Service.SubmitDraft(e.f.AsCustomer(), r0.ID, 0, true)
 	require.NoError(t, err)
 	// Four moves a client, around the submitted/pending/rejected cycle so
 	// that many succeed; one client ends with completed, one with canceled.
@@ -445,7 +445,7 @@ func (e *raceEnv) testIndexesAgree(t *testing.T) {
 		}
 		return out
 	}
-	for _, st := range porting.States {
+	for _, st := range porting.States() {
 		page, err := e.f.Service.List(ctx, porting.Query{States: []porting.State{st}, Limit: porting.MaxPageSize})
 		require.NoError(t, err)
 		require.ElementsMatch(t, byState[st], ids(page.Requests), "state %s", st)

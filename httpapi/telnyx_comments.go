@@ -46,10 +46,10 @@ func (h *telnyxHandler) addComment(w http.ResponseWriter, r *http.Request, req *
 	if body.SubRequestID != nil {
 		in.SubRequestID = *body.SubRequestID
 	}
-	c, err := h.svc.AddComment(r.Context(), req.ID, in)
+	added, _, err := h.svc.AddComments(r.Context(), req.ID, 0, []porting.CommentInput{in})
 	if err != nil {
 		h.fail(w, r, err, nil)
 		return
 	}
-	writeJSON(w, http.StatusCreated, telnyxRenderComment(c))
+	writeJSON(w, http.StatusCreated, telnyxRenderComment(added[0]))
 }

@@ -34,7 +34,7 @@ func TestTelnyxComments(t *testing.T) {
 	require.Equal(t, "authority-user", c["user_id"])
 
 	// A private comment (Kazoo) is the port authority's alone.
-	_, err := e.f.Service.AddComment(e.f.AsAuthority(), r.ID, porting.CommentInput{Body: "internal", Private: true})
+	_, err := addComment(e.f.Service, e.f.AsAuthority(), r.ID, porting.CommentInput{Body: "internal", Private: true})
 	require.NoError(t, err)
 
 	rec = e.must(t, http.StatusOK, "GET", path, customerToken, nil)

@@ -130,9 +130,9 @@ func TestTelnyxCrossDialect(t *testing.T) {
 
 		// Comments and documents go both ways once it is submitted.
 		e.f.FillSubRequests(t, id)
-		_, err = svc.SubmitDraft(ctx, id, false)
+		_, err = svc.SubmitDraft(ctx, id, 0, false)
 		require.NoError(t, err)
-		_, err = svc.AddComment(ctx, id, porting.CommentInput{Body: "from kazoo"})
+		_, err = addComment(svc, ctx, id, porting.CommentInput{Body: "from kazoo"})
 		require.NoError(t, err)
 		e.must(t, http.StatusCreated, "POST", "/port_requests/"+id+"/comments", customerToken, `{"body": "from telnyx"}`)
 		comments, err := svc.Comments(ctx, id)
@@ -142,7 +142,7 @@ func TestTelnyxCrossDialect(t *testing.T) {
 		list := telnyxDecode[[]telnyxObj](t, e.must(t, http.StatusOK, "GET", "/port_requests/"+id+"/comments", customerToken, nil))
 		require.Equal(t, "from kazoo", list[0]["body"])
 
-		_, _, err = svc.PutAttachment(ctx, id, porting.AttachmentInput{Name: "form", ContentType: "application/pdf", Body: bytes.NewReader(telnyxPDF)})
+		_, _, err = svc.PutAttachment(ctx, id, 0, porting.AttachmentInput{Name: "form", ContentType: "application/pdf", Body: bytes.NewReader(telnyxPDF)})
 		require.NoError(t, err)
 		rec := e.upload(id, customerToken, telnyxDocType("loa"), telnyxPart{name: "file", filename: "signed-loa.pdf", contentType: "application/pdf", data: telnyxPDF})
 		require.Equal(t, http.StatusCreated, rec.Code, rec.Body.String())
@@ -161,7 +161,7 @@ func TestTelnyxCrossDialect(t *testing.T) {
 		r, err = svc.Get(ctx, id)
 		require.NoError(t, err)
 		require.Equal(t, porting.StateCancelPending, r.SubRequest(sid).State)
-		_, err = svc.TransitionSubRequest(e.f.AsAuthority(), id, sid, porting.StateCanceled, porting.TransitionOptions{})
+		_, err = svc.TransitionSubRequest(e.f.AsAuthority(), id, sid, 0, porting.StateCanceled, porting.TransitionOptions{})
 		require.NoError(t, err)
 		one := telnyxDecode[[]telnyxObj](t, e.must(t, http.StatusOK, "GET", "/port_requests/"+id+"/sub_requests/"+sid, customerToken, nil))
 		require.Equal(t, "cancelled", one[0]["status"])

@@ -102,7 +102,7 @@ func (h *telnyxHandler) uploadDocument(w http.ResponseWriter, r *http.Request, r
 	if up.name == "" {
 		up.name = telnyxDefaultName(up.documentType, up.contentType)
 	}
-	att, _, err := h.svc.PutAttachment(r.Context(), req.ID, porting.AttachmentInput{
+	att, _, err := h.svc.PutAttachment(r.Context(), req.ID, 0, porting.AttachmentInput{
 		Name: up.name, ContentType: up.contentType, DocumentType: up.documentType,
 		Body: bytes.NewReader(up.data), Mode: porting.AttachNew,
 	})

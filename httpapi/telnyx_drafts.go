@@ -84,7 +84,7 @@ func (h *telnyxHandler) updateDraftSubRequest(w http.ResponseWriter, r *http.Req
 		h.fail(w, r, err, nil)
 		return
 	}
-	req, err := h.svc.UpdateDraftSubRequest(r.Context(), r.PathValue("id"), r.PathValue("sid"), p)
+	req, err := h.svc.UpdateDraftSubRequest(r.Context(), r.PathValue("id"), r.PathValue("sid"), 0, p)
 	if err != nil {
 		h.fail(w, r, err, nil)
 		return
@@ -111,7 +111,7 @@ func (h *telnyxHandler) submitDraft(w http.ResponseWriter, r *http.Request, _ po
 		h.fail(w, r, err, nil)
 		return
 	}
-	req, err := h.svc.SubmitDraft(r.Context(), r.PathValue("id"), accept || body.AcceptCharges)
+	req, err := h.svc.SubmitDraft(r.Context(), r.PathValue("id"), 0, accept || body.AcceptCharges)
 	if err != nil {
 		h.fail(w, r, err, nil)
 		return

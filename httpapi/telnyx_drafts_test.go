@@ -133,7 +133,7 @@ func TestTelnyxDraftFlow(t *testing.T) {
 	}
 	// Its numbers: per sub request status once the authority moves one on.
 	e.f.Move(t, id, porting.StatePending)
-	_, err = e.f.Service.TransitionSubRequest(e.f.AsAuthority(), id, subIDs["Carrier B"], porting.StateScheduled,
+	_, err = e.f.Service.TransitionSubRequest(e.f.AsAuthority(), id, subIDs["Carrier B"], 0, porting.StateScheduled,
 		porting.TransitionOptions{ScheduledDate: e.f.Clock.Now().Add(96 * time.Hour)})
 	require.NoError(t, err)
 	pr = telnyxDecode[telnyxObj](t, e.must(t, http.StatusOK, "GET", "/port_requests/"+id, customerToken, nil))

@@ -166,7 +166,7 @@ func (e *telnyxEnv) submitted(t testing.TB, numbers ...string) *porting.PortRequ
 	t.Helper()
 	r := e.f.Create(t, numbers...)
 	e.f.FillSubRequests(t, r.ID)
-	r, err := e.f.Service.SubmitDraft(e.f.AsCustomer(), r.ID, true)
+	r, err := e.f.Service.SubmitDraft(e.f.AsCustomer(), r.ID, 0, true)
 	require.NoError(t, err)
 	return r
 }
@@ -231,7 +231,7 @@ func telnyxFill(t testing.TB, f *portingtest.Fixture, ctx context.Context, r *po
 	require.NoError(t, err)
 	str := func(s string) *string { return &s }
 	for _, sr := range r.SubRequests {
-		_, err := f.Service.UpdateDraftSubRequest(ctx, r.ID, sr.ID, porting.SubRequestPatch{
+		_, err := f.Service.UpdateDraftSubRequest(ctx, r.ID, sr.ID, 0, porting.SubRequestPatch{
 			FOCDateRequested: &foc, AuthPersonName: str("Jane Doe"), PersonOrCompanyName: str("Acme Inc"),
 			BillingPhoneNumber: str(r.Numbers[0].E164), StreetAddress: str("1 Main St"), Locality: str("Washington"),
 			AdministrativeArea: str("DC"), PostalCode: str("20001"), CountryCode: str("US"),

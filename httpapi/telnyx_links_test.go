@@ -113,7 +113,7 @@ func TestTelnyxDownloadLinks(t *testing.T) {
 
 	// Replaced content (a Kazoo upsert keeps the document's ID): the old
 	// link is gone, a new one works.
-	_, _, err = e.f.Service.PutAttachment(e.f.AsCustomer(), r.ID, porting.AttachmentInput{
+	_, _, err = e.f.Service.PutAttachment(e.f.AsCustomer(), r.ID, 0, porting.AttachmentInput{
 		Name: "b.pdf", ContentType: "application/pdf", Body: bytes.NewReader([]byte("%PDF-1.4 v2")), Mode: porting.AttachReplace,
 	})
 	require.NoError(t, err)

@@ -77,7 +77,7 @@ func (h *telnyxHandler) checkPortability(w http.ResponseWriter, r *http.Request,
 			CoverageCategory: string(p.Number.Coverage),
 		}
 		if p.Reason != "" {
-			reason := string(p.Reason)
+			reason := telnyxReason(p.Reason)
 			out[i].NonPortableReason = &reason
 		}
 	}

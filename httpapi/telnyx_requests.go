@@ -101,7 +101,7 @@ func telnyxServeList[T any](h *telnyxHandler, w http.ResponseWriter, r *http.Req
 		AccountID: telnyxAccount(a), States: states,
 		Offset: (p.page - 1) * p.perPage, Limit: p.perPage, WithTotal: true,
 	}
-	porting.Search(&q, p.search)
+	telnyxSearch(&q, p.search)
 	page, err := h.svc.List(r.Context(), q)
 	if err != nil {
 		h.fail(w, r, err, nil)

@@ -110,7 +110,7 @@ func (e *telnyxEnv) submittedAs(t testing.TB, account string, numbers ...string)
 	r, err := e.f.Service.Create(ctx, account, in)
 	require.NoError(t, err)
 	telnyxFill(t, e.f, ctx, r)
-	r, err = e.f.Service.SubmitDraft(ctx, r.ID, true)
+	r, err = e.f.Service.SubmitDraft(ctx, r.ID, 0, true)
 	require.NoError(t, err)
 	return r
 }

@@ -105,7 +105,7 @@ func (h *telnyxHandler) requestCancellation(w http.ResponseWriter, r *http.Reque
 		h.fail(w, r, err, nil)
 		return
 	}
-	req, err := h.svc.RequestCancellation(r.Context(), req.ID, r.PathValue("sid"), body.Reason)
+	req, err := h.svc.RequestCancellation(r.Context(), req.ID, r.PathValue("sid"), 0, body.Reason)
 	if err != nil {
 		h.fail(w, r, err, nil)
 		return

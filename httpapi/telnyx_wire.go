@@ -151,7 +151,7 @@ func telnyxNewView(r *porting.PortRequest, status bool) *telnyxView {
 	states := make(map[string]string, len(r.SubRequests))
 	counts := make(map[string]int, len(r.SubRequests))
 	for _, sr := range r.SubRequests {
-		states[sr.ID] = sr.State.TelnyxStatus()
+		states[sr.ID] = telnyxStatusOf(sr.State)
 	}
 	for i := range r.Numbers {
 		n := &r.Numbers[i]
@@ -215,7 +215,7 @@ func (v *telnyxView) subRequest(sr porting.SubRequest) telnyxSubRequest {
 	e, f := v.fields(sr)
 	ns := v.subNumbers(sr.ID)
 	return telnyxSubRequest{
-		ID: sr.ID, PhoneNumbers: ns, FOCDate: telnyxOptTime(e.FOCDate), Status: sr.State.TelnyxStatus(),
+		ID: sr.ID, PhoneNumbers: ns, FOCDate: telnyxOptTime(e.FOCDate), Status: telnyxStatusOf(sr.State),
 		SupportKey: sr.SupportKey, PhoneNumberCount: len(ns), UnderlyingCarrierNames: telnyxNames(v.r.UnderlyingCarriers(sr.ID)),
 		CreatedAt: telnyxTime(sr.Created), UpdatedAt: telnyxTime(sr.Updated),
 		CustomerRating: e.CustomerRating, CustomerRatingComment: telnyxNull(&e.CustomerRatingComment),
@@ -250,9 +250,9 @@ func (v *telnyxView) portRequest(numbers, subs bool) telnyxPortRequest {
 		PhoneNumberCountsByStatus: []telnyxStatusCount{},
 	}
 	counts := r.NumberCounts()
-	for _, st := range porting.SubRequestStates {
+	for _, st := range porting.SubRequestStates() {
 		if c := counts[st]; c > 0 {
-			out.PhoneNumberCountsByStatus = append(out.PhoneNumberCountsByStatus, telnyxStatusCount{Status: st.TelnyxStatus(), Count: c})
+			out.PhoneNumberCountsByStatus = append(out.PhoneNumberCountsByStatus, telnyxStatusCount{Status: telnyxStatusOf(st), Count: c})
 		}
 	}
 	if numbers {

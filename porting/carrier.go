@@ -14,6 +14,26 @@ import (
 	"github.com/nyaruka/phonenumbers/v2/carrier"
 )
 
+// Carrier is what a CarrierLookup knows of a number's current carrier.
+type Carrier struct {
+	// Name is the carrier's name; empty when unknown.
+	Name string
+	// Status is how sure the lookup is: confirmed for an authoritative
+	// source, provisional for an inference from the numbering plan,
+	// pending when nothing is known.
+	Status PortabilityStatus
+}
+
+// CarrierLookup finds the losing carrier of a number. Port requests are
+// split into one sub request per losing carrier. The default is a
+// CarrierTable over libphonenumber's range-holder data.
+type CarrierLookup interface {
+	// LookupCarrier returns what is known of the number's current
+	// carrier; an unknown carrier is not an error (Carrier{Status:
+	// PortabilityPending}).
+	LookupCarrier(ctx context.Context, n Number) (Carrier, error)
+}
+
 // CarrierTable is the default CarrierLookup: a table of E.164 prefixes (or
 // whole numbers) and their carriers, which the platform loads from its LNP
 // data, over libphonenumber's range-holder data. The longest matching

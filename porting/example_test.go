@@ -49,14 +49,14 @@ func Example() {
 	fmt.Println(r.SupportKey, r.State, r.E164s())
 
 	// Submitting costs money: the first try gets a quote.
-	_, err = svc.Transition(customer, r.ID, porting.StateSubmitted, porting.TransitionOptions{})
+	_, err = svc.Transition(customer, r.ID, 0, porting.StateSubmitted, porting.TransitionOptions{})
 	var charges *porting.ChargesError
 	if errors.As(err, &charges) {
 		fmt.Printf("accept charges: %.2f\n", charges.Quote.ActivationCharges)
 	}
 	step := func(ctx context.Context, to porting.State, opt porting.TransitionOptions) {
 		now = now.Add(time.Hour)
-		r, err = svc.Transition(ctx, r.ID, to, opt)
+		r, err = svc.Transition(ctx, r.ID, 0, to, opt)
 		must(err)
 		fmt.Println(r.State)
 	}
@@ -144,5 +144,5 @@ func ExampleService_CheckPortability() {
 	// +44 20 7946 0958  no_coverage
 	// 555               invalid_phone_number
 	// 202-555-0142      already_being_ported (true)
-	// 2025550199        telnyx_number
+	// 2025550199        owned
 }

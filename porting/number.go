@@ -27,7 +27,8 @@ const (
 	NumberTypeUnknown           NumberType = "unknown"
 )
 
-// CoverageCategory is Telnyx's coverage_category of a number.
+// CoverageCategory is the coverage class of a number: NANP geographic,
+// NANP toll-free, international, or invalid.
 type CoverageCategory string
 
 // Coverage categories.
@@ -38,7 +39,7 @@ const (
 	CoverageInvalid       CoverageCategory = "invalid"
 )
 
-// Service types (Telnyx svtype): what kind of service a number is on.
+// Service types (NPAC's SV type): what kind of service a number is on.
 const (
 	SVTypeWireline = "0"
 	SVTypeWireless = "1"
@@ -62,11 +63,11 @@ type Number struct {
 	Region string `json:"region,omitempty"`
 	// Type is the line type from the numbering plan.
 	Type NumberType `json:"type,omitempty"`
-	// Coverage is the Telnyx coverage category.
+	// Coverage is the number's coverage class.
 	Coverage CoverageCategory `json:"coverage_category,omitempty"`
 }
 
-// SVType returns the Telnyx svtype of the number: "1" for mobile, "2" for
+// SVType returns the NPAC service type of the number: "1" for mobile, "2" for
 // VoIP, "0" (wireline) otherwise.
 func (n Number) SVType() string {
 	switch n.Type {

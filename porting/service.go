@@ -109,9 +109,6 @@ func NewService(store Store, opt Options) *Service {
 	return &Service{store: store, opt: opt, wake: make(chan struct{})}
 }
 
-// Store returns the store the Service writes to.
-func (s *Service) Store() Store { return s.store }
-
 // Options returns the Service's options, defaults filled in.
 func (s *Service) Options() Options { return s.opt }
 
@@ -189,48 +186,81 @@ func (s *Service) event(c *change, t EventType, e Event) {
 // mutate loads a request, applies edit and stores the result. rev is the
 // revision the caller read, or 0 for "the current one": then a write that
 // loses a race is retried on fresh data, with every rule checked again.
-//
-// A write that lost to another one that committed (the stored revision
-// moved on) is progress, not a failed attempt: only attempts that found the
-// request where the last one left it count against maxRetries, so many
-// concurrent writers of one request all get through.
+// The caller gets the request as Get shows it.
 func (s *Service) mutate(ctx context.Context, id string, rev int64, edit func(c *change) error) (*PortRequest, error) {
-	var lastRev int64
-	for attempt := 0; ; attempt++ {
+	c, err := s.write(ctx, id, rev, edit, func(c *change) error {
+		c.r.State = DeriveState(c.r.SubRequests)
+		c.r.Updated = c.now
+		for i := range c.w.Events {
+			c.w.Events[i].State = c.r.State
+		}
+		return s.store.UpdateRequest(ctx, c.r, c.w)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.visible(ctx, c.actor).request(c.r), nil
+}
+
+// write runs one change of one request: it loads the request the actor
+// reaches, checks the revision the caller read (rev; 0: any), lets edit
+// build the change and hands it to store. A write that lost a race is
+// tried again on fresh data (see retry).
+func (s *Service) write(ctx context.Context, id string, rev int64, edit func(c *change) error, store func(c *change) error) (*change, error) {
+	var c *change
+	err := s.retry(ctx, rev, func() (int64, error) {
 		r, a, err := s.load(ctx, id)
 		if err != nil {
-			return nil, err
-		}
-		if r.Revision != lastRev {
-			attempt, lastRev = 0, r.Revision
+			return 0, err
 		}
 		if rev != 0 && r.Revision != rev {
-			return nil, fmt.Errorf("port request %s at revision %d, not %d: %w", id, r.Revision, rev, ErrConflict)
+			return r.Revision, fmt.Errorf("port request %s at revision %d, not %d: %w", id, r.Revision, rev, ErrConflict)
 		}
-		c := &change{r: r, actor: a, now: s.now()}
+		c = &change{r: r, actor: a, now: s.now()}
 		if err := edit(c); err != nil {
-			return nil, err
+			return r.Revision, permanent{err}
 		}
-		r.State = DeriveState(r.SubRequests)
-		r.Updated = c.now
-		for i := range c.w.Events {
-			c.w.Events[i].State = r.State
+		if err := store(c); err != nil {
+			return r.Revision, s.numberErrors(ctx, a, c.r, err)
 		}
-		err = s.store.UpdateRequest(ctx, r, c.w)
-		retry := errors.Is(err, ErrSupportKeyTaken) || (rev == 0 && errors.Is(err, ErrConflict))
-		if retry && attempt < maxRetries && ctx.Err() == nil {
-			continue
+		return r.Revision, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.notify()
+	return c, nil
+}
+
+// permanent marks an error that another attempt would not cure.
+type permanent struct{ error }
+
+func (p permanent) Unwrap() error { return p.error }
+
+// retry is the one retry loop of the Service's writes. try makes one
+// attempt and reports the revision of the request it found (0 when there
+// is none). A write is tried again when it lost a race that another
+// attempt can win: a support key drawn twice, or, when the caller named
+// no revision (rev 0), a revision that moved on under it. Losing to a
+// write that committed is progress, not a failed attempt: only attempts
+// that found the request where the last one left it count against
+// maxRetries, so many concurrent writers of one request all get through.
+// It never retries past ctx.
+func (s *Service) retry(ctx context.Context, rev int64, try func() (seen int64, err error)) error {
+	var last int64
+	for attempt := 0; ; attempt++ {
+		seen, err := try()
+		var p permanent
+		if errors.As(err, &p) {
+			return p.error
 		}
-		if err != nil {
-			return nil, s.numberErrors(ctx, a, r, err)
+		if seen != last {
+			attempt, last = 0, seen
 		}
-		s.notify()
-		// The caller gets the request as Get shows it: without the
-		// private comments it may not see.
-		if err := s.hidePrivate(ctx, a, r); err != nil {
-			r.Comments = publicComments(r.Comments)
+		again := errors.Is(err, ErrSupportKeyTaken) || (rev == 0 && errors.Is(err, ErrConflict))
+		if !again || attempt >= maxRetries || ctx.Err() != nil {
+			return err
 		}
-		return r, nil
 	}
 }
 

@@ -63,7 +63,7 @@ func TestServicePutAttachmentRoundTrip(t *testing.T) {
 	r := f.Create(t, svOther1)
 	body := []byte("%PDF-1.4\n\x00\xffbinary")
 
-	att, got, err := f.Service.PutAttachment(f.AsCustomer(), r.ID, porting.AttachmentInput{
+	att, got, err := f.Service.PutAttachment(f.AsCustomer(), r.ID, 0, porting.AttachmentInput{
 		Name: "Letter of Authorization", ContentType: "application/pdf; charset=binary",
 		DocumentType: porting.DocumentLOA, Body: bytes.NewReader(body),
 	})
@@ -88,7 +88,7 @@ func TestServicePutAttachmentRoundTrip(t *testing.T) {
 	require.ErrorIs(t, err, porting.ErrNotFound)
 
 	// Attachments are listed by name; the default document type is "other".
-	att2, got, err := f.Service.PutAttachment(f.AsCustomer(), r.ID, porting.AttachmentInput{
+	att2, got, err := f.Service.PutAttachment(f.AsCustomer(), r.ID, 0, porting.AttachmentInput{
 		Name: "bill.png", ContentType: "image/png", Body: svBody("png"),
 	})
 	require.NoError(t, err)
@@ -102,13 +102,13 @@ func TestServicePutAttachmentContentTypes(t *testing.T) {
 	r := f.Create(t, svOther1)
 	for i, ct := range []string{"application/pdf", "application/pdf; charset=x", "APPLICATION/PDF", "application/x-pdf",
 		"image/png", "image/jpeg", "application/octet-stream", "text/plain"} {
-		_, _, err := f.Service.PutAttachment(f.AsCustomer(), r.ID, porting.AttachmentInput{
+		_, _, err := f.Service.PutAttachment(f.AsCustomer(), r.ID, 0, porting.AttachmentInput{
 			Name: "f" + string(rune('a'+i)), ContentType: ct, Body: svBody("x"),
 		})
 		require.NoError(t, err, ct)
 	}
 	for _, ct := range []string{"application/zip", "", "text/html", "pdf"} {
-		_, _, err := f.Service.PutAttachment(f.AsCustomer(), r.ID, porting.AttachmentInput{
+		_, _, err := f.Service.PutAttachment(f.AsCustomer(), r.ID, 0, porting.AttachmentInput{
 			Name: "bad", ContentType: ct, Body: svBody("x"),
 		})
 		require.ErrorIs(t, err, porting.ErrUnsupportedMediaType, ct)
@@ -126,13 +126,13 @@ func TestServicePutAttachmentSize(t *testing.T) {
 	r := f.Create(t, svOther1)
 
 	big := bytes.Repeat([]byte{'x'}, porting.DefaultMaxAttachmentSize)
-	att, _, err := f.Service.PutAttachment(f.AsCustomer(), r.ID, porting.AttachmentInput{
+	att, _, err := f.Service.PutAttachment(f.AsCustomer(), r.ID, 0, porting.AttachmentInput{
 		Name: "max.pdf", ContentType: "application/pdf", Body: bytes.NewReader(big),
 	})
 	require.NoError(t, err)
 	require.EqualValues(t, 8_000_000, att.Length)
 
-	_, _, err = f.Service.PutAttachment(f.AsCustomer(), r.ID, porting.AttachmentInput{
+	_, _, err = f.Service.PutAttachment(f.AsCustomer(), r.ID, 0, porting.AttachmentInput{
 		Name: "over.pdf", ContentType: "application/pdf", Body: bytes.NewReader(append(big, 'y')),
 	})
 	require.ErrorIs(t, err, porting.ErrTooLarge)
@@ -145,13 +145,13 @@ func TestServicePutAttachmentSize(t *testing.T) {
 		if body != nil {
 			in.Body = body
 		}
-		_, _, err = f.Service.PutAttachment(f.AsCustomer(), r.ID, in)
+		_, _, err = f.Service.PutAttachment(f.AsCustomer(), r.ID, 0, in)
 		fe := svOnlyField(t, err)
 		require.Equal(t, "file", fe.Field)
 		require.Equal(t, "required", fe.Code)
 	}
 
-	_, _, err = f.Service.PutAttachment(f.AsCustomer(), r.ID, porting.AttachmentInput{
+	_, _, err = f.Service.PutAttachment(f.AsCustomer(), r.ID, 0, porting.AttachmentInput{
 		Name: "x.pdf", ContentType: "application/pdf", DocumentType: "passport", Body: svBody("x"),
 	})
 	require.Equal(t, "document_type", svOnlyField(t, err).Field)
@@ -165,9 +165,9 @@ func TestServicePutAttachmentSizeOption(t *testing.T) {
 	t.Parallel()
 	f := portingtest.New(t, func(o *porting.Options) { o.MaxAttachmentSize = 4 })
 	r := f.Create(t, svOther1)
-	_, _, err := f.Service.PutAttachment(f.AsCustomer(), r.ID, porting.AttachmentInput{Name: "a", ContentType: "text/plain", Body: svBody("1234")})
+	_, _, err := f.Service.PutAttachment(f.AsCustomer(), r.ID, 0, porting.AttachmentInput{Name: "a", ContentType: "text/plain", Body: svBody("1234")})
 	require.NoError(t, err)
-	_, _, err = f.Service.PutAttachment(f.AsCustomer(), r.ID, porting.AttachmentInput{Name: "b", ContentType: "text/plain", Body: svBody("12345")})
+	_, _, err = f.Service.PutAttachment(f.AsCustomer(), r.ID, 0, porting.AttachmentInput{Name: "b", ContentType: "text/plain", Body: svBody("12345")})
 	require.ErrorIs(t, err, porting.ErrTooLarge)
 }
 
@@ -176,7 +176,7 @@ func TestServicePutAttachmentModes(t *testing.T) {
 	f := portingtest.New(t)
 	r := f.Create(t, svOther1)
 	put := func(mode porting.AttachMode, name, body, docType string) (porting.Attachment, *porting.PortRequest, error) {
-		return f.Service.PutAttachment(f.AsCustomer(), r.ID, porting.AttachmentInput{
+		return f.Service.PutAttachment(f.AsCustomer(), r.ID, 0, porting.AttachmentInput{
 			Name: name, ContentType: "application/pdf", Body: svBody(body), Mode: mode, DocumentType: docType,
 		})
 	}
@@ -244,14 +244,14 @@ func TestServiceAttachmentsByState(t *testing.T) {
 			t.Parallel()
 			f := portingtest.New(t)
 			r := f.Create(t, svOther1)
-			att, _, err := f.Service.PutAttachment(f.AsCustomer(), r.ID, porting.AttachmentInput{
+			att, _, err := f.Service.PutAttachment(f.AsCustomer(), r.ID, 0, porting.AttachmentInput{
 				Name: "loa.pdf", ContentType: "application/pdf", Body: svBody("loa"),
 			})
 			require.NoError(t, err)
 			r.ID = svReachFrom(t, f, r.ID, st).ID
 			before := svGet(t, f, r.ID)
 
-			_, _, err = f.Service.PutAttachment(f.AsCustomer(), r.ID, porting.AttachmentInput{
+			_, _, err = f.Service.PutAttachment(f.AsCustomer(), r.ID, 0, porting.AttachmentInput{
 				Name: "more.pdf", ContentType: "application/pdf", Body: svBody("more"),
 			})
 			if addable[st] {
@@ -295,21 +295,18 @@ func TestServiceAttachmentAccess(t *testing.T) {
 	f := portingtest.New(t)
 	stranger := svStranger(t, f)
 	r := f.Create(t, svOther1)
-	_, _, err := f.Service.PutAttachment(f.AsCustomer(), r.ID, porting.AttachmentInput{Name: "a", ContentType: "text/plain", Body: svBody("a")})
+	_, _, err := f.Service.PutAttachment(f.AsCustomer(), r.ID, 0, porting.AttachmentInput{Name: "a", ContentType: "text/plain", Body: svBody("a")})
 	require.NoError(t, err)
 
-	_, _, err = f.Service.PutAttachment(stranger, r.ID, porting.AttachmentInput{Name: "b", ContentType: "text/plain", Body: svBody("b")})
+	_, _, err = f.Service.PutAttachment(stranger, r.ID, 0, porting.AttachmentInput{Name: "b", ContentType: "text/plain", Body: svBody("b")})
 	require.ErrorIs(t, err, porting.ErrNotFound)
 	_, _, err = f.Service.Attachment(stranger, r.ID, "a.pdf")
 	require.ErrorIs(t, err, porting.ErrNotFound)
 	_, err = f.Service.DeleteAttachment(stranger, r.ID, "a.pdf", 0)
 	require.ErrorIs(t, err, porting.ErrNotFound)
-	_, rd, err := f.Service.AttachmentReader(f.AsAuthority(), r.ID, "a.pdf")
+	_, data, err := f.Service.Attachment(f.AsAuthority(), r.ID, "a.pdf")
 	require.NoError(t, err)
-	var buf bytes.Buffer
-	_, err = buf.ReadFrom(rd)
-	require.NoError(t, err)
-	require.Equal(t, "a", buf.String())
+	require.Equal(t, "a", string(data))
 }
 
 // Attachment writes check the revision the caller read.
@@ -317,9 +314,8 @@ func TestServiceAttachmentWritesCheckRevision(t *testing.T) {
 	f := portingtest.New(t)
 	r := f.Create(t, "+12025550100")
 	put := func(rev int64) error {
-		_, _, err := f.Service.PutAttachment(f.AsCustomer(), r.ID, porting.AttachmentInput{
-			Name: "a.pdf", ContentType: "application/pdf", Body: strings.NewReader("%PDF"), Revision: rev,
-		})
+		_, _, err := f.Service.PutAttachment(f.AsCustomer(), r.ID, rev, porting.AttachmentInput{
+			Name: "a.pdf", ContentType: "application/pdf", Body: strings.NewReader("%PDF")})
 		return err
 	}
 	require.ErrorIs(t, put(r.Revision+1), porting.ErrConflict)

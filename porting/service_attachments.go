@@ -1,7 +1,6 @@
 package porting
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -15,16 +14,23 @@ import (
 	"unicode/utf8"
 )
 
-// AcceptedContentTypes are the attachment types a request takes: PDFs
-// (Kazoo also takes octet-stream and plain text) and images (Telnyx takes
-// PDF or image supporting documents).
-var AcceptedContentTypes = []string{
+// acceptedContentTypes are the attachment types a request takes.
+var acceptedContentTypes = [...]string{
 	"application/pdf", "application/x-pdf", "application/octet-stream", "text/plain",
 	"image/png", "image/jpeg", "image/gif", "image/tiff",
 }
 
-// DocumentTypes are the Telnyx supporting document types.
-var DocumentTypes = []string{DocumentLOA, DocumentInvoice, DocumentCSR, DocumentOther}
+// AcceptedContentTypes returns the media types an attachment may have:
+// PDFs, octet-stream and plain text (which Kazoo takes), and images. The
+// slice is the caller's.
+func AcceptedContentTypes() []string { return append([]string(nil), acceptedContentTypes[:]...) }
+
+// documentTypes are the kinds of document an attachment may be.
+var documentTypes = [...]string{DocumentLOA, DocumentInvoice, DocumentCSR, DocumentOther}
+
+// DocumentTypes returns the kinds of document an attachment may be: loa,
+// invoice, csr and other. The slice is the caller's.
+func DocumentTypes() []string { return append([]string(nil), documentTypes[:]...) }
 
 // AttachMode says what PutAttachment does about an existing attachment of
 // the same name.
@@ -52,8 +58,6 @@ type AttachmentInput struct {
 	// Body is read up to the size limit.
 	Body io.Reader
 	Mode AttachMode
-	// Revision is the revision of the request the caller read (0: any).
-	Revision int64
 }
 
 // MaxAttachmentNameLength caps an attachment name, in bytes.
@@ -109,16 +113,17 @@ func excerpt(s string) string {
 // checkContentType normalises a media type and checks it is accepted.
 func checkContentType(ct string) (string, error) {
 	mt, _, err := mime.ParseMediaType(ct)
-	if err != nil || !slices.Contains(AcceptedContentTypes, mt) {
-		return "", &MediaTypeError{ContentType: ct, Accepted: AcceptedContentTypes}
+	if err != nil || !slices.Contains(acceptedContentTypes[:], mt) {
+		return "", &MediaTypeError{ContentType: ct, Accepted: AcceptedContentTypes()}
 	}
 	return mt, nil
 }
 
 // PutAttachment stores a file on a request. Attachments may be added to
-// a request in any state but completed and canceled. It returns the
-// attachment and the request after the write.
-func (s *Service) PutAttachment(ctx context.Context, id string, in AttachmentInput) (Attachment, *PortRequest, error) {
+// a request in any state but completed and canceled. rev is the revision
+// the caller read (0: any). It returns the attachment and the request
+// after the write.
+func (s *Service) PutAttachment(ctx context.Context, id string, rev int64, in AttachmentInput) (Attachment, *PortRequest, error) {
 	name, err := AttachmentName(in.Name)
 	if err != nil {
 		return Attachment{}, nil, err
@@ -131,7 +136,7 @@ func (s *Service) PutAttachment(ctx context.Context, id string, in AttachmentInp
 	if docType == "" {
 		docType = DocumentOther
 	}
-	if !slices.Contains(DocumentTypes, docType) {
+	if !slices.Contains(documentTypes[:], docType) {
 		return Attachment{}, nil, invalid("document_type", docType, "enum", "Document type must be one of loa, invoice, csr, other")
 	}
 	if in.Body == nil {
@@ -148,7 +153,7 @@ func (s *Service) PutAttachment(ctx context.Context, id string, in AttachmentInp
 		return Attachment{}, nil, invalid("file", name, "required", "Attachment is empty")
 	}
 	var out Attachment
-	r, err := s.mutate(ctx, id, in.Revision, func(c *change) error {
+	r, err := s.mutate(ctx, id, rev, func(c *change) error {
 		r := c.r
 		if r.State.Terminal() {
 			return &StateError{Op: "add attachment", State: r.State}
@@ -209,12 +214,6 @@ func (s *Service) Attachment(ctx context.Context, id, nameOrID string) (Attachme
 		return Attachment{}, nil, err
 	}
 	return *att, data, nil
-}
-
-// AttachmentReader is Attachment with the bytes as a reader.
-func (s *Service) AttachmentReader(ctx context.Context, id, nameOrID string) (Attachment, io.Reader, error) {
-	att, data, err := s.Attachment(ctx, id, nameOrID)
-	return att, bytes.NewReader(data), err
 }
 
 // DeleteAttachment removes an attachment. Like the request itself, an

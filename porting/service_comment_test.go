@@ -17,7 +17,7 @@ func TestServiceAddComment(t *testing.T) {
 	sub := r.SubRequests[0].ID
 	f.Clock.Advance(time.Minute)
 
-	c, err := f.Service.AddComment(f.AsCustomer(), r.ID, porting.CommentInput{
+	c, err := addComment(f.Service, f.AsCustomer(), r.ID, porting.CommentInput{
 		Body: "  \n Please port on a Friday.\t ", SubRequestID: sub, ActionRequired: true,
 	})
 	require.NoError(t, err)
@@ -49,19 +49,19 @@ func TestServiceAddCommentValidation(t *testing.T) {
 		{"foreign sub request", porting.CommentInput{Body: "x", SubRequestID: "not-mine"}, "sub_request_id", "format"},
 	}
 	for _, tt := range tests {
-		_, err := f.Service.AddComment(f.AsCustomer(), r.ID, tt.in)
+		_, err := addComment(f.Service, f.AsCustomer(), r.ID, tt.in)
 		fe := svOnlyField(t, err)
 		require.Equal(t, tt.field, fe.Field, tt.name)
 		require.Equal(t, tt.code, fe.Code, tt.name)
 	}
 	// Another request's sub request does not belong either.
 	other := f.Create(t, svOther2)
-	_, err := f.Service.AddComment(f.AsCustomer(), r.ID, porting.CommentInput{Body: "x", SubRequestID: other.SubRequests[0].ID})
+	_, err := addComment(f.Service, f.AsCustomer(), r.ID, porting.CommentInput{Body: "x", SubRequestID: other.SubRequests[0].ID})
 	require.Equal(t, "sub_request_id", svOnlyField(t, err).Field)
 	require.Equal(t, r, svGet(t, f, r.ID))
 
 	// The limit itself is fine (characters, not bytes), once trimmed.
-	c, err := f.Service.AddComment(f.AsCustomer(), r.ID, porting.CommentInput{Body: " " + strings.Repeat("é", porting.MaxCommentLength) + " "})
+	c, err := addComment(f.Service, f.AsCustomer(), r.ID, porting.CommentInput{Body: " " + strings.Repeat("é", porting.MaxCommentLength) + " "})
 	require.NoError(t, err)
 	require.Equal(t, strings.Repeat("é", porting.MaxCommentLength), c.Body)
 }
@@ -73,9 +73,9 @@ func TestServiceCommentsInEveryState(t *testing.T) {
 			t.Parallel()
 			f := portingtest.New(t)
 			r := svReachSub(t, f, st)
-			_, err := f.Service.AddComment(f.AsCustomer(), r.ID, porting.CommentInput{Body: "hello"})
+			_, err := addComment(f.Service, f.AsCustomer(), r.ID, porting.CommentInput{Body: "hello"})
 			require.NoError(t, err)
-			_, err = f.Service.AddComment(f.AsAuthority(), r.ID, porting.CommentInput{Body: "internal", Private: true})
+			_, err = addComment(f.Service, f.AsAuthority(), r.ID, porting.CommentInput{Body: "internal", Private: true})
 			require.NoError(t, err)
 			got := svGet(t, f, r.ID)
 			require.Len(t, got.Comments, 2)
@@ -89,17 +89,17 @@ func TestServicePrivateComments(t *testing.T) {
 	f := portingtest.New(t)
 	r := f.Create(t, svOther1)
 
-	_, err := f.Service.AddComment(f.AsCustomer(), r.ID, porting.CommentInput{Body: "secret", Private: true})
+	_, err := addComment(f.Service, f.AsCustomer(), r.ID, porting.CommentInput{Body: "secret", Private: true})
 	fe := svOnlyField(t, err)
 	require.Equal(t, "is_private", fe.Field)
 	require.Equal(t, "forbidden", fe.Code)
 
-	public, err := f.Service.AddComment(f.AsCustomer(), r.ID, porting.CommentInput{Body: "public"})
+	public, err := addComment(f.Service, f.AsCustomer(), r.ID, porting.CommentInput{Body: "public"})
 	require.NoError(t, err)
-	private, err := f.Service.AddComment(f.AsAuthority(), r.ID, porting.CommentInput{Body: "CSR name differs", Private: true})
+	private, err := addComment(f.Service, f.AsAuthority(), r.ID, porting.CommentInput{Body: "CSR name differs", Private: true})
 	require.NoError(t, err)
 	require.True(t, private.Private)
-	system, err := f.Service.AddComment(porting.AsSystem(t.Context()), r.ID, porting.CommentInput{Body: "by the system", Private: true})
+	system, err := addComment(f.Service, porting.AsSystem(t.Context()), r.ID, porting.CommentInput{Body: "by the system", Private: true})
 	require.NoError(t, err)
 	require.Equal(t, "system", system.Author)
 
@@ -142,18 +142,18 @@ func TestServicePrivateComments(t *testing.T) {
 	got, err = f.Service.UpdateSubRequest(f.AsCustomer(), r.ID, r.SubRequests[0].ID, 0, porting.SubRequestPatch{Description: svStr("x")})
 	require.NoError(t, err)
 	require.Equal(t, []porting.Comment{public}, got.Comments)
-	_, got, err = f.Service.PutAttachment(f.AsCustomer(), r.ID, porting.AttachmentInput{Name: "a", ContentType: "application/pdf", Body: svBody("x")})
+	_, got, err = f.Service.PutAttachment(f.AsCustomer(), r.ID, 0, porting.AttachmentInput{Name: "a", ContentType: "application/pdf", Body: svBody("x")})
 	require.NoError(t, err)
 	require.Equal(t, []porting.Comment{public}, got.Comments)
-	got, err = f.Service.Transition(f.AsCustomer(), r.ID, porting.StateSubmitted, porting.TransitionOptions{})
+	got, err = f.Service.Transition(f.AsCustomer(), r.ID, 0, porting.StateSubmitted, porting.TransitionOptions{})
 	require.NoError(t, err)
 	require.Equal(t, []porting.Comment{public}, got.Comments)
-	got, err = f.Service.RequestCancellation(f.AsCustomer(), r.ID, "", "")
+	got, err = f.Service.RequestCancellation(f.AsCustomer(), r.ID, "", 0, "")
 	require.NoError(t, err)
 	require.Equal(t, []porting.Comment{public}, got.Comments)
 
 	// But the authority's writes return every comment, and nothing was lost.
-	got, err = f.Service.Transition(f.AsAuthority(), r.ID, porting.StateCanceled, porting.TransitionOptions{})
+	got, err = f.Service.Transition(f.AsAuthority(), r.ID, 0, porting.StateCanceled, porting.TransitionOptions{})
 	require.NoError(t, err)
 	require.Equal(t, []porting.Comment{public, private, system}, got.Comments)
 	got, err = f.Service.Delete(f.AsCustomer(), r.ID, 0)
@@ -168,17 +168,17 @@ func TestServiceTimeline(t *testing.T) {
 	step := func() { f.Clock.Advance(time.Minute) }
 
 	step()
-	c1, err := f.Service.AddComment(f.AsCustomer(), r.ID, porting.CommentInput{Body: "first"})
+	c1, err := addComment(f.Service, f.AsCustomer(), r.ID, porting.CommentInput{Body: "first"})
 	require.NoError(t, err)
 	step()
 	f.Move(t, r.ID, porting.StateSubmitted)
 	// A comment at the same time as the next transition, written before it.
 	step()
-	c2, err := f.Service.AddComment(f.AsAuthority(), r.ID, porting.CommentInput{Body: "same minute", Private: true})
+	c2, err := addComment(f.Service, f.AsAuthority(), r.ID, porting.CommentInput{Body: "same minute", Private: true})
 	require.NoError(t, err)
 	f.Move(t, r.ID, porting.StatePending)
 	step()
-	c3, err := f.Service.AddComment(f.AsCustomer(), r.ID, porting.CommentInput{Body: "last"})
+	c3, err := addComment(f.Service, f.AsCustomer(), r.ID, porting.CommentInput{Body: "last"})
 	require.NoError(t, err)
 
 	tl, err := f.Service.Timeline(f.AsAuthority(), r.ID)
@@ -219,13 +219,13 @@ func TestServiceCommentsOfUnreachableRequest(t *testing.T) {
 	stranger := svStranger(t, f)
 	r := f.Create(t, svOther1)
 
-	_, err := f.Service.AddComment(stranger, r.ID, porting.CommentInput{Body: "hi"})
+	_, err := addComment(f.Service, stranger, r.ID, porting.CommentInput{Body: "hi"})
 	require.ErrorIs(t, err, porting.ErrNotFound)
 	_, err = f.Service.Comments(stranger, r.ID)
 	require.ErrorIs(t, err, porting.ErrNotFound)
 	_, err = f.Service.Timeline(stranger, r.ID)
 	require.ErrorIs(t, err, porting.ErrNotFound)
-	_, err = f.Service.AddComment(f.AsCustomer(), "0123", porting.CommentInput{Body: "hi"})
+	_, err = addComment(f.Service, f.AsCustomer(), "0123", porting.CommentInput{Body: "hi"})
 	require.ErrorIs(t, err, porting.ErrNotFound)
 	require.Empty(t, svGet(t, f, r.ID).Comments)
 }

@@ -23,18 +23,9 @@ type CommentInput struct {
 	ActionRequired bool
 }
 
-// AddComment appends a comment to a request, in any state. Comments are
-// append-only. The comment is also an event.
-func (s *Service) AddComment(ctx context.Context, id string, in CommentInput) (Comment, error) {
-	added, _, err := s.AddComments(ctx, id, 0, []CommentInput{in})
-	if err != nil {
-		return Comment{}, err
-	}
-	return added[0], nil
-}
-
-// AddComments appends several comments to a request in one write: all of
-// them, or none if any is refused. rev is the revision the caller read (0:
+// AddComments appends comments to a request, in any state, in one write:
+// all of them, or none if any is refused. Comments are append-only, and
+// each is also an event. rev is the revision the caller read (0:
 // any). It returns the comments added and the request after the write.
 func (s *Service) AddComments(ctx context.Context, id string, rev int64, ins []CommentInput) ([]Comment, *PortRequest, error) {
 	if len(ins) == 0 {

@@ -104,7 +104,7 @@ func TestServiceConcurrentCommentsAllLand(t *testing.T) {
 			if i%2 == 1 {
 				ctx = f.AsAuthority()
 			}
-			_, err := f.Service.AddComment(ctx, r.ID, porting.CommentInput{Body: fmt.Sprint("comment ", i)})
+			_, err := addComment(f.Service, ctx, r.ID, porting.CommentInput{Body: fmt.Sprint("comment ", i)})
 			return err
 		})
 		for i, err := range errs {
@@ -133,11 +133,11 @@ func TestServiceConcurrentMixedWrites(t *testing.T) {
 		var err error
 		switch i % 3 {
 		case 0:
-			_, err = f.Service.AddComment(f.AsCustomer(), r.ID, porting.CommentInput{Body: "c"})
+			_, err = addComment(f.Service, f.AsCustomer(), r.ID, porting.CommentInput{Body: "c"})
 		case 1:
 			_, err = f.Service.UpdateSubRequest(f.AsCustomer(), r.ID, sub, 0, porting.SubRequestPatch{Description: svStr(fmt.Sprint(i))})
 		case 2:
-			_, _, err = f.Service.PutAttachment(f.AsCustomer(), r.ID, porting.AttachmentInput{
+			_, _, err = f.Service.PutAttachment(f.AsCustomer(), r.ID, 0, porting.AttachmentInput{
 				Name: fmt.Sprint("doc", i), ContentType: "text/plain", Body: svBody(fmt.Sprint(i)), Mode: porting.AttachNew,
 			})
 		}
@@ -160,7 +160,7 @@ func TestServiceConcurrentTransitions(t *testing.T) {
 	f := portingtest.New(t)
 	r := svReach(t, f, porting.StateSubmitted, svOther1)
 	errs := portingtest.Race(32, func(int) error {
-		_, err := f.Service.Transition(f.AsAuthority(), r.ID, porting.StatePending, porting.TransitionOptions{})
+		_, err := f.Service.Transition(f.AsAuthority(), r.ID, 0, porting.StatePending, porting.TransitionOptions{})
 		return err
 	})
 	wins := 0

@@ -58,7 +58,7 @@ func TestServiceEveryWriteIsAnEvent(t *testing.T) {
 	in.Name = ""
 	_, err := f.Service.Update(f.AsCustomer(), r.ID, 0, in)
 	require.Error(t, err)
-	_, err = f.Service.Transition(f.AsCustomer(), r.ID, porting.StatePending, porting.TransitionOptions{})
+	_, err = f.Service.Transition(f.AsCustomer(), r.ID, 0, porting.StatePending, porting.TransitionOptions{})
 	require.Error(t, err)
 	require.Empty(t, log.next())
 
@@ -76,14 +76,14 @@ func TestServiceEveryWriteIsAnEvent(t *testing.T) {
 	require.Equal(t, []porting.EventType{porting.EventSubRequestUpdated}, svTypes(es))
 	require.Equal(t, sub, es[0].SubRequestID)
 
-	c, err := f.Service.AddComment(f.AsAuthority(), r.ID, porting.CommentInput{Body: "hi", Private: true})
+	c, err := addComment(f.Service, f.AsAuthority(), r.ID, porting.CommentInput{Body: "hi", Private: true})
 	require.NoError(t, err)
 	es = log.next()
 	require.Equal(t, []porting.EventType{porting.EventCommentAdded}, svTypes(es))
 	require.Equal(t, &c, es[0].Comment, "events carry private comments: they are for the system")
 	require.Equal(t, authority, es[0].Actor)
 
-	_, _, err = f.Service.PutAttachment(f.AsCustomer(), r.ID, porting.AttachmentInput{Name: "loa", ContentType: "application/pdf", Body: svBody("x")})
+	_, _, err = f.Service.PutAttachment(f.AsCustomer(), r.ID, 0, porting.AttachmentInput{Name: "loa", ContentType: "application/pdf", Body: svBody("x")})
 	require.NoError(t, err)
 	es = log.next()
 	require.Equal(t, []porting.EventType{porting.EventAttachmentAdded}, svTypes(es))
@@ -95,7 +95,7 @@ func TestServiceEveryWriteIsAnEvent(t *testing.T) {
 	require.Equal(t, "loa.pdf", es[0].Attachment)
 
 	in.SigneeName = "Jane"
-	_, err = f.Service.Transition(f.AsCustomer(), r.ID, porting.StateSubmitted, porting.TransitionOptions{Input: &in, Reason: "go"})
+	_, err = f.Service.Transition(f.AsCustomer(), r.ID, 0, porting.StateSubmitted, porting.TransitionOptions{Input: &in, Reason: "go"})
 	require.NoError(t, err)
 	es = log.next()
 	require.Equal(t, []porting.EventType{porting.EventUpdated, porting.EventTransitioned}, svTypes(es), "one write, both events")
@@ -103,7 +103,7 @@ func TestServiceEveryWriteIsAnEvent(t *testing.T) {
 	require.Equal(t, &porting.Transition{At: f.Clock.Now(), From: porting.StateUnconfirmed, To: porting.StateSubmitted,
 		Reason: "go", Actor: customer}, es[1].Transition)
 
-	_, err = f.Service.MarkSent(f.AsAuthority(), r.ID)
+	_, err = f.Service.MarkSent(f.AsAuthority(), r.ID, 0)
 	require.NoError(t, err)
 	require.Equal(t, []porting.EventType{porting.EventSent}, svTypes(log.next()))
 
@@ -120,7 +120,7 @@ func TestServiceEveryWriteIsAnEvent(t *testing.T) {
 	svCarriers(f)
 	r2 := f.Create(t, svAlpha1, svBeta1)
 	log.next()
-	r2, err = f.Service.RequestCancellation(f.AsCustomer(), r2.ID, "", "")
+	r2, err = f.Service.RequestCancellation(f.AsCustomer(), r2.ID, "", 0, "")
 	require.NoError(t, err)
 	es = log.next()
 	require.Equal(t, []porting.EventType{porting.EventTransitioned, porting.EventTransitioned}, svTypes(es))
@@ -174,7 +174,7 @@ func TestServiceDeliverEvents(t *testing.T) {
 
 	r := f.Create(t, svOther1)
 	f.Move(t, r.ID, porting.StateSubmitted)
-	_, err := f.Service.AddComment(f.AsCustomer(), r.ID, porting.CommentInput{Body: "x"})
+	_, err := addComment(f.Service, f.AsCustomer(), r.ID, porting.CommentInput{Body: "x"})
 	require.NoError(t, err)
 	all := log.next()
 	require.Len(t, all, 3)
@@ -201,7 +201,7 @@ func TestServiceDeliverEvents(t *testing.T) {
 
 	// A handler error stops delivery; the event comes again next time.
 	for range 3 {
-		_, err = f.Service.AddComment(f.AsCustomer(), r.ID, porting.CommentInput{Body: "more"})
+		_, err = addComment(f.Service, f.AsCustomer(), r.ID, porting.CommentInput{Body: "more"})
 		require.NoError(t, err)
 	}
 	more := log.next()
@@ -271,19 +271,19 @@ func TestServiceWatchEvents(t *testing.T) {
 	require.Equal(t, r.ID, e.RequestID)
 
 	// A write while it runs wakes it (the poll interval is an hour).
-	_, err := f.Service.AddComment(f.AsCustomer(), r.ID, porting.CommentInput{Body: "hello"})
+	_, err := addComment(f.Service, f.AsCustomer(), r.ID, porting.CommentInput{Body: "hello"})
 	require.NoError(t, err)
 	require.Equal(t, "hello", wait(porting.EventCommentAdded).Comment.Body)
 
 	// A handler error is retried at the next wake, in order.
-	_, err = f.Service.AddComment(f.AsCustomer(), r.ID, porting.CommentInput{Body: "flaky"})
+	_, err = addComment(f.Service, f.AsCustomer(), r.ID, porting.CommentInput{Body: "flaky"})
 	require.NoError(t, err)
 	select {
 	case <-failed:
 	case <-time.After(10 * time.Second):
 		t.Fatal("the flaky event was not handed over")
 	}
-	_, err = f.Service.AddComment(f.AsCustomer(), r.ID, porting.CommentInput{Body: "after"})
+	_, err = addComment(f.Service, f.AsCustomer(), r.ID, porting.CommentInput{Body: "after"})
 	require.NoError(t, err)
 	require.Equal(t, "flaky", wait(porting.EventCommentAdded).Comment.Body)
 	require.Equal(t, "after", wait(porting.EventCommentAdded).Comment.Body)

@@ -181,3 +181,12 @@ func svE164s(ns []porting.PortNumber) []string {
 
 // svBody is an attachment body.
 func svBody(s string) io.Reader { return strings.NewReader(s) }
+
+// addComment adds one comment at any revision.
+func addComment(svc *porting.Service, ctx context.Context, id string, in porting.CommentInput) (porting.Comment, error) {
+	added, _, err := svc.AddComments(ctx, id, 0, []porting.CommentInput{in})
+	if err != nil {
+		return porting.Comment{}, err
+	}
+	return added[0], nil
+}

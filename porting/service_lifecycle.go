@@ -8,8 +8,6 @@ import (
 
 // TransitionOptions go with a state change.
 type TransitionOptions struct {
-	// Revision is the revision the caller read; 0 for the current one.
-	Revision int64
 	// Reason is free text recorded with the transition.
 	Reason string
 	// AcceptCharges accepts the quote of a submission.
@@ -30,18 +28,19 @@ type TransitionOptions struct {
 // open sub requests are all there already cannot move (a state never moves
 // to itself). Moving to submitted asks Charges for a quote, which the
 // caller must accept; scheduled needs a date; completed activates the
-// numbers and bills the account.
-func (s *Service) Transition(ctx context.Context, id string, to State, opt TransitionOptions) (*PortRequest, error) {
-	return s.transition(ctx, id, "", to, opt, nil)
+// numbers and bills the account. rev is the revision the caller read (0:
+// any).
+func (s *Service) Transition(ctx context.Context, id string, rev int64, to State, opt TransitionOptions) (*PortRequest, error) {
+	return s.transition(ctx, id, "", rev, to, opt, nil)
 }
 
 // TransitionSubRequest moves one sub request. The request's state follows
 // by DeriveState.
-func (s *Service) TransitionSubRequest(ctx context.Context, id, subID string, to State, opt TransitionOptions) (*PortRequest, error) {
+func (s *Service) TransitionSubRequest(ctx context.Context, id, subID string, rev int64, to State, opt TransitionOptions) (*PortRequest, error) {
 	if subID == "" {
 		return nil, invalid("sub_request_id", "", "required", "Sub request ID is required")
 	}
-	return s.transition(ctx, id, subID, to, opt, nil)
+	return s.transition(ctx, id, subID, rev, to, opt, nil)
 }
 
 // SubmitDraft submits a draft (unconfirmed) request as Telnyx does: every
@@ -49,8 +48,9 @@ func (s *Service) TransitionSubRequest(ctx context.Context, id, subID string, to
 // each incomplete sub request's missing fields (Field
 // "sub_requests.<field>", Value the sub request's ID). Sub requests that
 // are over (cancelled while the request was a draft) are not submitted,
-// so not checked. Charges follow the rule of Transition.
-func (s *Service) SubmitDraft(ctx context.Context, id string, acceptCharges bool) (*PortRequest, error) {
+// so not checked. Charges follow the rule of Transition. rev is the
+// revision the caller read (0: any).
+func (s *Service) SubmitDraft(ctx context.Context, id string, rev int64, acceptCharges bool) (*PortRequest, error) {
 	check := func(r *PortRequest) error {
 		if !r.Draft() {
 			return invalid("status", string(r.State), "enum", "Draft port request has already been submitted")
@@ -67,15 +67,15 @@ func (s *Service) SubmitDraft(ctx context.Context, id string, acceptCharges bool
 		}
 		return fe.err()
 	}
-	return s.transition(ctx, id, "", StateSubmitted, TransitionOptions{AcceptCharges: acceptCharges}, check)
+	return s.transition(ctx, id, "", rev, StateSubmitted, TransitionOptions{AcceptCharges: acceptCharges}, check)
 }
 
-func (s *Service) transition(ctx context.Context, id, subID string, to State, opt TransitionOptions, check func(*PortRequest) error) (*PortRequest, error) {
+func (s *Service) transition(ctx context.Context, id, subID string, rev int64, to State, opt TransitionOptions, check func(*PortRequest) error) (*PortRequest, error) {
 	if !to.Valid() || to == StateCancelPending {
 		return nil, invalid("port_state", string(to), "enum", fmt.Sprintf("Unknown port state %q", to))
 	}
 	var moved []string
-	r, err := s.mutate(ctx, id, opt.Revision, func(c *change) error {
+	r, err := s.mutate(ctx, id, rev, func(c *change) error {
 		r := c.r
 		if check != nil {
 			if err := check(r); err != nil {
@@ -288,9 +288,9 @@ func (s *Service) mergeForTransition(ctx context.Context, c *change, in RequestI
 // once; one that was submitted becomes cancel-pending until its port
 // authority confirms (Transition to canceled) or refuses (back to the
 // state it was in). Cancellation cannot be asked within CancelCutoff of a
-// confirmed FOC date.
-func (s *Service) RequestCancellation(ctx context.Context, id, subID, reason string) (*PortRequest, error) {
-	return s.mutate(ctx, id, 0, func(c *change) error {
+// confirmed FOC date. rev is the revision the caller read (0: any).
+func (s *Service) RequestCancellation(ctx context.Context, id, subID string, rev int64, reason string) (*PortRequest, error) {
+	return s.mutate(ctx, id, rev, func(c *change) error {
 		r := c.r
 		var targets []*SubRequest
 		for i := range r.SubRequests {
@@ -331,9 +331,10 @@ func (s *Service) RequestCancellation(ctx context.Context, id, subID, reason str
 }
 
 // MarkSent records that a submitted request has been handed to the party
-// that processes it (Kazoo's "sent"). It is for the port authority.
-func (s *Service) MarkSent(ctx context.Context, id string) (*PortRequest, error) {
-	return s.mutate(ctx, id, 0, func(c *change) error {
+// that processes it (Kazoo's "sent"). It is for the port authority. rev
+// is the revision the caller read (0: any).
+func (s *Service) MarkSent(ctx context.Context, id string, rev int64) (*PortRequest, error) {
+	return s.mutate(ctx, id, rev, func(c *change) error {
 		ok, err := s.isAuthority(ctx, c.actor, c.r.AccountPath)
 		if err != nil {
 			return err

@@ -72,7 +72,7 @@ func TestServiceLifecycleTable(t *testing.T) {
 				f := portingtest.New(t)
 				r := svReach(t, f, from, svOther1)
 				f.Clock.Advance(time.Hour)
-				got, err := f.Service.Transition(f.AsAuthority(), r.ID, to, svMoveOptions(f, to))
+				got, err := f.Service.Transition(f.AsAuthority(), r.ID, 0, to, svMoveOptions(f, to))
 				if !svIsAllowed(from, to) {
 					require.Nil(t, got)
 					svRequireTransitionError(t, err, r.ID, from, to)
@@ -103,7 +103,7 @@ func TestServiceLifecycleNoStateMovesToItself(t *testing.T) {
 			t.Parallel()
 			f := portingtest.New(t)
 			r := svReach(t, f, st, svOther1)
-			_, err := f.Service.Transition(porting.AsSystem(t.Context()), r.ID, st, svMoveOptions(f, st))
+			_, err := f.Service.Transition(porting.AsSystem(t.Context()), r.ID, 0, st, svMoveOptions(f, st))
 			svRequireTransitionError(t, err, r.ID, st, st)
 			require.Equal(t, r, svGet(t, f, r.ID))
 		})
@@ -115,7 +115,7 @@ func TestServiceLifecycleUnknownTarget(t *testing.T) {
 	f := portingtest.New(t)
 	r := f.Create(t, svOther1)
 	for _, to := range []porting.State{"bogus", "", porting.StateCancelPending} {
-		_, err := f.Service.Transition(f.AsAuthority(), r.ID, to, porting.TransitionOptions{})
+		_, err := f.Service.Transition(f.AsAuthority(), r.ID, 0, to, porting.TransitionOptions{})
 		fe := svOnlyField(t, err)
 		require.Equal(t, "port_state", fe.Field)
 		require.Equal(t, "enum", fe.Code)
@@ -137,7 +137,7 @@ func TestServiceLifecycleWhoMayMove(t *testing.T) {
 				t.Parallel()
 				f := portingtest.New(t)
 				r := svReach(t, f, from, svOther1)
-				got, err := f.Service.Transition(f.AsCustomer(), r.ID, to, svMoveOptions(f, to))
+				got, err := f.Service.Transition(f.AsCustomer(), r.ID, 0, to, svMoveOptions(f, to))
 				if customerMay[[2]porting.State{from, to}] {
 					require.NoError(t, err)
 					require.Equal(t, to, got.State)
@@ -148,7 +148,7 @@ func TestServiceLifecycleWhoMayMove(t *testing.T) {
 				require.Nil(t, got)
 				require.Equal(t, r, svGet(t, f, r.ID), "nothing changed")
 				// The authority may.
-				got, err = f.Service.Transition(f.AsAuthority(), r.ID, to, svMoveOptions(f, to))
+				got, err = f.Service.Transition(f.AsAuthority(), r.ID, 0, to, svMoveOptions(f, to))
 				require.NoError(t, err)
 				require.Equal(t, to, got.State)
 			})
@@ -167,11 +167,11 @@ func TestServiceLifecycleNonAuthorityAncestorIsNotAnAuthority(t *testing.T) {
 	reseller := porting.WithActor(t.Context(), porting.Actor{AccountID: "reseller"})
 	r, err := f.Service.Create(reseller, "end-user", portingtest.Input("x", svOther1))
 	require.NoError(t, err)
-	_, err = f.Service.Transition(reseller, r.ID, porting.StateSubmitted, porting.TransitionOptions{})
+	_, err = f.Service.Transition(reseller, r.ID, 0, porting.StateSubmitted, porting.TransitionOptions{})
 	require.NoError(t, err)
-	_, err = f.Service.Transition(reseller, r.ID, porting.StatePending, porting.TransitionOptions{})
+	_, err = f.Service.Transition(reseller, r.ID, 0, porting.StatePending, porting.TransitionOptions{})
 	require.ErrorIs(t, err, porting.ErrForbidden)
-	r, err = f.Service.Transition(f.AsAuthority(), r.ID, porting.StatePending, porting.TransitionOptions{})
+	r, err = f.Service.Transition(f.AsAuthority(), r.ID, 0, porting.StatePending, porting.TransitionOptions{})
 	require.NoError(t, err)
 	require.Equal(t, porting.StatePending, r.State)
 }
@@ -181,9 +181,9 @@ func TestServiceLifecycleSkipPending(t *testing.T) {
 	f := portingtest.New(t, func(o *porting.Options) { o.Lifecycle = porting.Lifecycle{SkipPending: true} })
 	r := svReach(t, f, porting.StateSubmitted, svOther1)
 	date := portingtest.Epoch.Add(96 * time.Hour)
-	_, err := f.Service.Transition(f.AsCustomer(), r.ID, porting.StateScheduled, porting.TransitionOptions{ScheduledDate: date})
+	_, err := f.Service.Transition(f.AsCustomer(), r.ID, 0, porting.StateScheduled, porting.TransitionOptions{ScheduledDate: date})
 	require.ErrorIs(t, err, porting.ErrForbidden, "still the authority's move")
-	r, err = f.Service.Transition(f.AsAuthority(), r.ID, porting.StateScheduled, porting.TransitionOptions{ScheduledDate: date})
+	r, err = f.Service.Transition(f.AsAuthority(), r.ID, 0, porting.StateScheduled, porting.TransitionOptions{ScheduledDate: date})
 	require.NoError(t, err)
 	require.Equal(t, porting.StateScheduled, r.State)
 	require.Equal(t, date, r.ScheduledDate)
@@ -192,7 +192,7 @@ func TestServiceLifecycleSkipPending(t *testing.T) {
 	// the option adds nothing else.
 	f2 := portingtest.New(t, func(o *porting.Options) { o.Lifecycle = porting.Lifecycle{SkipPending: true} })
 	r2 := svReach(t, f2, porting.StateUnconfirmed, svOther1)
-	_, err = f2.Service.Transition(f2.AsAuthority(), r2.ID, porting.StateScheduled, porting.TransitionOptions{ScheduledDate: date})
+	_, err = f2.Service.Transition(f2.AsAuthority(), r2.ID, 0, porting.StateScheduled, porting.TransitionOptions{ScheduledDate: date})
 	svRequireTransitionError(t, err, r2.ID, porting.StateUnconfirmed, porting.StateScheduled)
 }
 
@@ -202,7 +202,7 @@ func TestServiceSubmitCharges(t *testing.T) {
 	f.Charges.PerNumber = 10
 	r := f.Create(t, svOther1, svOther2, svAlpha1)
 
-	got, err := f.Service.Transition(f.AsCustomer(), r.ID, porting.StateSubmitted, porting.TransitionOptions{})
+	got, err := f.Service.Transition(f.AsCustomer(), r.ID, 0, porting.StateSubmitted, porting.TransitionOptions{})
 	require.Nil(t, got)
 	require.ErrorIs(t, err, porting.ErrChargesNotAccepted)
 	var ce *porting.ChargesError
@@ -210,7 +210,7 @@ func TestServiceSubmitCharges(t *testing.T) {
 	require.Equal(t, porting.Quote{ActivationCharges: 30, PerNumber: 10, Numbers: 3}, ce.Quote)
 	require.Equal(t, r, svGet(t, f, r.ID), "nothing changed")
 
-	got, err = f.Service.Transition(f.AsCustomer(), r.ID, porting.StateSubmitted, porting.TransitionOptions{AcceptCharges: true})
+	got, err = f.Service.Transition(f.AsCustomer(), r.ID, 0, porting.StateSubmitted, porting.TransitionOptions{AcceptCharges: true})
 	require.NoError(t, err)
 	require.Equal(t, porting.StateSubmitted, got.State)
 	require.NotNil(t, got.Quote)
@@ -222,7 +222,7 @@ func TestServiceSubmitFreePortNeedsNoAcceptance(t *testing.T) {
 	t.Parallel()
 	f := portingtest.New(t)
 	r := f.Create(t, svOther1)
-	r, err := f.Service.Transition(f.AsCustomer(), r.ID, porting.StateSubmitted, porting.TransitionOptions{})
+	r, err := f.Service.Transition(f.AsCustomer(), r.ID, 0, porting.StateSubmitted, porting.TransitionOptions{})
 	require.NoError(t, err)
 	require.Equal(t, porting.StateSubmitted, r.State)
 	require.Nil(t, r.Quote)
@@ -234,14 +234,14 @@ func TestServiceScheduleNeedsDate(t *testing.T) {
 	svCarriers(f)
 	r := svReach(t, f, porting.StatePending, svAlpha1, svBeta1)
 
-	_, err := f.Service.Transition(f.AsAuthority(), r.ID, porting.StateScheduled, porting.TransitionOptions{})
+	_, err := f.Service.Transition(f.AsAuthority(), r.ID, 0, porting.StateScheduled, porting.TransitionOptions{})
 	fe := svOnlyField(t, err)
 	require.Equal(t, "scheduled_date", fe.Field)
 	require.Equal(t, "required", fe.Code)
 	require.Equal(t, r, svGet(t, f, r.ID))
 
 	date := time.Date(2026, time.March, 10, 16, 0, 0, 0, time.FixedZone("EST", -5*3600))
-	r, err = f.Service.Transition(f.AsAuthority(), r.ID, porting.StateScheduled, porting.TransitionOptions{ScheduledDate: date})
+	r, err = f.Service.Transition(f.AsAuthority(), r.ID, 0, porting.StateScheduled, porting.TransitionOptions{ScheduledDate: date})
 	require.NoError(t, err)
 	require.Equal(t, porting.StateScheduled, r.State)
 	require.Equal(t, date.UTC(), r.ScheduledDate)
@@ -259,7 +259,7 @@ func TestServiceScheduleDateFromMergedInput(t *testing.T) {
 	date := portingtest.Epoch.Add(100 * time.Hour)
 	in := r.Input()
 	in.ScheduledDate = date
-	r, err := f.Service.Transition(f.AsAuthority(), r.ID, porting.StateScheduled, porting.TransitionOptions{Input: &in})
+	r, err := f.Service.Transition(f.AsAuthority(), r.ID, 0, porting.StateScheduled, porting.TransitionOptions{Input: &in})
 	require.NoError(t, err)
 	require.Equal(t, date, r.ScheduledDate)
 	require.Equal(t, date, r.SubRequests[0].FOCDate)
@@ -333,16 +333,16 @@ func TestServiceCompleteChargeKeyIsStable(t *testing.T) {
 	alpha := svSub(t, r, "Alpha")
 
 	// Alpha's completion fails on billing, then succeeds on retry: same key.
-	_, err := f.Service.TransitionSubRequest(f.AsAuthority(), r.ID, alpha.ID, porting.StateCompleted, porting.TransitionOptions{})
+	_, err := f.Service.TransitionSubRequest(f.AsAuthority(), r.ID, alpha.ID, 0, porting.StateCompleted, porting.TransitionOptions{})
 	require.Error(t, err)
-	r, err = f.Service.TransitionSubRequest(f.AsAuthority(), r.ID, alpha.ID, porting.StateCompleted, porting.TransitionOptions{})
+	r, err = f.Service.TransitionSubRequest(f.AsAuthority(), r.ID, alpha.ID, 0, porting.StateCompleted, porting.TransitionOptions{})
 	require.NoError(t, err)
 	require.Len(t, charges.keys, 2)
 	require.Equal(t, charges.keys[0], charges.keys[1])
 
 	// Beta completes with the rest of the request: its own key, whichever
 	// way it completes.
-	r, err = f.Service.Transition(f.AsAuthority(), r.ID, porting.StateCompleted, porting.TransitionOptions{})
+	r, err = f.Service.Transition(f.AsAuthority(), r.ID, 0, porting.StateCompleted, porting.TransitionOptions{})
 	require.NoError(t, err)
 	require.Equal(t, porting.StateCompleted, r.State)
 	require.Len(t, charges.keys, 3, "the completed Alpha is not charged again")
@@ -357,7 +357,7 @@ func TestServiceCompleteChargeFailureChangesNothing(t *testing.T) {
 	require.NoError(t, err)
 	f.Charges.Fail = errors.New("card declined")
 
-	_, err = f.Service.Transition(f.AsAuthority(), r.ID, porting.StateCompleted, porting.TransitionOptions{})
+	_, err = f.Service.Transition(f.AsAuthority(), r.ID, 0, porting.StateCompleted, porting.TransitionOptions{})
 	require.ErrorIs(t, err, f.Charges.Fail)
 	require.Equal(t, r, svGet(t, f, r.ID), "the request did not change")
 	_, owned, err := f.Inventory.Owner(t.Context(), svOther1)
@@ -387,13 +387,13 @@ func TestServiceTransitionsAreRecorded(t *testing.T) {
 	authority := porting.Actor{AccountID: f.Authority.ID, UserID: "authority-user", Name: "Authority User"}
 
 	f.Clock.Advance(time.Hour)
-	_, err := f.Service.Transition(f.AsCustomer(), r.ID, porting.StateSubmitted, porting.TransitionOptions{Reason: "ready"})
+	_, err := f.Service.Transition(f.AsCustomer(), r.ID, 0, porting.StateSubmitted, porting.TransitionOptions{Reason: "ready"})
 	require.NoError(t, err)
 	f.Clock.Advance(time.Hour)
-	_, err = f.Service.Transition(f.AsAuthority(), r.ID, porting.StateRejected, porting.TransitionOptions{Reason: "name does not match the CSR"})
+	_, err = f.Service.Transition(f.AsAuthority(), r.ID, 0, porting.StateRejected, porting.TransitionOptions{Reason: "name does not match the CSR"})
 	require.NoError(t, err)
 	f.Clock.Advance(time.Hour)
-	r, err = f.Service.Transition(f.AsCustomer(), r.ID, porting.StateSubmitted, porting.TransitionOptions{})
+	r, err = f.Service.Transition(f.AsCustomer(), r.ID, 0, porting.StateSubmitted, porting.TransitionOptions{})
 	require.NoError(t, err)
 
 	require.Equal(t, []porting.Transition{
@@ -408,9 +408,9 @@ func TestServiceTransitionRevision(t *testing.T) {
 	t.Parallel()
 	f := portingtest.New(t)
 	r := f.Create(t, svOther1)
-	_, err := f.Service.Transition(f.AsCustomer(), r.ID, porting.StateSubmitted, porting.TransitionOptions{Revision: r.Revision + 1})
+	_, err := f.Service.Transition(f.AsCustomer(), r.ID, r.Revision + 1, porting.StateSubmitted, porting.TransitionOptions{})
 	require.ErrorIs(t, err, porting.ErrConflict)
-	got, err := f.Service.Transition(f.AsCustomer(), r.ID, porting.StateSubmitted, porting.TransitionOptions{Revision: r.Revision})
+	got, err := f.Service.Transition(f.AsCustomer(), r.ID, r.Revision, porting.StateSubmitted, porting.TransitionOptions{})
 	require.NoError(t, err)
 	require.Equal(t, porting.StateSubmitted, got.State)
 }
@@ -425,7 +425,7 @@ func TestServiceTransitionMergesInput(t *testing.T) {
 	in := r.Input()
 	in.Name = "renamed"
 	in.WinningCarrier = "Us"
-	_, err := f.Service.Transition(f.AsAuthority(), r.ID, porting.StateScheduled, porting.TransitionOptions{
+	_, err := f.Service.Transition(f.AsAuthority(), r.ID, 0, porting.StateScheduled, porting.TransitionOptions{
 		Input: &in, ScheduledDate: portingtest.Epoch.Add(72 * time.Hour),
 	})
 	fe := svOnlyField(t, err)
@@ -437,7 +437,7 @@ func TestServiceTransitionMergesInput(t *testing.T) {
 	in = r.Input()
 	in.WinningCarrier = "Us"
 	in.ReferenceNumber = "LSR-42"
-	got, err := f.Service.Transition(f.AsAuthority(), r.ID, porting.StateScheduled, porting.TransitionOptions{
+	got, err := f.Service.Transition(f.AsAuthority(), r.ID, 0, porting.StateScheduled, porting.TransitionOptions{
 		Input: &in, ScheduledDate: portingtest.Epoch.Add(72 * time.Hour),
 	})
 	require.NoError(t, err)
@@ -449,7 +449,7 @@ func TestServiceTransitionMergesInput(t *testing.T) {
 	// Sending the whole document back unchanged is fine in any state.
 	r = got
 	in = r.Input()
-	_, err = f.Service.Transition(f.AsAuthority(), r.ID, porting.StateCompleted, porting.TransitionOptions{Input: &in})
+	_, err = f.Service.Transition(f.AsAuthority(), r.ID, 0, porting.StateCompleted, porting.TransitionOptions{Input: &in})
 	require.NoError(t, err)
 }
 
@@ -465,7 +465,7 @@ func TestServiceTransitionMergeComparesNormalisedBTN(t *testing.T) {
 	in = r.Input()
 	in.Bill.BTN = "(202) 555-0300" // the stored BTN, as a client may write it
 	in.ReferenceNumber = "LSR-1"
-	r, err = f.Service.Transition(f.AsAuthority(), r.ID, porting.StatePending, porting.TransitionOptions{Input: &in})
+	r, err = f.Service.Transition(f.AsAuthority(), r.ID, 0, porting.StatePending, porting.TransitionOptions{Input: &in})
 	require.NoError(t, err)
 	require.Equal(t, porting.StatePending, r.State)
 	require.Equal(t, svOther1, r.Bill.BTN)
@@ -480,7 +480,7 @@ func TestServiceTransitionMergeWhileEditable(t *testing.T) {
 	in := r.Input()
 	in.Name = "final name"
 	in.Numbers = append(in.Numbers, porting.NumberInput{Raw: svBeta1})
-	r, err := f.Service.Transition(f.AsCustomer(), r.ID, porting.StateSubmitted, porting.TransitionOptions{Input: &in})
+	r, err := f.Service.Transition(f.AsCustomer(), r.ID, 0, porting.StateSubmitted, porting.TransitionOptions{Input: &in})
 	require.NoError(t, err)
 	require.Equal(t, "final name", r.Name)
 	require.Equal(t, map[string]porting.State{"Alpha": porting.StateSubmitted, "Beta": porting.StateSubmitted}, svSubStates(r))
@@ -490,14 +490,14 @@ func TestServiceMarkSent(t *testing.T) {
 	t.Parallel()
 	f := portingtest.New(t)
 	r := f.Create(t, svOther1)
-	_, err := f.Service.MarkSent(f.AsAuthority(), r.ID)
+	_, err := f.Service.MarkSent(f.AsAuthority(), r.ID, 0)
 	svField(t, err, "sent", "forbidden")
 
 	r = f.Move(t, r.ID, porting.StateSubmitted)
 	require.False(t, r.Sent)
-	_, err = f.Service.MarkSent(f.AsCustomer(), r.ID)
+	_, err = f.Service.MarkSent(f.AsCustomer(), r.ID, 0)
 	require.ErrorIs(t, err, porting.ErrForbidden)
-	r, err = f.Service.MarkSent(f.AsAuthority(), r.ID)
+	r, err = f.Service.MarkSent(f.AsAuthority(), r.ID, 0)
 	require.NoError(t, err)
 	require.True(t, r.Sent)
 
@@ -519,7 +519,7 @@ func TestServiceRejectionClearsConfirmedFOC(t *testing.T) {
 	f.Clock.Advance(48 * time.Hour) // now inside the 48-hour cutoff
 	r = f.Move(t, r.ID, porting.StateRejected)
 	require.True(t, r.SubRequests[0].FOCDate.IsZero())
-	r, err := f.Service.RequestCancellation(f.AsCustomer(), r.ID, "", "changed our mind")
+	r, err := f.Service.RequestCancellation(f.AsCustomer(), r.ID, "", 0, "changed our mind")
 	require.NoError(t, err)
 	require.Equal(t, porting.StateCancelPending, r.SubRequests[0].State)
 }
@@ -556,12 +556,12 @@ func TestServiceResubmissionQuotesOnlyWhatIsSubmitted(t *testing.T) {
 	f.Move(t, r.ID, porting.StatePending)
 	auth := f.AsAuthority()
 	a, b := r.SubRequests[0], r.SubRequests[1] // sorted by carrier: A, B
-	_, err := f.Service.TransitionSubRequest(auth, r.ID, a.ID, porting.StateCompleted, porting.TransitionOptions{})
+	_, err := f.Service.TransitionSubRequest(auth, r.ID, a.ID, 0, porting.StateCompleted, porting.TransitionOptions{})
 	require.NoError(t, err)
-	_, err = f.Service.TransitionSubRequest(auth, r.ID, b.ID, porting.StateRejected, porting.TransitionOptions{})
+	_, err = f.Service.TransitionSubRequest(auth, r.ID, b.ID, 0, porting.StateRejected, porting.TransitionOptions{})
 	require.NoError(t, err)
 
-	_, err = f.Service.Transition(f.AsCustomer(), r.ID, porting.StateSubmitted, porting.TransitionOptions{})
+	_, err = f.Service.Transition(f.AsCustomer(), r.ID, 0, porting.StateSubmitted, porting.TransitionOptions{})
 	var charges *porting.ChargesError
 	require.ErrorAs(t, err, &charges)
 	require.Equal(t, 20.0, charges.Quote.ActivationCharges, "only Carrier B's two numbers")

@@ -178,37 +178,29 @@ func TestServiceListByNumber(t *testing.T) {
 	require.Equal(t, "call me", fe.Value)
 }
 
-func TestServiceListSearch(t *testing.T) {
+func TestServiceListBySupportKeyAndDigits(t *testing.T) {
 	t.Parallel()
 	w := svNewListWorld(t)
 	f := w.f
-	search := func(term string) []string {
+	find := func(q porting.Query) []string {
 		t.Helper()
-		q := porting.Query{AccountID: f.Customer.ID, Descendants: true}
-		porting.Search(&q, term)
+		q.AccountID, q.Descendants = f.Customer.ID, true
 		page, err := f.Service.List(f.AsCustomer(), q)
-		require.NoError(t, err, term)
+		require.NoError(t, err, "%+v", q)
 		return svIDs(page.Requests...)
 	}
-	require.Equal(t, svIDs(w.c2), search(w.c2.SupportKey))
-	require.Equal(t, svIDs(w.c2), search("  "+w.c2.SupportKey+" "))
-	require.Equal(t, svIDs(w.g1), search(w.g1.SubRequests[0].SupportKey), "a sub request's key finds its request")
-	require.Equal(t, svIDs(w.c2), search("555-0302"))
-	require.Equal(t, svIDs(w.c2), search("(202) 555 0301"))
-	require.Equal(t, svIDs(w.g1, w.c2, w.c1), search("555030"))
-	require.Equal(t, svIDs(w.g1, w.c2, w.c1), search(""), "an empty search is no filter")
-	require.Empty(t, search("5559"))
-	require.Empty(t, search("pr_ffffff"))
-	require.Empty(t, search("nothing"))
-	require.Empty(t, search(w.s1.SupportKey), "another tree's key")
-	require.Empty(t, search("3035550101"), "another tree's number")
-
-	q := porting.Query{}
-	porting.Search(&q, "SR_00000A")
-	require.Equal(t, "sr_00000a", q.SupportKey, "a support key read out in capitals still finds it")
-	q = porting.Query{}
-	porting.Search(&q, "sr_00000a")
-	require.Equal(t, "sr_00000a", q.SupportKey)
+	key := func(k string) []string { return find(porting.Query{SupportKey: k}) }
+	digits := func(d string) []string { return find(porting.Query{NumberContains: d}) }
+	require.Equal(t, svIDs(w.c2), key(w.c2.SupportKey))
+	require.Equal(t, svIDs(w.g1), key(w.g1.SubRequests[0].SupportKey), "a sub request's key finds its request")
+	require.Equal(t, svIDs(w.c2), digits("5550302"))
+	require.Equal(t, svIDs(w.c2), digits("(202) 555 0301"), "formatting around the digits is ignored")
+	require.Equal(t, svIDs(w.g1, w.c2, w.c1), digits("555030"))
+	require.Equal(t, svIDs(w.g1, w.c2, w.c1), find(porting.Query{}), "no key and no digits is no filter")
+	require.Empty(t, digits("5559"))
+	require.Empty(t, key("pr_ffffff"))
+	require.Empty(t, key(w.s1.SupportKey), "another tree's key")
+	require.Empty(t, digits("3035550101"), "another tree's number")
 }
 
 func TestServiceListPagination(t *testing.T) {

@@ -11,15 +11,14 @@ import (
 // NonPortableReason says why a number cannot be ported in.
 type NonPortableReason string
 
-// Reasons a number is not portable, as Telnyx names them.
+// Reasons a number is not portable.
 const (
 	ReasonInvalidNumber      NonPortableReason = "invalid_phone_number"
 	ReasonLRNNotFound        NonPortableReason = "lrn_data_not_found"
 	ReasonNoCoverage         NonPortableReason = "no_coverage"
 	ReasonAlreadyBeingPorted NonPortableReason = "already_being_ported"
-	// ReasonOwned: the platform already has the number (Telnyx calls it
-	// telnyx_number).
-	ReasonOwned NonPortableReason = "telnyx_number"
+	// ReasonOwned: the platform already has the number.
+	ReasonOwned NonPortableReason = "owned"
 )
 
 // PortabilityResult is the verdict on one number.

@@ -62,7 +62,7 @@ func TestServiceCheckPortability(t *testing.T) {
 		{"+16135550100", false, porting.PortabilityPending, "", porting.ReasonNoCoverage, ""},
 		{f.Service.ParseNumber("12345").E164, false, porting.PortabilityPending, "", porting.ReasonInvalidNumber, ""},
 	}, got)
-	require.Equal(t, porting.ReasonOwned, porting.NonPortableReason("telnyx_number"))
+	require.Equal(t, porting.ReasonOwned, porting.NonPortableReason("owned"))
 
 	// A canceled request lets its numbers go.
 	f.Move(t, porting1.ID, porting.StateCanceled)

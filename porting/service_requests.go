@@ -137,29 +137,30 @@ func (s *Service) Create(ctx context.Context, accountID string, in RequestInput)
 	if err := s.checkOwned(ctx, numbers, func(string) bool { return false }); err != nil {
 		return nil, err
 	}
-	for attempt := 0; ; attempt++ {
+	var r *PortRequest
+	err = s.retry(ctx, 0, func() (int64, error) {
 		now := s.now()
-		r := &PortRequest{
+		r = &PortRequest{
 			ID: s.opt.IDs.NewID(), AccountID: accountID, AccountPath: path,
 			SupportKey: s.opt.IDs.NewSupportKey("pr_"), Created: now, Updated: now,
 		}
 		applyInput(r, in)
 		if err := s.assignNumbers(ctx, r, numbers, StateUnconfirmed, now); err != nil {
-			return nil, err
+			return 0, permanent{err}
 		}
 		r.State = DeriveState(r.SubRequests)
 		c := &change{r: r, actor: a, now: now}
 		s.event(c, EventCreated, Event{State: r.State})
-		err := s.store.CreateRequest(ctx, r, c.w)
-		if errors.Is(err, ErrSupportKeyTaken) && attempt < maxRetries {
-			continue
+		if err := s.store.CreateRequest(ctx, r, c.w); err != nil {
+			return 0, s.numberErrors(ctx, a, r, err)
 		}
-		if err != nil {
-			return nil, s.numberErrors(ctx, a, r, err)
-		}
-		s.notify()
-		return r, nil
+		return 0, nil
+	})
+	if err != nil {
+		return nil, err
 	}
+	s.notify()
+	return r, nil
 }
 
 // CreateDraft makes a new port request from numbers alone, as a Telnyx
@@ -200,10 +201,7 @@ func (s *Service) Get(ctx context.Context, id string) (*PortRequest, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := s.hidePrivate(ctx, a, r); err != nil {
-		return nil, err
-	}
-	return r, nil
+	return s.visible(ctx, a).show(r)
 }
 
 // View calls fn with a request the actor can reach, as Get returns it, but
@@ -227,33 +225,10 @@ func (s *Service) View(ctx context.Context, id string, fn func(r *PortRequest) e
 	if !a.reaches(r.AccountPath) {
 		return fmt.Errorf("port request %s: %w", id, ErrNotFound)
 	}
-	if hasPrivate(r.Comments) {
-		auth, err := s.isAuthority(ctx, a, r.AccountPath)
-		if err != nil {
-			return err
-		}
-		if !auth {
-			shallow := *r
-			shallow.Comments = publicComments(r.Comments)
-			r = &shallow
-		}
-	}
-	return fn(r)
-}
-
-// hidePrivate drops private comments the actor may not see.
-func (s *Service) hidePrivate(ctx context.Context, a Actor, r *PortRequest) error {
-	if !hasPrivate(r.Comments) {
-		return nil
-	}
-	auth, err := s.isAuthority(ctx, a, r.AccountPath)
-	if err != nil {
+	if r, err = s.visible(ctx, a).show(r); err != nil {
 		return err
 	}
-	if !auth {
-		r.Comments = publicComments(r.Comments)
-	}
-	return nil
+	return fn(r)
 }
 
 // Update replaces the writable fields of a request. Only unconfirmed and
@@ -303,36 +278,25 @@ func (s *Service) setFields(ctx context.Context, c *change, in RequestInput, num
 }
 
 // Delete deletes a request. Only unconfirmed, rejected and canceled
-// requests may be deleted (*StateError otherwise). It returns the request
-// as it was.
+// requests may be deleted (*StateError otherwise). rev is the revision the
+// caller read (0: any). It returns the request as it was.
 func (s *Service) Delete(ctx context.Context, id string, rev int64) (*PortRequest, error) {
-	for attempt := 0; ; attempt++ {
-		r, a, err := s.load(ctx, id)
-		if err != nil {
-			return nil, err
-		}
-		if rev != 0 && r.Revision != rev {
-			return nil, fmt.Errorf("port request %s at revision %d, not %d: %w", id, r.Revision, rev, ErrConflict)
-		}
+	c, err := s.write(ctx, id, rev, func(c *change) error {
+		r := c.r
 		if !r.State.Deletable() {
-			return nil, &StateError{Op: "delete", State: r.State}
+			return &StateError{Op: "delete", State: r.State}
 		}
 		if len(r.CompletedNumbers()) > 0 {
 			// Part of it was ported: it is the record of those numbers.
-			return nil, &StateError{Op: "delete", State: StateCompleted}
+			return &StateError{Op: "delete", State: StateCompleted}
 		}
-		c := &change{r: r, actor: a, now: s.now()}
 		s.event(c, EventDeleted, Event{State: r.State})
-		err = s.store.DeleteRequest(ctx, r, c.w)
-		if rev == 0 && errors.Is(err, ErrConflict) && attempt < maxRetries {
-			continue
-		}
-		if err != nil {
-			return nil, err
-		}
-		s.notify()
-		return r, s.hidePrivate(ctx, a, r)
+		return nil
+	}, func(c *change) error { return s.store.DeleteRequest(ctx, c.r, c.w) })
+	if err != nil {
+		return nil, err
 	}
+	return s.visible(ctx, c.actor).show(c.r)
 }
 
 // List returns one page of the requests matching q. q.AccountID must be
@@ -367,41 +331,14 @@ func (s *Service) List(ctx context.Context, q Query) (Page, error) {
 	if err != nil {
 		return Page{}, err
 	}
-	authority := map[string]bool{}
+	v := s.visible(ctx, a)
 	for i, r := range page.Requests {
 		r.redact() // the page is ours: the store returns copies
-		if hasPrivate(r.Comments) {
-			key := strings.Join(r.AccountPath, "/")
-			auth, ok := authority[key]
-			if !ok {
-				if auth, err = s.isAuthority(ctx, a, r.AccountPath); err != nil {
-					return Page{}, err
-				}
-				authority[key] = auth
-			}
-			if !auth {
-				r.Comments = publicComments(r.Comments)
-			}
+		if page.Requests[i], err = v.show(r); err != nil {
+			return Page{}, err
 		}
-		page.Requests[i] = r
 	}
 	return page, nil
-}
-
-// Search interprets a Telnyx-style search term: a support key ("pr_…",
-// "sr_…") or a partial phone number.
-func Search(q *Query, term string) {
-	term = strings.TrimSpace(term)
-	switch {
-	case term == "":
-	case len(term) > 3 && (strings.EqualFold(term[:3], "pr_") || strings.EqualFold(term[:3], "sr_")):
-		q.SupportKey = strings.ToLower(term)
-	default:
-		q.NumberContains = digits(term)
-		if q.NumberContains == "" {
-			q.SupportKey = term // neither a key nor digits: matches nothing
-		}
-	}
 }
 
 func digits(s string) string {
@@ -412,23 +349,4 @@ func digits(s string) string {
 		}
 	}
 	return b.String()
-}
-
-func hasPrivate(cs []Comment) bool {
-	for _, c := range cs {
-		if c.Private {
-			return true
-		}
-	}
-	return false
-}
-
-func publicComments(cs []Comment) []Comment {
-	out := make([]Comment, 0, len(cs))
-	for _, c := range cs {
-		if !c.Private {
-			out = append(out, c)
-		}
-	}
-	return out
 }

@@ -51,11 +51,11 @@ func TestServiceTransitionSubRequestDerivesRequestState(t *testing.T) {
 			r, alpha, beta := svTwoCarrierRequest(t, f, tt.from)
 			var err error
 			for _, to := range tt.alpha {
-				r, err = f.Service.TransitionSubRequest(f.AsAuthority(), r.ID, alpha, to, svMoveOptions(f, to))
+				r, err = f.Service.TransitionSubRequest(f.AsAuthority(), r.ID, alpha, 0, to, svMoveOptions(f, to))
 				require.NoError(t, err)
 			}
 			for _, to := range tt.beta {
-				r, err = f.Service.TransitionSubRequest(f.AsAuthority(), r.ID, beta, to, svMoveOptions(f, to))
+				r, err = f.Service.TransitionSubRequest(f.AsAuthority(), r.ID, beta, 0, to, svMoveOptions(f, to))
 				require.NoError(t, err)
 			}
 			require.Equal(t, tt.wantAlpha, r.SubRequest(alpha).State)
@@ -72,7 +72,7 @@ func TestServiceTransitionSubRequestRecordsAndChecks(t *testing.T) {
 	f := portingtest.New(t)
 	r, alpha, beta := svTwoCarrierRequest(t, f, porting.StatePending)
 
-	r, err := f.Service.TransitionSubRequest(f.AsAuthority(), r.ID, alpha, porting.StateRejected,
+	r, err := f.Service.TransitionSubRequest(f.AsAuthority(), r.ID, alpha, 0, porting.StateRejected,
 		porting.TransitionOptions{Reason: "PIN mismatch"})
 	require.NoError(t, err)
 	last := r.Transitions[len(r.Transitions)-1]
@@ -83,23 +83,23 @@ func TestServiceTransitionSubRequestRecordsAndChecks(t *testing.T) {
 	require.Equal(t, f.Clock.Now(), last.At)
 
 	// A move the lifecycle does not allow, for this sub request.
-	_, err = f.Service.TransitionSubRequest(f.AsAuthority(), r.ID, alpha, porting.StateScheduled, svMoveOptions(f, porting.StateScheduled))
+	_, err = f.Service.TransitionSubRequest(f.AsAuthority(), r.ID, alpha, 0, porting.StateScheduled, svMoveOptions(f, porting.StateScheduled))
 	svRequireTransitionError(t, err, r.ID, porting.StateRejected, porting.StateScheduled)
 	var te *porting.TransitionError
 	require.ErrorAs(t, err, &te)
 	require.Equal(t, alpha, te.SubRequestID)
 
 	// The customer may resubmit its own sub request, not process one.
-	_, err = f.Service.TransitionSubRequest(f.AsCustomer(), r.ID, beta, porting.StateScheduled, svMoveOptions(f, porting.StateScheduled))
+	_, err = f.Service.TransitionSubRequest(f.AsCustomer(), r.ID, beta, 0, porting.StateScheduled, svMoveOptions(f, porting.StateScheduled))
 	require.ErrorIs(t, err, porting.ErrForbidden)
-	r, err = f.Service.TransitionSubRequest(f.AsCustomer(), r.ID, alpha, porting.StateSubmitted, porting.TransitionOptions{})
+	r, err = f.Service.TransitionSubRequest(f.AsCustomer(), r.ID, alpha, 0, porting.StateSubmitted, porting.TransitionOptions{})
 	require.NoError(t, err)
 	require.Equal(t, porting.StateSubmitted, r.SubRequest(alpha).State)
 	require.Equal(t, porting.StateSubmitted, r.State)
 
-	_, err = f.Service.TransitionSubRequest(f.AsAuthority(), r.ID, "nope", porting.StatePending, porting.TransitionOptions{})
+	_, err = f.Service.TransitionSubRequest(f.AsAuthority(), r.ID, "nope", 0, porting.StatePending, porting.TransitionOptions{})
 	require.ErrorIs(t, err, porting.ErrNotFound)
-	_, err = f.Service.TransitionSubRequest(f.AsAuthority(), r.ID, "", porting.StatePending, porting.TransitionOptions{})
+	_, err = f.Service.TransitionSubRequest(f.AsAuthority(), r.ID, "", 0, porting.StatePending, porting.TransitionOptions{})
 	require.Equal(t, "sub_request_id", svOnlyField(t, err).Field)
 }
 
@@ -107,12 +107,12 @@ func TestServiceWholeRequestTransitionIsAtomic(t *testing.T) {
 	t.Parallel()
 	f := portingtest.New(t)
 	r, alpha, beta := svTwoCarrierRequest(t, f, porting.StateSubmitted)
-	r, err := f.Service.TransitionSubRequest(f.AsAuthority(), r.ID, alpha, porting.StatePending, porting.TransitionOptions{})
+	r, err := f.Service.TransitionSubRequest(f.AsAuthority(), r.ID, alpha, 0, porting.StatePending, porting.TransitionOptions{})
 	require.NoError(t, err)
 	require.Equal(t, porting.StateSubmitted, r.State)
 
 	// Alpha could be scheduled, Beta (submitted) cannot: nothing moves.
-	_, err = f.Service.Transition(f.AsAuthority(), r.ID, porting.StateScheduled, svMoveOptions(f, porting.StateScheduled))
+	_, err = f.Service.Transition(f.AsAuthority(), r.ID, 0, porting.StateScheduled, svMoveOptions(f, porting.StateScheduled))
 	svRequireTransitionError(t, err, r.ID, porting.StateSubmitted, porting.StateScheduled)
 	got := svGet(t, f, r.ID)
 	require.Equal(t, r, got)
@@ -120,18 +120,18 @@ func TestServiceWholeRequestTransitionIsAtomic(t *testing.T) {
 	require.True(t, got.SubRequest(alpha).FOCDate.IsZero())
 
 	// A whole-request move skips the sub requests already there.
-	r, err = f.Service.Transition(f.AsAuthority(), r.ID, porting.StatePending, porting.TransitionOptions{})
+	r, err = f.Service.Transition(f.AsAuthority(), r.ID, 0, porting.StatePending, porting.TransitionOptions{})
 	require.NoError(t, err)
 	require.Equal(t, porting.StatePending, r.SubRequest(beta).State)
 	require.Equal(t, porting.StatePending, r.State)
-	r, err = f.Service.Transition(f.AsAuthority(), r.ID, porting.StateScheduled, svMoveOptions(f, porting.StateScheduled))
+	r, err = f.Service.Transition(f.AsAuthority(), r.ID, 0, porting.StateScheduled, svMoveOptions(f, porting.StateScheduled))
 	require.NoError(t, err)
 	require.Equal(t, map[string]porting.State{"Alpha": porting.StateScheduled, "Beta": porting.StateScheduled}, svSubStates(r))
 
 	// Terminal sub requests stay where they are.
-	r, err = f.Service.TransitionSubRequest(f.AsAuthority(), r.ID, alpha, porting.StateCompleted, porting.TransitionOptions{})
+	r, err = f.Service.TransitionSubRequest(f.AsAuthority(), r.ID, alpha, 0, porting.StateCompleted, porting.TransitionOptions{})
 	require.NoError(t, err)
-	r, err = f.Service.Transition(f.AsAuthority(), r.ID, porting.StateRejected, porting.TransitionOptions{})
+	r, err = f.Service.Transition(f.AsAuthority(), r.ID, 0, porting.StateRejected, porting.TransitionOptions{})
 	require.NoError(t, err)
 	require.Equal(t, map[string]porting.State{"Alpha": porting.StateCompleted, "Beta": porting.StateRejected}, svSubStates(r))
 	require.Equal(t, porting.StateRejected, r.State)
@@ -141,7 +141,7 @@ func TestServiceRequestCancellationOfDraftIsImmediate(t *testing.T) {
 	t.Parallel()
 	f := portingtest.New(t)
 	r, alpha, beta := svTwoCarrierRequest(t, f, porting.StateUnconfirmed)
-	r, err := f.Service.RequestCancellation(f.AsCustomer(), r.ID, "", "changed my mind")
+	r, err := f.Service.RequestCancellation(f.AsCustomer(), r.ID, "", 0, "changed my mind")
 	require.NoError(t, err)
 	require.Equal(t, porting.StateCanceled, r.State)
 	require.Equal(t, porting.StateCanceled, r.SubRequest(alpha).State)
@@ -166,7 +166,7 @@ func TestServiceRequestCancellationNeedsConfirmation(t *testing.T) {
 			r := svReach(t, f, st, svOther1)
 			sub := r.SubRequests[0].ID
 
-			r, err := f.Service.RequestCancellation(f.AsCustomer(), r.ID, "", "")
+			r, err := f.Service.RequestCancellation(f.AsCustomer(), r.ID, "", 0, "")
 			require.NoError(t, err)
 			sr := r.SubRequest(sub)
 			require.Equal(t, porting.StateCancelPending, sr.State)
@@ -177,14 +177,14 @@ func TestServiceRequestCancellationNeedsConfirmation(t *testing.T) {
 				Actor: porting.Actor{AccountID: f.Customer.ID, UserID: "customer-user", Name: "Customer User"}}, last)
 
 			// Asking twice is refused.
-			_, err = f.Service.RequestCancellation(f.AsCustomer(), r.ID, "", "")
+			_, err = f.Service.RequestCancellation(f.AsCustomer(), r.ID, "", 0, "")
 			require.ErrorIs(t, err, porting.ErrInvalidTransition)
 			// The customer cannot decide.
-			_, err = f.Service.Transition(f.AsCustomer(), r.ID, porting.StateCanceled, porting.TransitionOptions{})
+			_, err = f.Service.Transition(f.AsCustomer(), r.ID, 0, porting.StateCanceled, porting.TransitionOptions{})
 			require.ErrorIs(t, err, porting.ErrForbidden)
 
 			// The authority confirms.
-			r, err = f.Service.Transition(f.AsAuthority(), r.ID, porting.StateCanceled, porting.TransitionOptions{})
+			r, err = f.Service.Transition(f.AsAuthority(), r.ID, 0, porting.StateCanceled, porting.TransitionOptions{})
 			require.NoError(t, err)
 			require.Equal(t, porting.StateCanceled, r.State)
 			require.Empty(t, r.SubRequest(sub).ResumeState)
@@ -202,11 +202,11 @@ func TestServiceRequestCancellationRefused(t *testing.T) {
 			f := portingtest.New(t)
 			r := svReach(t, f, st, svOther1)
 			sub := r.SubRequests[0].ID
-			r, err := f.Service.RequestCancellation(f.AsCustomer(), r.ID, sub, "")
+			r, err := f.Service.RequestCancellation(f.AsCustomer(), r.ID, sub, 0, "")
 			require.NoError(t, err)
 
 			// The authority refuses: back to where it was.
-			r, err = f.Service.Transition(f.AsAuthority(), r.ID, st, porting.TransitionOptions{Reason: "too late"})
+			r, err = f.Service.Transition(f.AsAuthority(), r.ID, 0, st, porting.TransitionOptions{Reason: "too late"})
 			require.NoError(t, err)
 			sr := r.SubRequest(sub)
 			require.Equal(t, st, sr.State)
@@ -222,11 +222,11 @@ func TestServiceRequestCancellationOfOneSubRequest(t *testing.T) {
 	t.Parallel()
 	f := portingtest.New(t)
 	r, alpha, beta := svTwoCarrierRequest(t, f, porting.StatePending)
-	r, err := f.Service.RequestCancellation(f.AsCustomer(), r.ID, beta, "")
+	r, err := f.Service.RequestCancellation(f.AsCustomer(), r.ID, beta, 0, "")
 	require.NoError(t, err)
 	require.Equal(t, porting.StatePending, r.SubRequest(alpha).State)
 	require.Equal(t, porting.StateCancelPending, r.SubRequest(beta).State)
-	r, err = f.Service.TransitionSubRequest(f.AsAuthority(), r.ID, beta, porting.StateCanceled, porting.TransitionOptions{})
+	r, err = f.Service.TransitionSubRequest(f.AsAuthority(), r.ID, beta, 0, porting.StateCanceled, porting.TransitionOptions{})
 	require.NoError(t, err)
 	require.Equal(t, porting.StatePending, r.State)
 	// Beta's number is free; Alpha's are not.
@@ -234,7 +234,7 @@ func TestServiceRequestCancellationOfOneSubRequest(t *testing.T) {
 	_, err = f.Service.Create(f.AsCustomer(), f.Customer.ID, portingtest.Input("y", svAlpha1))
 	require.ErrorIs(t, err, porting.ErrNumberOnRequest)
 
-	_, err = f.Service.RequestCancellation(f.AsCustomer(), r.ID, "nope", "")
+	_, err = f.Service.RequestCancellation(f.AsCustomer(), r.ID, "nope", 0, "")
 	require.ErrorIs(t, err, porting.ErrNotFound)
 }
 
@@ -250,7 +250,7 @@ func TestServiceRequestCancellationCutoff(t *testing.T) {
 		t.Parallel()
 		f, r := setup(t)
 		f.Clock.Advance(24 * time.Hour)
-		r, err := f.Service.RequestCancellation(f.AsCustomer(), r.ID, "", "")
+		r, err := f.Service.RequestCancellation(f.AsCustomer(), r.ID, "", 0, "")
 		require.NoError(t, err)
 		require.Equal(t, porting.StateCancelPending, r.SubRequests[0].State)
 	})
@@ -258,7 +258,7 @@ func TestServiceRequestCancellationCutoff(t *testing.T) {
 		t.Parallel()
 		f, r := setup(t)
 		f.Clock.Advance(24*time.Hour + time.Second)
-		_, err := f.Service.RequestCancellation(f.AsCustomer(), r.ID, "", "")
+		_, err := f.Service.RequestCancellation(f.AsCustomer(), r.ID, "", 0, "")
 		fe := svOnlyField(t, err)
 		require.Equal(t, "foc_date", fe.Field)
 		require.Equal(t, "forbidden", fe.Code)
@@ -268,7 +268,7 @@ func TestServiceRequestCancellationCutoff(t *testing.T) {
 		t.Parallel()
 		f, r := setup(t)
 		f.Clock.Advance(100 * time.Hour)
-		_, err := f.Service.RequestCancellation(f.AsCustomer(), r.ID, "", "")
+		_, err := f.Service.RequestCancellation(f.AsCustomer(), r.ID, "", 0, "")
 		require.Equal(t, "foc_date", svOnlyField(t, err).Field)
 	})
 }
@@ -278,9 +278,9 @@ func TestServiceRequestCancellationOfSettledRequest(t *testing.T) {
 	for _, st := range []porting.State{porting.StateCompleted, porting.StateCanceled} {
 		f := portingtest.New(t)
 		r := svReach(t, f, st, svOther1)
-		_, err := f.Service.RequestCancellation(f.AsCustomer(), r.ID, "", "")
+		_, err := f.Service.RequestCancellation(f.AsCustomer(), r.ID, "", 0, "")
 		require.ErrorIs(t, err, porting.ErrInvalidTransition, st)
-		_, err = f.Service.RequestCancellation(f.AsCustomer(), r.ID, r.SubRequests[0].ID, "")
+		_, err = f.Service.RequestCancellation(f.AsCustomer(), r.ID, r.SubRequests[0].ID, 0, "")
 		require.ErrorIs(t, err, porting.ErrInvalidTransition, st)
 		require.Equal(t, r, svGet(t, f, r.ID))
 	}
@@ -299,7 +299,7 @@ func svReachSub(t *testing.T, f *portingtest.Fixture, st porting.State) *porting
 		return svReach(t, f, st, svOther1)
 	}
 	r := svReach(t, f, porting.StatePending, svOther1)
-	r, err := f.Service.RequestCancellation(f.AsCustomer(), r.ID, "", "")
+	r, err := f.Service.RequestCancellation(f.AsCustomer(), r.ID, "", 0, "")
 	require.NoError(t, err)
 	require.Equal(t, porting.StateCancelPending, r.SubRequests[0].State)
 	return r
@@ -538,12 +538,12 @@ func TestServiceUpdateDraftSubRequestOnlyBeforeSubmission(t *testing.T) {
 	f := portingtest.New(t)
 	r := f.Create(t, svOther1)
 	sub := r.SubRequests[0].ID
-	r, err := f.Service.UpdateDraftSubRequest(f.AsCustomer(), r.ID, sub, porting.SubRequestPatch{Description: svStr("draft")})
+	r, err := f.Service.UpdateDraftSubRequest(f.AsCustomer(), r.ID, sub, 0, porting.SubRequestPatch{Description: svStr("draft")})
 	require.NoError(t, err)
 	require.Equal(t, "draft", r.SubRequests[0].Description)
 
 	r = f.Move(t, r.ID, porting.StateSubmitted)
-	_, err = f.Service.UpdateDraftSubRequest(f.AsCustomer(), r.ID, sub, porting.SubRequestPatch{Description: svStr("later")})
+	_, err = f.Service.UpdateDraftSubRequest(f.AsCustomer(), r.ID, sub, 0, porting.SubRequestPatch{Description: svStr("later")})
 	fe := svOnlyField(t, err)
 	require.Equal(t, "status", fe.Field)
 	require.Equal(t, "forbidden", fe.Code)
@@ -558,7 +558,7 @@ func TestServiceSubmitDraftListsEveryMissingField(t *testing.T) {
 	f := portingtest.New(t)
 	r, alpha, beta := svTwoCarrierRequest(t, f, porting.StateUnconfirmed)
 	foc := f.Service.Options().FOC.Windows(f.Clock.Now(), f.Service.Options().Calendar)[0].Start
-	_, err := f.Service.UpdateDraftSubRequest(f.AsCustomer(), r.ID, alpha, porting.SubRequestPatch{
+	_, err := f.Service.UpdateDraftSubRequest(f.AsCustomer(), r.ID, alpha, 0, porting.SubRequestPatch{
 		FOCDateRequested: &foc, AuthPersonName: svStr("Jane"), BillingPhoneNumber: svStr(svAlpha1),
 		StreetAddress: svStr("1 Main St"), Locality: svStr("Washington"), AdministrativeArea: svStr("DC"),
 		PostalCode: svStr("20001"), CountryCode: svStr("US"), DefaultConnectionID: svStr("c"),
@@ -567,7 +567,7 @@ func TestServiceSubmitDraftListsEveryMissingField(t *testing.T) {
 	require.NoError(t, err)
 	r = svGet(t, f, r.ID)
 
-	_, err = f.Service.SubmitDraft(f.AsCustomer(), r.ID, false)
+	_, err = f.Service.SubmitDraft(f.AsCustomer(), r.ID, 0, false)
 	fields := svValidation(t, err)
 	missing := map[string][]string{}
 	for _, fe := range fields {
@@ -598,18 +598,18 @@ func TestServiceSubmitDraft(t *testing.T) {
 		require.True(t, r.Complete(sr))
 	}
 
-	_, err := f.Service.SubmitDraft(f.AsCustomer(), r.ID, false)
+	_, err := f.Service.SubmitDraft(f.AsCustomer(), r.ID, 0, false)
 	var ce *porting.ChargesError
 	require.ErrorAs(t, err, &ce)
 	require.Equal(t, 6.0, ce.Quote.ActivationCharges)
 
-	r, err = f.Service.SubmitDraft(f.AsCustomer(), r.ID, true)
+	r, err = f.Service.SubmitDraft(f.AsCustomer(), r.ID, 0, true)
 	require.NoError(t, err)
 	require.Equal(t, porting.StateSubmitted, r.State)
 	require.False(t, r.Draft())
 	require.Equal(t, map[string]porting.State{"Alpha": porting.StateSubmitted, "Beta": porting.StateSubmitted}, svSubStates(r))
 
-	_, err = f.Service.SubmitDraft(f.AsCustomer(), r.ID, true)
+	_, err = f.Service.SubmitDraft(f.AsCustomer(), r.ID, 0, true)
 	require.Equal(t, "status", svOnlyField(t, err).Field)
 }
 
@@ -619,7 +619,7 @@ func TestServiceSubmitDraftSkipsCancelledSubRequests(t *testing.T) {
 	t.Parallel()
 	f := portingtest.New(t)
 	r, alpha, beta := svTwoCarrierRequest(t, f, porting.StateUnconfirmed)
-	r, err := f.Service.RequestCancellation(f.AsCustomer(), r.ID, beta, "not porting these")
+	r, err := f.Service.RequestCancellation(f.AsCustomer(), r.ID, beta, 0, "not porting these")
 	require.NoError(t, err)
 	require.Equal(t, porting.StateCanceled, r.SubRequest(beta).State)
 	require.True(t, r.Draft())
@@ -628,7 +628,7 @@ func TestServiceSubmitDraftSkipsCancelledSubRequests(t *testing.T) {
 	require.True(t, r.Complete(*r.SubRequest(alpha)))
 	require.False(t, r.Complete(*r.SubRequest(beta)), "left as it was")
 
-	r, err = f.Service.SubmitDraft(f.AsCustomer(), r.ID, true)
+	r, err = f.Service.SubmitDraft(f.AsCustomer(), r.ID, 0, true)
 	require.NoError(t, err)
 	require.Equal(t, porting.StateSubmitted, r.State)
 	require.Equal(t, map[string]porting.State{"Alpha": porting.StateSubmitted, "Beta": porting.StateCanceled}, svSubStates(r))
@@ -671,7 +671,7 @@ func TestServiceEffectiveTakesKazooFieldsAsFallback(t *testing.T) {
 	in.TransferDate = windows[0].Start
 	_, err = f.Service.Update(f.AsCustomer(), r.ID, 0, in)
 	require.NoError(t, err)
-	r, err = f.Service.UpdateDraftSubRequest(f.AsCustomer(), r.ID, sr.ID, porting.SubRequestPatch{
+	r, err = f.Service.UpdateDraftSubRequest(f.AsCustomer(), r.ID, sr.ID, 0, porting.SubRequestPatch{
 		Locality: svStr("Arlington"), AdministrativeArea: svStr("va"),
 		DefaultConnectionID: svStr("c"), DefaultMessageProfileID: svStr("m"),
 	})
@@ -683,7 +683,7 @@ func TestServiceEffectiveTakesKazooFieldsAsFallback(t *testing.T) {
 	require.Equal(t, windows[0].Start, e.FOCDateRequested)
 	require.Empty(t, r.MissingFields(sr))
 
-	r, err = f.Service.SubmitDraft(f.AsCustomer(), r.ID, false)
+	r, err = f.Service.SubmitDraft(f.AsCustomer(), r.ID, 0, false)
 	require.NoError(t, err)
 	require.Equal(t, porting.StateSubmitted, r.State)
 }
@@ -696,7 +696,7 @@ func TestServiceNumberCounts(t *testing.T) {
 	r := f.Create(t, "+12025550100", "+13035550100", "+13035550101")
 	require.Equal(t, map[porting.State]int{porting.StateUnconfirmed: 3}, r.NumberCounts())
 	f.Move(t, r.ID, porting.StateSubmitted)
-	r, err := f.Service.TransitionSubRequest(f.AsAuthority(), r.ID, r.SubRequests[1].ID, porting.StatePending, porting.TransitionOptions{})
+	r, err := f.Service.TransitionSubRequest(f.AsAuthority(), r.ID, r.SubRequests[1].ID, 0, porting.StatePending, porting.TransitionOptions{})
 	require.NoError(t, err)
 	require.Equal(t, map[porting.State]int{porting.StateSubmitted: 1, porting.StatePending: 2}, r.NumberCounts())
 }

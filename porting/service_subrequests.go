@@ -61,15 +61,16 @@ const (
 
 // UpdateSubRequest edits a sub request. Each field may change only in the
 // states the table above allows; a field that may not is a ValidationError
-// naming it (code "forbidden").
+// naming it (code "forbidden"). rev is the revision the caller read (0:
+// any).
 func (s *Service) UpdateSubRequest(ctx context.Context, id, subID string, rev int64, p SubRequestPatch) (*PortRequest, error) {
 	return s.updateSubRequest(ctx, id, subID, rev, p, false)
 }
 
 // UpdateDraftSubRequest edits a sub request of a draft: the request must
-// not have been submitted (a Telnyx draft is read-only afterwards).
-func (s *Service) UpdateDraftSubRequest(ctx context.Context, id, subID string, p SubRequestPatch) (*PortRequest, error) {
-	return s.updateSubRequest(ctx, id, subID, 0, p, true)
+// not have been submitted (a draft is read-only afterwards).
+func (s *Service) UpdateDraftSubRequest(ctx context.Context, id, subID string, rev int64, p SubRequestPatch) (*PortRequest, error) {
+	return s.updateSubRequest(ctx, id, subID, rev, p, true)
 }
 
 func (s *Service) updateSubRequest(ctx context.Context, id, subID string, rev int64, p SubRequestPatch, draft bool) (*PortRequest, error) {
@@ -97,7 +98,7 @@ func (s *Service) applySubRequestPatch(r *PortRequest, sr *SubRequest, p SubRequ
 		if when(sr.State) {
 			return true
 		}
-		fe.add(field, "", "forbidden", fmt.Sprintf("%s cannot change while the sub request is %s", field, sr.State.TelnyxStatus()))
+		fe.add(field, "", "forbidden", fmt.Sprintf("%s cannot change while the sub request is %s", field, sr.State))
 		return false
 	}
 	str := func(field string, when func(State) bool, src *string, dst *string, check func(string) (string, string)) {

@@ -119,7 +119,7 @@ func TestServiceUpdateRegroupsDraftSubRequests(t *testing.T) {
 	alpha := svSub(t, r, "Alpha")
 
 	// A field set on the Alpha sub request survives regrouping.
-	r, err := f.Service.UpdateDraftSubRequest(f.AsCustomer(), r.ID, alpha.ID, porting.SubRequestPatch{
+	r, err := f.Service.UpdateDraftSubRequest(f.AsCustomer(), r.ID, alpha.ID, 0, porting.SubRequestPatch{
 		AuthPersonName: svStr("Jane Doe"), Description: svStr("main office"),
 	})
 	require.NoError(t, err)
@@ -223,7 +223,7 @@ func TestServiceDeleteRevisionAndAttachments(t *testing.T) {
 	t.Parallel()
 	f := portingtest.New(t)
 	r := f.Create(t, svOther1)
-	att, r, err := f.Service.PutAttachment(f.AsCustomer(), r.ID, porting.AttachmentInput{
+	att, r, err := f.Service.PutAttachment(f.AsCustomer(), r.ID, 0, porting.AttachmentInput{
 		Name: "loa.pdf", ContentType: "application/pdf", Body: svBody("%PDF-1.4"),
 	})
 	require.NoError(t, err)
@@ -249,9 +249,9 @@ func TestServiceDeleteRefusesPartlyPortedRequest(t *testing.T) {
 	f.Move(t, r.ID, porting.StateSubmitted)
 	f.Move(t, r.ID, porting.StatePending)
 	auth := f.AsAuthority()
-	_, err := f.Service.TransitionSubRequest(auth, r.ID, r.SubRequests[0].ID, porting.StateCompleted, porting.TransitionOptions{})
+	_, err := f.Service.TransitionSubRequest(auth, r.ID, r.SubRequests[0].ID, 0, porting.StateCompleted, porting.TransitionOptions{})
 	require.NoError(t, err)
-	r, err = f.Service.TransitionSubRequest(auth, r.ID, r.SubRequests[1].ID, porting.StateRejected, porting.TransitionOptions{})
+	r, err = f.Service.TransitionSubRequest(auth, r.ID, r.SubRequests[1].ID, 0, porting.StateRejected, porting.TransitionOptions{})
 	require.NoError(t, err)
 	require.Equal(t, porting.StateRejected, r.State)
 

@@ -1,8 +1,8 @@
 package porting
 
 // State is the lifecycle state of a port request or of one of its sub
-// requests. The names are Kazoo's port_state values; TelnyxStatus gives the
-// Telnyx v1 name of each.
+// requests. The names are those of the lifecycle table (see the package
+// documentation); a dialect that calls them otherwise renders its own.
 type State string
 
 // The lifecycle states. StateCancelPending exists only on sub requests: a
@@ -18,23 +18,27 @@ const (
 	StateCancelPending State = "cancel-pending"
 )
 
-// States lists the port request states in lifecycle order. It does not
-// include StateCancelPending, which only a sub request can be in.
-var States = []State{
+// requestStates are the port request states in lifecycle order.
+var requestStates = [...]State{
 	StateUnconfirmed, StateSubmitted, StatePending, StateScheduled,
 	StateCompleted, StateRejected, StateCanceled,
 }
 
-// SubRequestStates lists every state a sub request can be in: States and
-// then StateCancelPending.
-var SubRequestStates = append(States[:len(States):len(States)], StateCancelPending)
+// States returns the port request states in lifecycle order. It does not
+// include StateCancelPending, which only a sub request can be in. The
+// slice is the caller's.
+func States() []State { return append([]State(nil), requestStates[:]...) }
+
+// SubRequestStates returns every state a sub request can be in: States
+// and then StateCancelPending.
+func SubRequestStates() []State { return append(States(), StateCancelPending) }
 
 // StatesWhere returns the port request states (of States, in that order)
 // for which keep is true: StatesWhere(State.Terminal) is completed and
 // canceled.
 func StatesWhere(keep func(State) bool) []State {
 	var out []State
-	for _, s := range States {
+	for _, s := range requestStates {
 		if keep(s) {
 			out = append(out, s)
 		}
@@ -147,48 +151,6 @@ func (s State) Editable() bool { return s == StateUnconfirmed || s == StateRejec
 // deleted in state s (unconfirmed, rejected and canceled).
 func (s State) Deletable() bool {
 	return s == StateUnconfirmed || s == StateRejected || s == StateCanceled
-}
-
-// TelnyxStatus returns the Telnyx v1 sub request status for s:
-//
-//	unconfirmed    unassigned
-//	submitted      in-process
-//	pending        submitted
-//	scheduled      foc-date-confirmed
-//	completed      ported
-//	rejected       exception
-//	canceled       cancelled
-//	cancel-pending cancel-pending
-func (s State) TelnyxStatus() string {
-	switch s {
-	case StateUnconfirmed:
-		return "unassigned"
-	case StateSubmitted:
-		return "in-process"
-	case StatePending:
-		return "submitted"
-	case StateScheduled:
-		return "foc-date-confirmed"
-	case StateCompleted:
-		return "ported"
-	case StateRejected:
-		return "exception"
-	case StateCanceled:
-		return "cancelled"
-	case StateCancelPending:
-		return "cancel-pending"
-	}
-	return ""
-}
-
-// StateFromTelnyx is the inverse of State.TelnyxStatus.
-func StateFromTelnyx(status string) (State, bool) {
-	for _, s := range SubRequestStates {
-		if s.TelnyxStatus() == status {
-			return s, true
-		}
-	}
-	return "", false
 }
 
 // rank orders the open states from least to most advanced, for DeriveState.

@@ -9,7 +9,7 @@ import (
 )
 
 // allStates is every lifecycle state, cancel-pending included, written out
-// here rather than taken from porting.States.
+// here rather than taken from porting.States().
 var allStates = []porting.State{
 	porting.StateUnconfirmed,
 	porting.StateSubmitted,
@@ -208,38 +208,6 @@ func TestLifecycleResumeIgnoredForOtherStates(t *testing.T) {
 	}
 }
 
-func TestStateTelnyxStatus(t *testing.T) {
-	want := map[porting.State]string{
-		porting.StateUnconfirmed:   "unassigned",
-		porting.StateSubmitted:     "in-process",
-		porting.StatePending:       "submitted",
-		porting.StateScheduled:     "foc-date-confirmed",
-		porting.StateCompleted:     "ported",
-		porting.StateRejected:      "exception",
-		porting.StateCanceled:      "cancelled",
-		porting.StateCancelPending: "cancel-pending",
-	}
-	require.Len(t, want, len(allStates))
-	for _, s := range allStates {
-		status := s.TelnyxStatus()
-		require.Equal(t, want[s], status, "TelnyxStatus(%s)", s)
-		back, ok := porting.StateFromTelnyx(status)
-		require.True(t, ok, "StateFromTelnyx(%q)", status)
-		require.Equal(t, s, back, "StateFromTelnyx(%q)", status)
-	}
-	require.Equal(t, "", porting.State("bogus").TelnyxStatus())
-	for _, bad := range []string{"", "bogus", "canceled", "pending", "Ported", "unconfirmed", "scheduled"} {
-		s, ok := porting.StateFromTelnyx(bad)
-		require.False(t, ok, "StateFromTelnyx(%q)", bad)
-		require.Equal(t, porting.State(""), s)
-	}
-	// StateFromTelnyx must not clobber porting.States.
-	require.Equal(t, []porting.State{
-		porting.StateUnconfirmed, porting.StateSubmitted, porting.StatePending, porting.StateScheduled,
-		porting.StateCompleted, porting.StateRejected, porting.StateCanceled,
-	}, porting.States)
-}
-
 func TestStatePredicates(t *testing.T) {
 	type preds struct{ valid, terminal, active, editable, deletable bool }
 	want := map[porting.State]preds{
@@ -317,5 +285,5 @@ func TestStatesWhere(t *testing.T) {
 	require.Equal(t, []porting.State{porting.StateUnconfirmed, porting.StateRejected}, porting.StatesWhere(porting.State.Editable))
 	require.Equal(t, []porting.State{porting.StateUnconfirmed, porting.StateSubmitted, porting.StatePending,
 		porting.StateScheduled, porting.StateRejected}, porting.StatesWhere(porting.State.Active))
-	require.Equal(t, append(append([]porting.State{}, porting.States...), porting.StateCancelPending), porting.SubRequestStates)
+	require.Equal(t, append(append([]porting.State{}, porting.States()...), porting.StateCancelPending), porting.SubRequestStates())
 }

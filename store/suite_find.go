@@ -87,7 +87,7 @@ func testFindStates(h *harness) {
 		{porting.Query{States: []porting.State{s, u, s}}, list(rs[7], rs[5], rs[2], rs[1], rs[0])},
 		{porting.Query{States: []porting.State{porting.StateCanceled, porting.StateCompleted}}, list(rs[4], rs[3])},
 		{porting.Query{States: []porting.State{porting.StatePending, porting.StateScheduled, porting.StateRejected}}, list(rs[9], rs[8], rs[6])},
-		{porting.Query{States: porting.States}, list(rs[9], rs[8], rs[7], rs[6], rs[5], rs[4], rs[3], rs[2], rs[1], rs[0])},
+		{porting.Query{States: porting.States()}, list(rs[9], rs[8], rs[7], rs[6], rs[5], rs[4], rs[3], rs[2], rs[1], rs[0])},
 		{porting.Query{States: []porting.State{porting.StateCancelPending}}, nil},
 		{porting.Query{States: []porting.State{u, s}, AccountID: "acct-root"}, list(rs[2], rs[0])},
 		{porting.Query{States: []porting.State{u, s}, AccountID: "acct-leaf"}, list(rs[7], rs[5], rs[1])},

@@ -20,12 +20,12 @@ func TestSubmissionNeedsTheQuoteAccepted(t *testing.T) {
 	f := newFixture(t, ledger)
 	r := f.Create(t, "+12025550100", "+12025550101")
 
-	_, err := f.Service.Transition(f.AsCustomer(), r.ID, porting.StateSubmitted, porting.TransitionOptions{})
+	_, err := f.Service.Transition(f.AsCustomer(), r.ID, 0, porting.StateSubmitted, porting.TransitionOptions{})
 	var quote *porting.ChargesError
 	require.ErrorAs(t, err, &quote)
 	require.Equal(t, 5.0, quote.Quote.ActivationCharges)
 
-	r, err = f.Service.Transition(f.AsCustomer(), r.ID, porting.StateSubmitted, porting.TransitionOptions{AcceptCharges: true})
+	r, err = f.Service.Transition(f.AsCustomer(), r.ID, 0, porting.StateSubmitted, porting.TransitionOptions{AcceptCharges: true})
 	require.NoError(t, err)
 	require.Equal(t, 5.0, r.Quote.ActivationCharges, "the accepted quote stays on the request")
 	require.Empty(t, ledger.Invoices(), "nothing is billed before the port completes")
@@ -59,7 +59,7 @@ func TestEachCarriersPartIsInvoicedWhenItCompletes(t *testing.T) {
 	f.Move(t, r.ID, porting.StatePending)
 
 	first, second := r.SubRequests[0], r.SubRequests[1]
-	_, err := f.Service.TransitionSubRequest(f.AsAuthority(), r.ID, first.ID, porting.StateCompleted, porting.TransitionOptions{})
+	_, err := f.Service.TransitionSubRequest(f.AsAuthority(), r.ID, first.ID, 0, porting.StateCompleted, porting.TransitionOptions{})
 	require.NoError(t, err)
 	require.Len(t, ledger.Invoices(), 1)
 	require.Equal(t, r.SubRequestNumbers(first.ID)[0].E164, ledger.Invoices()[0].Numbers[0])
@@ -80,7 +80,7 @@ func TestADeclinedChargeKeepsThePortFromCompleting(t *testing.T) {
 	}
 	ledger.Decline(f.Customer.ID, true)
 
-	_, err := f.Service.Transition(f.AsAuthority(), r.ID, porting.StateCompleted, porting.TransitionOptions{})
+	_, err := f.Service.Transition(f.AsAuthority(), r.ID, 0, porting.StateCompleted, porting.TransitionOptions{})
 	require.ErrorIs(t, err, billing.ErrDeclined)
 	got, err := f.Service.Get(f.AsAuthority(), r.ID)
 	require.NoError(t, err)

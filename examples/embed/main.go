@@ -58,16 +58,16 @@ func run(ctx context.Context, w io.Writer, opt porting.Options) error {
 	fmt.Fprintf(w, "created %s (%s): %s, numbers %v\n", r.SupportKey, r.Name, r.State, r.E164s())
 
 	// Submitting costs money: the first try says how much.
-	_, err = svc.Transition(customer, r.ID, porting.StateSubmitted, porting.TransitionOptions{})
+	_, err = svc.Transition(customer, r.ID, 0, porting.StateSubmitted, porting.TransitionOptions{})
 	var charges *porting.ChargesError
 	if !errors.As(err, &charges) {
 		return fmt.Errorf("expected a quote, got %v", err)
 	}
 	fmt.Fprintf(w, "submitting costs %.2f: accepting\n", charges.Quote.ActivationCharges)
-	if r, err = svc.Transition(customer, r.ID, porting.StateSubmitted, porting.TransitionOptions{AcceptCharges: true, Reason: "signed LOA attached"}); err != nil {
+	if r, err = svc.Transition(customer, r.ID, 0, porting.StateSubmitted, porting.TransitionOptions{AcceptCharges: true, Reason: "signed LOA attached"}); err != nil {
 		return err
 	}
-	if _, err := svc.AddComment(customer, r.ID, porting.CommentInput{Body: "Please port before the end of the month."}); err != nil {
+	if _, _, err := svc.AddComments(customer, r.ID, 0, []porting.CommentInput{{Body: "Please port before the end of the month."}}); err != nil {
 		return err
 	}
 
@@ -82,7 +82,7 @@ func run(ctx context.Context, w io.Writer, opt porting.Options) error {
 		{porting.StateCompleted, porting.TransitionOptions{Reason: "numbers live"}},
 	}
 	for _, step := range steps {
-		if r, err = svc.Transition(reseller, r.ID, step.to, step.opt); err != nil {
+		if r, err = svc.Transition(reseller, r.ID, 0, step.to, step.opt); err != nil {
 			return err
 		}
 		fmt.Fprintf(w, "moved to %s\n", r.State)

@@ -380,7 +380,7 @@ func (h *crashHarness) checkListings(p *portdProc, cycle int, all []*crashReq, r
 			probs.addf("number %s is on %d active requests: %v", n, len(ids), ids)
 		}
 	}
-	for _, st := range porting.States {
+	for _, st := range porting.States() {
 		// port_requests/{state}; completed and canceled are paged (and
 		// ranged over the last 31 days, which covers the run).
 		inState := h.listing(p, "/"+string(st)+"?page_size=1000")

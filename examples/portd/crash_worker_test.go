@@ -469,7 +469,7 @@ func (w *crashWorker) move(m *crashReq, to string) bool {
 // leave no trace (no transition, no event).
 func (w *crashWorker) badMove(m *crashReq) bool {
 	var bad []string
-	for _, st := range porting.States {
+	for _, st := range porting.States() {
 		if string(st) != m.State && !slices.Contains(crashMoves[m.State], string(st)) {
 			bad = append(bad, string(st))
 		}

@@ -211,7 +211,7 @@ func (f *Fixture) Move(t testing.TB, id string, to porting.State) *porting.PortR
 	if to == porting.StateScheduled {
 		opt.ScheduledDate = f.Clock.Now().Add(72 * time.Hour)
 	}
-	r, err := f.Service.Transition(f.AsAuthority(), id, to, opt)
+	r, err := f.Service.Transition(f.AsAuthority(), id, 0, to, opt)
 	if err != nil {
 		t.Fatalf("portingtest: move %s to %s: %v", id, to, err)
 	}
@@ -265,7 +265,7 @@ func (f *Fixture) FillSubRequests(t testing.TB, id string) *porting.PortRequest 
 		if sr.State.Terminal() {
 			continue
 		}
-		r, err = f.Service.UpdateDraftSubRequest(f.AsCustomer(), id, sr.ID, porting.SubRequestPatch{
+		r, err = f.Service.UpdateDraftSubRequest(f.AsCustomer(), id, sr.ID, 0, porting.SubRequestPatch{
 			FOCDateRequested: &foc, AuthPersonName: str("Jane Doe"), PersonOrCompanyName: str("Acme Inc"),
 			BillingPhoneNumber: str(r.Numbers[0].E164), StreetAddress: str("1 Main St"), Locality: str("Washington"),
 			AdministrativeArea: str("DC"), PostalCode: str("20001"), CountryCode: str("US"),

@@ -39,7 +39,7 @@ func TestOpenDropsUploadsThatNeverCommitted(t *testing.T) {
 	require.NoError(t, svc.PutAccount(sys, porting.Account{ID: "acct", Name: "Acct", PortAuthority: true}))
 	r, err := svc.Create(sys, "acct", porting.RequestInput{Name: "r", Numbers: []porting.NumberInput{{Raw: "+12025550100"}}})
 	require.NoError(t, err)
-	att, _, err := svc.PutAttachment(sys, r.ID, porting.AttachmentInput{Name: "kept.pdf", ContentType: "application/pdf", Body: strings.NewReader("%PDF kept")})
+	att, _, err := svc.PutAttachment(sys, r.ID, 0, porting.AttachmentInput{Name: "kept.pdf", ContentType: "application/pdf", Body: strings.NewReader("%PDF kept")})
 	require.NoError(t, err)
 	require.Empty(t, keysWith(t, s, uploadPrefix), "a committed upload leaves no marker")
 
