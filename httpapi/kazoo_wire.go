@@ -187,7 +187,7 @@ func kazooAppendField(o *kazooObject, r *porting.PortRequest, f kazooField) {
 	case "reference_number":
 		o.strNonEmpty(k, r.ReferenceNumber)
 	case "scheduled_date":
-		o.date(k, r.ScheduledDate)
+		o.date(k, r.ScheduledDate())
 	case "sent":
 		o.bool(k, r.Sent)
 	case "signee_name":

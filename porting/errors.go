@@ -81,7 +81,9 @@ func (f FieldError) Error() string {
 // ValidationError lists every problem found in one input. It matches
 // ErrValidation, and errors.As reaches the Err of each field.
 type ValidationError struct {
-	// Fields lists the problems, in the order they were found.
+	// Fields lists the problems in a fixed order for a given input (each
+	// operation documents its order), so that a client sees the same list
+	// for the same mistake.
 	Fields []FieldError
 }
 

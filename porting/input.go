@@ -49,7 +49,7 @@ func (r *PortRequest) Input() RequestInput {
 	c := r.Clone()
 	in := RequestInput{
 		Name: c.Name, Bill: c.Bill, Carrier: c.Carrier, WinningCarrier: c.WinningCarrier,
-		ReferenceNumber: c.ReferenceNumber, TransferDate: c.TransferDate, ScheduledDate: c.ScheduledDate,
+		ReferenceNumber: c.ReferenceNumber, TransferDate: c.TransferDate, ScheduledDate: c.ScheduledDate(),
 		SigneeName: c.SigneeName, SigningDate: c.SigningDate, Notifications: c.Notifications, Extra: c.Extra,
 	}
 	in.Numbers = make([]NumberInput, len(c.Numbers))
@@ -66,7 +66,12 @@ type parsedNumber struct {
 }
 
 // validate checks the input and normalises it: numbers are parsed, the BTN
-// is put in E.164. Every problem is reported, not only the first.
+// is put in E.164. Every problem is reported, not only the first, and
+// always in the same order: name; carrier, winning_carrier,
+// reference_number and signee_name; the bill's fields in the order Bill
+// declares them, bill.btn last; the notification addresses in the order
+// sent; transfer_date, scheduled_date, signing_date; and last the numbers,
+// in the order sent.
 func (s *Service) validate(in *RequestInput) ([]parsedNumber, error) {
 	var fe fieldErrors
 	switch n := utf8.RuneCountInString(in.Name); {
@@ -75,17 +80,17 @@ func (s *Service) validate(in *RequestInput) ([]parsedNumber, error) {
 	case n > MaxNameLength:
 		fe.add("name", "", "maxLength", fmt.Sprintf("String must not be more than %d characters", MaxNameLength))
 	}
-	for field, v := range map[string]string{
-		"carrier": in.Carrier, "winning_carrier": in.WinningCarrier, "reference_number": in.ReferenceNumber,
-		"signee_name": in.SigneeName, "bill.name": in.Bill.Name, "bill.street_address": in.Bill.StreetAddress,
-		"bill.street_number": in.Bill.StreetNumber, "bill.extended_address": in.Bill.ExtendedAddress,
-		"bill.locality": in.Bill.Locality, "bill.region": in.Bill.Region, "bill.postal_code": in.Bill.PostalCode,
-		"bill.country": in.Bill.Country, "bill.account_number": in.Bill.AccountNumber, "bill.pin": in.Bill.PIN,
-		"bill.carrier": in.Bill.Carrier, "bill.street_type": in.Bill.StreetType,
-		"bill.street_pre_dir": in.Bill.StreetPreDir, "bill.street_post_dir": in.Bill.StreetPostDir,
+	for _, f := range [...]struct{ field, v string }{
+		{"carrier", in.Carrier}, {"winning_carrier", in.WinningCarrier}, {"reference_number", in.ReferenceNumber},
+		{"signee_name", in.SigneeName}, {"bill.name", in.Bill.Name}, {"bill.street_number", in.Bill.StreetNumber},
+		{"bill.street_pre_dir", in.Bill.StreetPreDir}, {"bill.street_address", in.Bill.StreetAddress},
+		{"bill.street_type", in.Bill.StreetType}, {"bill.street_post_dir", in.Bill.StreetPostDir},
+		{"bill.extended_address", in.Bill.ExtendedAddress}, {"bill.locality", in.Bill.Locality},
+		{"bill.region", in.Bill.Region}, {"bill.postal_code", in.Bill.PostalCode}, {"bill.country", in.Bill.Country},
+		{"bill.account_number", in.Bill.AccountNumber}, {"bill.pin", in.Bill.PIN}, {"bill.carrier", in.Bill.Carrier},
 	} {
-		if utf8.RuneCountInString(v) > MaxFieldLength {
-			fe.add(field, "", "maxLength", fmt.Sprintf("String must not be more than %d characters", MaxFieldLength))
+		if utf8.RuneCountInString(f.v) > MaxFieldLength {
+			fe.add(f.field, "", "maxLength", fmt.Sprintf("String must not be more than %d characters", MaxFieldLength))
 		}
 	}
 	if in.Bill.BTN != "" {
@@ -100,11 +105,12 @@ func (s *Service) validate(in *RequestInput) ([]parsedNumber, error) {
 			fe.add("notifications.email.send_to", addr, "format", "Not a valid email address")
 		}
 	}
-	for field, t := range map[string]time.Time{
-		"transfer_date": in.TransferDate, "scheduled_date": in.ScheduledDate, "signing_date": in.SigningDate,
-	} {
-		if !t.IsZero() && !DateInRange(t) {
-			fe.add(field, t.String(), "format", "Date out of range")
+	for _, f := range [...]struct {
+		field string
+		t     time.Time
+	}{{"transfer_date", in.TransferDate}, {"scheduled_date", in.ScheduledDate}, {"signing_date", in.SigningDate}} {
+		if !f.t.IsZero() && !DateInRange(f.t) {
+			fe.add(f.field, f.t.String(), "format", "Date out of range")
 		}
 	}
 	numbers := s.parseNumbers(in.Numbers, &fe)
@@ -190,7 +196,8 @@ func (s *Service) checkOwned(ctx context.Context, numbers []parsedNumber, skip f
 	return fe.err()
 }
 
-// applyInput copies the input's fields (all but the numbers) onto r.
+// applyInput copies the input's fields (all but the numbers) onto r,
+// after assignNumbers: the scheduled date goes to the sub requests.
 func applyInput(r *PortRequest, in RequestInput) {
 	r.Name = in.Name
 	r.Bill = in.Bill
@@ -198,7 +205,6 @@ func applyInput(r *PortRequest, in RequestInput) {
 	r.WinningCarrier = in.WinningCarrier
 	r.ReferenceNumber = in.ReferenceNumber
 	r.TransferDate = in.TransferDate.UTC()
-	r.ScheduledDate = in.ScheduledDate.UTC()
 	r.SigneeName = in.SigneeName
 	r.SigningDate = in.SigningDate.UTC()
 	r.Notifications = in.Notifications
@@ -206,9 +212,11 @@ func applyInput(r *PortRequest, in RequestInput) {
 	if in.TransferDate.IsZero() {
 		r.TransferDate = time.Time{}
 	}
+	scheduled := in.ScheduledDate.UTC()
 	if in.ScheduledDate.IsZero() {
-		r.ScheduledDate = time.Time{}
+		scheduled = time.Time{}
 	}
+	r.setScheduledDate(scheduled)
 	if in.SigningDate.IsZero() {
 		r.SigningDate = time.Time{}
 	}

@@ -35,7 +35,6 @@ type PortRequest struct {
 	WinningCarrier  string        `json:"winning_carrier,omitempty"`
 	ReferenceNumber string        `json:"reference_number,omitempty"`
 	TransferDate    time.Time     `json:"transfer_date,omitzero"` // requested by the customer
-	ScheduledDate   time.Time     `json:"scheduled_date,omitzero"`
 	SigneeName      string        `json:"signee_name,omitempty"`
 	SigningDate     time.Time     `json:"signing_date,omitzero"`
 	Notifications   Notifications `json:"notifications,omitzero"`
@@ -186,6 +185,34 @@ func (r *PortRequest) E164s() []string {
 		out[i] = n.E164
 	}
 	return out
+}
+
+// ScheduledDate returns the request's confirmed FOC date (Kazoo's
+// scheduled_date). The sub requests hold the FOC dates, one per losing
+// carrier (SubRequest.FOCDate); the request's is the latest of them, the
+// day by which every number will have moved. It is zero while no sub
+// request has one.
+func (r *PortRequest) ScheduledDate() time.Time {
+	var latest time.Time
+	for _, sr := range r.SubRequests {
+		if sr.FOCDate.After(latest) {
+			latest = sr.FOCDate
+		}
+	}
+	return latest
+}
+
+// setScheduledDate gives every open sub request the FOC date t (zero
+// clears it), when t is not already the request's.
+func (r *PortRequest) setScheduledDate(t time.Time) {
+	if t.Equal(r.ScheduledDate()) {
+		return // unchanged: sub requests keep their own dates
+	}
+	for i := range r.SubRequests {
+		if sr := &r.SubRequests[i]; !sr.State.Terminal() {
+			sr.FOCDate = t
+		}
+	}
 }
 
 // ActiveNumbers returns the numbers this request still claims: those whose

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/portkit/portkit/porting"
 	"github.com/portkit/portkit/porting/portingtest"
@@ -382,4 +383,41 @@ func TestServiceCreateBlankNameIsMissing(t *testing.T) {
 	require.ErrorAs(t, err, &ve)
 	require.Equal(t, "name", ve.Fields[0].Field)
 	require.Equal(t, "required", ve.Fields[0].Code)
+}
+
+// The same bad input gets the same list of problems, in the documented
+// order, however often it is sent (the field checks once ranged over maps).
+func TestServiceCreateFieldErrorsComeInOneOrder(t *testing.T) {
+	t.Parallel()
+	f := portingtest.New(t)
+	long := strings.Repeat("x", porting.MaxFieldLength+1)
+	in := porting.RequestInput{
+		Name: " ", Carrier: long, WinningCarrier: long, ReferenceNumber: long, SigneeName: long,
+		Bill: porting.Bill{Name: long, StreetNumber: long, StreetPreDir: long, StreetAddress: long, StreetType: long,
+			StreetPostDir: long, ExtendedAddress: long, Locality: long, Region: long, PostalCode: long, Country: long,
+			AccountNumber: long, PIN: long, BTN: "12", Carrier: long},
+		Notifications: porting.Notifications{EmailSendTo: []string{"not an address", "nor this"}},
+		TransferDate:  time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC), ScheduledDate: time.Date(1901, 1, 1, 0, 0, 0, 0, time.UTC),
+		SigningDate: time.Date(1902, 1, 1, 0, 0, 0, 0, time.UTC),
+		Numbers:     []porting.NumberInput{{Raw: "nope"}, {Raw: "+12025550100"}, {Raw: "(202) 555-0100"}, {Raw: "12"}},
+	}
+	fields := func() []string {
+		_, err := f.Service.Create(f.AsCustomer(), f.Customer.ID, in)
+		var out []string
+		for _, fe := range svValidation(t, err) {
+			out = append(out, fe.Field+"="+fe.Value)
+		}
+		return out
+	}
+	want := []string{"name=", "carrier=", "winning_carrier=", "reference_number=", "signee_name=",
+		"bill.name=", "bill.street_number=", "bill.street_pre_dir=", "bill.street_address=", "bill.street_type=",
+		"bill.street_post_dir=", "bill.extended_address=", "bill.locality=", "bill.region=", "bill.postal_code=",
+		"bill.country=", "bill.account_number=", "bill.pin=", "bill.carrier=", "bill.btn=12",
+		"notifications.email.send_to=not an address", "notifications.email.send_to=nor this",
+		"transfer_date=1900-01-01 00:00:00 +0000 UTC", "scheduled_date=1901-01-01 00:00:00 +0000 UTC",
+		"signing_date=1902-01-01 00:00:00 +0000 UTC",
+		"numbers=nope", "numbers=(202) 555-0100", "numbers=12"}
+	for range 50 {
+		require.Equal(t, want, fields())
+	}
 }

@@ -209,7 +209,7 @@ func (s *Service) onEnter(ctx context.Context, c *change, to State, moved []stri
 			return nil, invalid("scheduled_date", date.String(), "format", "Date out of range")
 		}
 		if date.IsZero() {
-			date = r.ScheduledDate
+			date = r.ScheduledDate()
 		}
 		for _, id := range moved {
 			sr := r.SubRequest(id)
@@ -221,9 +221,6 @@ func (s *Service) onEnter(ctx context.Context, c *change, to State, moved []stri
 			case sr.FOCDate.IsZero():
 				return nil, invalid("scheduled_date", "", "required", "Scheduling a port needs a scheduled_date (the confirmed FOC date)")
 			}
-		}
-		if !date.IsZero() {
-			r.ScheduledDate = date.UTC()
 		}
 	case StateRejected:
 		// The losing carrier refused: the FOC date it had confirmed no

@@ -186,7 +186,7 @@ func TestServiceLifecycleSkipPending(t *testing.T) {
 	r, err = f.Service.Transition(f.AsAuthority(), r.ID, 0, porting.StateScheduled, porting.TransitionOptions{ScheduledDate: date})
 	require.NoError(t, err)
 	require.Equal(t, porting.StateScheduled, r.State)
-	require.Equal(t, date, r.ScheduledDate)
+	require.Equal(t, date, r.ScheduledDate())
 
 	// Without the option the move is refused (see the table test), and
 	// the option adds nothing else.
@@ -244,8 +244,8 @@ func TestServiceScheduleNeedsDate(t *testing.T) {
 	r, err = f.Service.Transition(f.AsAuthority(), r.ID, 0, porting.StateScheduled, porting.TransitionOptions{ScheduledDate: date})
 	require.NoError(t, err)
 	require.Equal(t, porting.StateScheduled, r.State)
-	require.Equal(t, date.UTC(), r.ScheduledDate)
-	require.Equal(t, time.UTC, r.ScheduledDate.Location())
+	require.Equal(t, date.UTC(), r.ScheduledDate())
+	require.Equal(t, time.UTC, r.ScheduledDate().Location())
 	for _, sr := range r.SubRequests {
 		require.Equal(t, date.UTC(), sr.FOCDate, "sub request %s", sr.Carrier)
 		require.Equal(t, date.UTC(), r.Effective(sr).FOCDate)
@@ -261,7 +261,7 @@ func TestServiceScheduleDateFromMergedInput(t *testing.T) {
 	in.ScheduledDate = date
 	r, err := f.Service.Transition(f.AsAuthority(), r.ID, 0, porting.StateScheduled, porting.TransitionOptions{Input: &in})
 	require.NoError(t, err)
-	require.Equal(t, date, r.ScheduledDate)
+	require.Equal(t, date, r.ScheduledDate())
 	require.Equal(t, date, r.SubRequests[0].FOCDate)
 }
 
@@ -566,4 +566,48 @@ func TestServiceResubmissionQuotesOnlyWhatIsSubmitted(t *testing.T) {
 	require.ErrorAs(t, err, &charges)
 	require.Equal(t, 20.0, charges.Quote.ActivationCharges, "only Carrier B's two numbers")
 	require.Equal(t, 2, charges.Quote.Numbers)
+}
+
+// The FOC date lives on the sub requests alone: the request's scheduled
+// date is derived from them, and setting it sets theirs.
+func TestServiceScheduledDateIsTheSubRequestsFOC(t *testing.T) {
+	t.Parallel()
+	f := portingtest.New(t)
+	svCarriers(f)
+	day := func(d int) time.Time { return portingtest.Epoch.Add(time.Duration(d) * 24 * time.Hour) }
+
+	in := portingtest.Input("Two carriers", svAlpha1, svBeta1)
+	in.ScheduledDate = day(5)
+	r, err := f.Service.Create(f.AsCustomer(), f.Customer.ID, in)
+	require.NoError(t, err)
+	require.Len(t, r.SubRequests, 2)
+	for _, sr := range r.SubRequests {
+		require.Equal(t, day(5), sr.FOCDate, "a scheduled date sent with the request is every sub request's FOC")
+	}
+	require.Equal(t, day(5), r.ScheduledDate())
+
+	r = svReachFrom(t, f, r.ID, porting.StatePending)
+	alpha, beta := svSub(t, r, "Alpha"), svSub(t, r, "Beta")
+	r, err = f.Service.TransitionSubRequest(f.AsAuthority(), r.ID, alpha.ID, 0, porting.StateScheduled,
+		porting.TransitionOptions{ScheduledDate: day(7)})
+	require.NoError(t, err)
+	require.Equal(t, day(7), svSub(t, r, "Alpha").FOCDate)
+	require.Equal(t, day(5), svSub(t, r, "Beta").FOCDate, "one carrier's FOC leaves the other's")
+	require.Equal(t, day(7), r.ScheduledDate(), "the request's date is the latest FOC")
+
+	// A merge that leaves scheduled_date as read keeps each sub request's own.
+	cur := r.Input()
+	cur.WinningCarrier = "portkit"
+	r, err = f.Service.TransitionSubRequest(f.AsAuthority(), r.ID, beta.ID, 0, porting.StateScheduled,
+		porting.TransitionOptions{Input: &cur})
+	require.NoError(t, err)
+	require.Equal(t, day(7), svSub(t, r, "Alpha").FOCDate)
+	require.Equal(t, day(5), svSub(t, r, "Beta").FOCDate, "scheduled without a new date: its own FOC")
+
+	// The rejection of one sub request drops its FOC, and so the request's
+	// date follows the other.
+	r, err = f.Service.TransitionSubRequest(f.AsAuthority(), r.ID, alpha.ID, 0, porting.StateRejected, porting.TransitionOptions{})
+	require.NoError(t, err)
+	require.True(t, svSub(t, r, "Alpha").FOCDate.IsZero())
+	require.Equal(t, day(5), r.ScheduledDate())
 }

@@ -144,10 +144,10 @@ func (s *Service) Create(ctx context.Context, accountID string, in RequestInput)
 			ID: s.opt.IDs.NewID(), AccountID: accountID, AccountPath: path,
 			SupportKey: s.opt.IDs.NewSupportKey("pr_"), Created: now, Updated: now,
 		}
-		applyInput(r, in)
 		if err := s.assignNumbers(ctx, r, numbers, StateUnconfirmed, now); err != nil {
 			return 0, permanent{err}
 		}
+		applyInput(r, in)
 		r.State = DeriveState(r.SubRequests)
 		c := &change{r: r, actor: a, now: now}
 		s.event(c, EventCreated, Event{State: r.State})

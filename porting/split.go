@@ -43,8 +43,8 @@ func (s *Service) assignNumbers(ctx context.Context, r *PortRequest, numbers []p
 		next = append(next, PortNumber{Number: n.Number, Carrier: c.Name, PortabilityStatus: c.Status, Details: n.details})
 	}
 	var fe fieldErrors
-	for e164, pn := range old {
-		if !kept[e164] && !editable(pn.SubRequestID) {
+	for _, pn := range r.Numbers { // sorted, so errors come in one order
+		if e164 := pn.E164; !kept[e164] && !editable(pn.SubRequestID) {
 			sr := r.SubRequest(pn.SubRequestID)
 			fe = append(fe, FieldError{Field: "numbers", Value: e164, Index: -1, Code: "forbidden",
 				Message: fmt.Sprintf("Number cannot be removed: its sub request %s is %s", sr.SupportKey, sr.State)})

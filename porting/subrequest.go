@@ -25,7 +25,8 @@ type SubRequest struct {
 	// FOCDateRequested is the FOC date the customer asks for
 	// (foc_date_requested_by_user).
 	FOCDateRequested time.Time `json:"foc_date_requested,omitzero"`
-	// FOCDate is the FOC date the losing carrier confirmed.
+	// FOCDate is the FOC date the losing carrier confirmed: the one place
+	// a FOC date is kept (PortRequest.ScheduledDate derives from it).
 	FOCDate time.Time `json:"foc_date,omitzero"`
 
 	PersonOrCompanyName string `json:"person_or_company_name,omitempty"`
@@ -115,9 +116,6 @@ func (r *PortRequest) Effective(sr SubRequest) SubRequest {
 	fill(&sr.Carrier, r.Carrier)
 	if sr.FOCDateRequested.IsZero() {
 		sr.FOCDateRequested = r.TransferDate
-	}
-	if sr.FOCDate.IsZero() && sr.State == StateScheduled {
-		sr.FOCDate = r.ScheduledDate
 	}
 	return sr
 }

@@ -244,7 +244,7 @@ func encodeRequest(r *porting.PortRequest) []byte {
 	e.str(r.WinningCarrier)
 	e.str(r.ReferenceNumber)
 	e.time(r.TransferDate)
-	e.time(r.ScheduledDate)
+	e.time(time.Time{}) // v1's request-level scheduled date: on the sub requests now
 	e.str(r.SigneeName)
 	e.time(r.SigningDate)
 	e.strs(r.Notifications.EmailSendTo)
@@ -373,7 +373,7 @@ func decodeRequest(b []byte) (*porting.PortRequest, error) {
 	r.WinningCarrier = d.str()
 	r.ReferenceNumber = d.str()
 	r.TransferDate = d.time()
-	r.ScheduledDate = d.time()
+	scheduled := d.time()
 	r.SigneeName = d.str()
 	r.SigningDate = d.time()
 	r.Notifications.EmailSendTo = d.strs()
@@ -424,6 +424,15 @@ func decodeRequest(b []byte) (*porting.PortRequest, error) {
 	r.Created = d.time()
 	r.Updated = d.time()
 	r.Revision = d.int()
+	if !scheduled.IsZero() {
+		// Documents of version 1 kept the request's scheduled date apart:
+		// it is the FOC date of every open sub request that has none.
+		for i := range r.SubRequests {
+			if sr := &r.SubRequests[i]; sr.FOCDate.IsZero() && !sr.State.Terminal() {
+				sr.FOCDate = scheduled
+			}
+		}
+	}
 	if d.err == nil && len(d.s) != 0 {
 		d.err = fmt.Errorf("%w: %d trailing bytes", errCorrupt, len(d.s))
 	}

@@ -32,7 +32,7 @@ func goldenV1() *porting.PortRequest {
 			AccountNumber: "8675309", PIN: "1234", BTN: "+12025550100", Carrier: "PACIFIC BELL",
 			Extra: map[string]json.RawMessage{"address": json.RawMessage(`"116 Natoma St"`)}},
 		Carrier: "PACIFIC BELL", WinningCarrier: "portkit", ReferenceNumber: "PB-1234",
-		TransferDate: at(48), ScheduledDate: at(72), SigneeName: "John Doe", SigningDate: at(1),
+		TransferDate: at(48), SigneeName: "John Doe", SigningDate: at(1),
 		Notifications: porting.Notifications{EmailSendTo: []string{"ops@example.com", "jane@example.com"}},
 		Quote:         &porting.Quote{ActivationCharges: 3, PerNumber: 1.5, Numbers: 2},
 		Sent:          true,
@@ -46,8 +46,10 @@ func goldenV1() *porting.PortRequest {
 					RemainingNumbersAction: porting.RemainingKeep, NewBillingPhoneNumber: "+12025550199", RemainingNumbers: []string{"+12025550199"}},
 				PIN: "9876", AccountNumber: "ACC-1", Description: "front desk lines", TaxIdentifier: "TAX-1", BusinessIdentifier: "BIZ-1",
 				Created: at(0), Updated: at(3)},
+			// Version 1 kept the request's scheduled date (at(72)) apart; it is
+			// the FOC date of the open sub request that had none.
 			{ID: "sub-b", SupportKey: "sr_bbbbbb", State: porting.StateCancelPending, ResumeState: porting.StateScheduled,
-				CustomerRating: &rating, CustomerRatingComment: "quick", Created: at(0), Updated: at(4)},
+				FOCDate: at(72), CustomerRating: &rating, CustomerRatingComment: "quick", Created: at(0), Updated: at(4)},
 		},
 		Attachments: []porting.Attachment{{ID: "att-1", Name: "bill.pdf", ContentType: "application/pdf", Length: 1234,
 			DocumentType: porting.DocumentInvoice, Created: at(1), ContentID: "content-1"}},
