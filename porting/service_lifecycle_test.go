@@ -408,7 +408,7 @@ func TestServiceTransitionRevision(t *testing.T) {
 	t.Parallel()
 	f := portingtest.New(t)
 	r := f.Create(t, svOther1)
-	_, err := f.Service.Transition(f.AsCustomer(), r.ID, r.Revision + 1, porting.StateSubmitted, porting.TransitionOptions{})
+	_, err := f.Service.Transition(f.AsCustomer(), r.ID, r.Revision+1, porting.StateSubmitted, porting.TransitionOptions{})
 	require.ErrorIs(t, err, porting.ErrConflict)
 	got, err := f.Service.Transition(f.AsCustomer(), r.ID, r.Revision, porting.StateSubmitted, porting.TransitionOptions{})
 	require.NoError(t, err)
