@@ -95,9 +95,38 @@ func kazooValidationData(ve *porting.ValidationError, rename map[string]string) 
 		} else if to, ok := rename[key]; ok {
 			key = to
 		}
-		data.add(key, f.Code, f.Value, f.Message)
+		data.add(key, f.Code, f.Value, kazooFieldMessage(f))
 	}
 	return data
+}
+
+// kazooFieldMessage is Kazoo's wording of a field error: the messages its
+// document and its schema validation give, and porting's own words where
+// Kazoo has none.
+func kazooFieldMessage(f porting.FieldError) string {
+	var (
+		te *porting.TransitionError
+		se *porting.StateError
+		ne *porting.NumberOnRequestError
+		oe *porting.NumberOwnedError
+	)
+	switch {
+	case errors.As(f.Err, &te):
+		return "Cannot move to new state from current state"
+	case errors.As(f.Err, &se) && se.Op == "edit":
+		return "Updating port requests not allowed in current port state"
+	case errors.As(f.Err, &ne) && ne.RequestID != "":
+		return "Number is on a port request already: " + ne.RequestID
+	case errors.As(f.Err, &ne):
+		return "Number is on a port request already"
+	case errors.As(f.Err, &oe):
+		return "Number exists on the system already"
+	case f.Code == "required" && f.Field == "name":
+		return "Field is required but missing"
+	case f.Code == "maxLength" && f.Limit > 0:
+		return fmt.Sprintf("String must not be more than %d characters", f.Limit)
+	}
+	return f.Message
 }
 
 // kazooChargesData is the data of a 402: the quote to accept.

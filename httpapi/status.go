@@ -33,7 +33,7 @@ func status(err error, validation int) int {
 		return http.StatusMethodNotAllowed
 	case errors.Is(err, porting.ErrValidation):
 		return validation
-	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+	case errors.Is(err, porting.ErrClosed), errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
 		return http.StatusServiceUnavailable
 	}
 	return http.StatusInternalServerError

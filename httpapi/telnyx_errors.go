@@ -167,7 +167,7 @@ func telnyxValidationBody(ve *porting.ValidationError, numbers []string) telnyxE
 		if title == "" {
 			title = "Invalid value"
 		}
-		detail := f.Message
+		detail := telnyxFieldDetail(f)
 		if f.Value != "" && telnyxNumberField(f.Field) {
 			detail = f.Value + ": " + detail
 		}
@@ -189,6 +189,27 @@ func telnyxValidationBody(ve *porting.ValidationError, numbers []string) telnyxE
 		b.Message += fmt.Sprintf("; and %d more", len(details)-shown)
 	}
 	return b
+}
+
+// telnyxFieldDetail is the dialect's wording of a field error: its own
+// for the problems porting names by type, porting's words otherwise.
+func telnyxFieldDetail(f porting.FieldError) string {
+	var (
+		te *porting.TransitionError
+		ne *porting.NumberOnRequestError
+		oe *porting.NumberOwnedError
+	)
+	switch {
+	case errors.As(f.Err, &te):
+		return fmt.Sprintf("A sub request cannot move from %s to %s", telnyxStatusOf(te.From), telnyxStatusOf(te.To))
+	case errors.As(f.Err, &ne) && ne.RequestID != "":
+		return "Number is on a port request already: " + ne.RequestID
+	case errors.As(f.Err, &ne):
+		return "Number is on a port request already"
+	case errors.As(f.Err, &oe):
+		return "Number is already in use on this platform"
+	}
+	return f.Message
 }
 
 // telnyxIncompleteSubs counts the sub requests named when every problem

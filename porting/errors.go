@@ -16,9 +16,9 @@ var (
 	// ErrConflict: a write was based on a stale revision.
 	ErrConflict = errors.New("revision conflict")
 	// ErrInvalidTransition: the lifecycle does not allow the move. See
-	// *TransitionError; the FieldError the Service wraps it in carries
-	// Kazoo's message, "Cannot move to new state from current state".
-	ErrInvalidTransition = errors.New("cannot move to new state from current state")
+	// *TransitionError, which the Service wraps in a ValidationError on
+	// the field "port_state".
+	ErrInvalidTransition = errors.New("the lifecycle does not allow the move")
 	// ErrNumberOnRequest: a number is already on another active port
 	// request. See *NumberOnRequestError.
 	ErrNumberOnRequest = errors.New("number is on a port request already")
@@ -41,6 +41,11 @@ var (
 	// ErrUnsupportedMediaType: the content type of an attachment or of a
 	// request body is not accepted. See *MediaTypeError.
 	ErrUnsupportedMediaType = errors.New("unsupported media type")
+	// ErrClosed: the Store has been closed (or the process is shutting
+	// down). Every Store returns it, wrapped, from every method called
+	// after Close; a dialect answers 503, since a retry elsewhere may
+	// succeed.
+	ErrClosed = errors.New("store closed")
 	// ErrSupportKeyTaken is returned by a Store when a support key is
 	// already in use. The Service handles it by drawing a new key; callers
 	// of the Service never see it.
@@ -58,11 +63,17 @@ type FieldError struct {
 	Value string
 	// Index is the position of the offending item in a list input, or -1.
 	Index int
-	// Code is the kind of problem, in Kazoo's validation vocabulary:
-	// "required", "type", "enum", "format", "minLength", "maxLength",
-	// "minimum", "maximum", "unique", "forbidden".
+	// Code is the kind of problem, in JSON Schema's vocabulary: "required",
+	// "type", "enum", "format", "minLength", "maxLength", "minimum",
+	// "maximum", "minItems", "maxItems", "minProperties", "maxProperties",
+	// "unique", and "forbidden" for a field that may not change now. A
+	// dialect renders its own words from the code, the field and Err.
 	Code string
-	// Message says what is wrong, for humans.
+	// Limit is the bound a "max…" or "min…" problem broke (characters,
+	// items or bytes), 0 for other codes.
+	Limit int64
+	// Message says what is wrong in porting's own words, for humans and
+	// logs; dialects may say it their way.
 	Message string
 	// Err is the underlying domain error, when there is one (for example a
 	// *NumberOnRequestError); errors.As reaches it through the
@@ -117,6 +128,12 @@ func (fe *fieldErrors) add(field, value, code, msg string) {
 	*fe = append(*fe, FieldError{Field: field, Value: value, Index: -1, Code: code, Message: msg})
 }
 
+// tooLong adds a maxLength problem: the field is over limit characters.
+func (fe *fieldErrors) tooLong(field string, limit int) {
+	*fe = append(*fe, FieldError{Field: field, Index: -1, Code: "maxLength", Limit: int64(limit),
+		Message: fmt.Sprintf("Must be at most %d characters", limit)})
+}
+
 func (fe fieldErrors) err() error {
 	if len(fe) == 0 {
 		return nil
@@ -130,8 +147,8 @@ func invalid(field, value, code, msg string) error {
 }
 
 // TransitionError says that a request or sub request cannot move from one
-// state to another. It matches ErrInvalidTransition and, wrapped in a
-// ValidationError by the Service, reads as Kazoo's port_state error.
+// state to another. It matches ErrInvalidTransition; the Service wraps it
+// in a ValidationError on the field "port_state", valued the target state.
 type TransitionError struct {
 	// RequestID is the request that could not move.
 	RequestID string
@@ -144,7 +161,7 @@ type TransitionError struct {
 
 // Error names the refused move.
 func (e *TransitionError) Error() string {
-	return fmt.Sprintf("%s: %s -> %s", ErrInvalidTransition.Error(), e.From, e.To)
+	return fmt.Sprintf("the lifecycle does not allow moving from %s to %s", e.From, e.To)
 }
 
 // Is reports whether target is ErrInvalidTransition.
@@ -158,12 +175,12 @@ type NumberOnRequestError struct {
 	RequestID string
 }
 
-// Error is Kazoo's message, with the holding request's ID when known.
+// Error names the number and, when known, the request holding it.
 func (e *NumberOnRequestError) Error() string {
 	if e.RequestID == "" {
-		return "Number is on a port request already"
+		return "number " + e.Number.E164 + " is on another active port request"
 	}
-	return "Number is on a port request already: " + e.RequestID
+	return "number " + e.Number.E164 + " is on active port request " + e.RequestID
 }
 
 // Is reports whether target is ErrNumberOnRequest.
@@ -176,8 +193,10 @@ type NumberOwnedError struct {
 	AccountID string // the owning account, when known
 }
 
-// Error is Kazoo's message.
-func (e *NumberOwnedError) Error() string { return "Number exists on the system already" }
+// Error names the number.
+func (e *NumberOwnedError) Error() string {
+	return "number " + e.Number.E164 + " is the platform's already"
+}
 
 // Is reports whether target is ErrNumberOwned.
 func (e *NumberOwnedError) Is(target error) bool { return target == ErrNumberOwned }

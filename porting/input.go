@@ -76,9 +76,9 @@ func (s *Service) validate(in *RequestInput) ([]parsedNumber, error) {
 	var fe fieldErrors
 	switch n := utf8.RuneCountInString(in.Name); {
 	case strings.TrimSpace(in.Name) == "":
-		fe.add("name", "", "required", "Field is required but missing")
+		fe.add("name", "", "required", "A port request needs a name")
 	case n > MaxNameLength:
-		fe.add("name", "", "maxLength", fmt.Sprintf("String must not be more than %d characters", MaxNameLength))
+		fe.tooLong("name", MaxNameLength)
 	}
 	for _, f := range [...]struct{ field, v string }{
 		{"carrier", in.Carrier}, {"winning_carrier", in.WinningCarrier}, {"reference_number", in.ReferenceNumber},
@@ -90,7 +90,7 @@ func (s *Service) validate(in *RequestInput) ([]parsedNumber, error) {
 		{"bill.account_number", in.Bill.AccountNumber}, {"bill.pin", in.Bill.PIN}, {"bill.carrier", in.Bill.Carrier},
 	} {
 		if utf8.RuneCountInString(f.v) > MaxFieldLength {
-			fe.add(f.field, "", "maxLength", fmt.Sprintf("String must not be more than %d characters", MaxFieldLength))
+			fe.tooLong(f.field, MaxFieldLength)
 		}
 	}
 	if in.Bill.BTN != "" {

@@ -159,15 +159,12 @@ func (s *Service) move(ctx context.Context, c *change, subID string, to State) (
 	return moved, nil
 }
 
-// cannotMove is Kazoo's message for a move the lifecycle does not allow.
-const cannotMove = "Cannot move to new state from current state"
-
 // transitionError is the ValidationError on port_state, keyed by the
 // target state, that a refused move answers with.
 func transitionError(id, subID string, from, to State) error {
 	te := &TransitionError{RequestID: id, SubRequestID: subID, From: from, To: to}
 	return &ValidationError{Fields: []FieldError{{
-		Field: "port_state", Value: string(to), Index: -1, Code: "enum", Message: cannotMove, Err: te,
+		Field: "port_state", Value: string(to), Index: -1, Code: "enum", Message: te.Error(), Err: te,
 	}}}
 }
 

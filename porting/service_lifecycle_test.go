@@ -47,14 +47,14 @@ func svMoveOptions(f *portingtest.Fixture, to porting.State) porting.TransitionO
 	return opt
 }
 
-// svRequireTransitionError asserts err is Kazoo's port_state error for a
-// move from `from` to `to`.
+// svRequireTransitionError asserts err is the port_state error for a move
+// from `from` to `to`.
 func svRequireTransitionError(t *testing.T, err error, id string, from, to porting.State) {
 	t.Helper()
 	fe := svOnlyField(t, err)
 	require.Equal(t, "port_state", fe.Field)
 	require.Equal(t, string(to), fe.Value)
-	require.Equal(t, "Cannot move to new state from current state", fe.Message)
+	require.Equal(t, "enum", fe.Code)
 	require.ErrorIs(t, err, porting.ErrInvalidTransition)
 	var te *porting.TransitionError
 	require.ErrorAs(t, err, &te)

@@ -254,7 +254,7 @@ func (s *Service) Update(ctx context.Context, id string, rev int64, in RequestIn
 func notEditable(st State) error {
 	return &ValidationError{Fields: []FieldError{{
 		Field: "port_state", Value: string(st), Index: -1, Code: "type",
-		Message: "Updating port requests not allowed in current port state",
+		Message: fmt.Sprintf("A port request can be edited only while unconfirmed or rejected, not while %s", st),
 		Err:     &StateError{Op: "edit", State: st},
 	}}}
 }

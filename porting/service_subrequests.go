@@ -107,7 +107,7 @@ func (s *Service) applySubRequestPatch(r *PortRequest, sr *SubRequest, p SubRequ
 		}
 		v := *src
 		if utf8.RuneCountInString(v) > MaxFieldLength {
-			fe.add(field, "", "maxLength", fmt.Sprintf("String must not be more than %d characters", MaxFieldLength))
+			fe.tooLong(field, MaxFieldLength)
 			return
 		}
 		if check != nil && v != "" {

@@ -65,7 +65,7 @@ func TestReopenSeesAcknowledgedWrites(t *testing.T) {
 	require.NoError(t, s.Close())
 	require.NoError(t, s.Close(), "Close twice")
 	_, err = s.Request(ctx, "req3")
-	require.ErrorIs(t, err, badgerstore.ErrClosed)
+	require.ErrorIs(t, err, porting.ErrClosed)
 
 	s, err = badgerstore.Open(badgerstore.Options{Dir: dir})
 	require.NoError(t, err)
@@ -153,5 +153,5 @@ func TestCloseStopsValueLogGC(t *testing.T) {
 	require.NoError(t, s.Close())
 	require.Less(t, time.Since(start), 5*time.Second)
 	_, err = s.Content(ctx, r.ID, "c1")
-	require.ErrorIs(t, err, badgerstore.ErrClosed)
+	require.ErrorIs(t, err, porting.ErrClosed)
 }

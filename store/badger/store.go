@@ -16,8 +16,8 @@ import (
 	"github.com/portkit/portkit/store/internal/keyspace"
 )
 
-// ErrClosed is returned by every method of a closed Store.
-var ErrClosed = errors.New("badger store: closed")
+// errClosed is what every method of a closed Store returns.
+var errClosed = fmt.Errorf("badger store: %w", porting.ErrClosed)
 
 // Store is a porting.Store on Badger. It is safe for concurrent use.
 type Store struct {
@@ -134,7 +134,7 @@ func (s *Store) begin(ctx context.Context) (func(), error) {
 	s.mu.RLock()
 	if s.closed {
 		s.mu.RUnlock()
-		return nil, ErrClosed
+		return nil, errClosed
 	}
 	return s.mu.RUnlock, nil
 }
@@ -199,7 +199,7 @@ func mapError(err error) error {
 	case errors.Is(err, bdg.ErrTxnTooBig):
 		return fmt.Errorf("badger store: %w: %w", &porting.TooLargeError{What: "write"}, err)
 	case errors.Is(err, bdg.ErrDBClosed):
-		return ErrClosed
+		return errClosed
 	}
 	return err
 }

@@ -5,7 +5,6 @@ package memory
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"math/rand/v2"
 	"sort"
@@ -16,8 +15,8 @@ import (
 	"github.com/portkit/portkit/store/internal/keyspace"
 )
 
-// ErrClosed is returned by every method of a closed Store.
-var ErrClosed = errors.New("memory store: closed")
+// errClosed is what every method of a closed Store returns.
+var errClosed = fmt.Errorf("memory store: %w", porting.ErrClosed)
 
 // Store is an in-memory porting.Store. Keys live in a hash map; the keys
 // that are scanned in order are also kept in a skip list per scan prefix
@@ -56,7 +55,7 @@ func (s *Store) read(ctx context.Context, f func(r keyspace.Reader) error) error
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	if s.closed {
-		return ErrClosed
+		return errClosed
 	}
 	return f(txn{s})
 }
@@ -70,7 +69,7 @@ func (s *Store) write(ctx context.Context, f func(tx keyspace.Txn) error) error 
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.closed {
-		return ErrClosed
+		return errClosed
 	}
 	return f(txn{s})
 }
