@@ -60,18 +60,8 @@ const (
 
 // transitions is the lifecycle: transitions[to][from] says who may move a
 // sub request from `from` to `to`. A missing entry means the move is not
-// allowed. This is the only place the lifecycle is written down.
-//
-//	to              from                                          who
-//	submitted       unconfirmed, rejected                         anyone
-//	pending         submitted                                     authority
-//	scheduled       pending (submitted with SkipPending)          authority
-//	completed       pending, scheduled, rejected                  authority
-//	rejected        submitted, pending, scheduled                 authority
-//	canceled        unconfirmed                                   anyone
-//	canceled        submitted, pending, scheduled, rejected,
-//	                cancel-pending                                authority
-//	cancel-pending  submitted, pending, scheduled, rejected       anyone
+// allowed. The package documentation shows it as a table, which
+// TestLifecycleTableIsDocumented keeps in step with this one.
 //
 // A sub request in cancel-pending may also move wherever its resume state
 // (the state it was in when cancellation was asked) may move, which

@@ -2,6 +2,8 @@ package porting_test
 
 import (
 	"fmt"
+	"os"
+	"strings"
 	"testing"
 
 	"github.com/portkit/portkit/porting"
@@ -286,4 +288,48 @@ func TestStatesWhere(t *testing.T) {
 	require.Equal(t, []porting.State{porting.StateUnconfirmed, porting.StateSubmitted, porting.StatePending,
 		porting.StateScheduled, porting.StateRejected}, porting.StatesWhere(porting.State.Active))
 	require.Equal(t, append(append([]porting.State{}, porting.States()...), porting.StateCancelPending), porting.SubRequestStates())
+}
+
+// The table in the package documentation is the lifecycle the code
+// enforces: every row names a move Lifecycle.Who allows to the one it
+// says, and every allowed move between the listed states has its row.
+func TestLifecycleTableIsDocumented(t *testing.T) {
+	src, err := os.ReadFile("doc.go")
+	require.NoError(t, err)
+	var rows []string
+	in := false
+	for _, line := range strings.Split(string(src), "\n") {
+		line = strings.TrimPrefix(line, "//")
+		switch {
+		case strings.HasPrefix(line, "\tto "):
+			in = true
+		case in && strings.HasPrefix(line, "\t"):
+			if cont := strings.TrimSpace(line); strings.HasPrefix(line, "\t   ") {
+				rows[len(rows)-1] += " " + cont // a continued "from" list
+			} else {
+				rows = append(rows, cont)
+			}
+		case in:
+			in = false
+		}
+	}
+	require.NotEmpty(t, rows, "the lifecycle table in doc.go")
+	documented := map[[2]porting.State]string{}
+	for _, row := range rows {
+		f := strings.Fields(strings.ReplaceAll(row, ",", " "))
+		to, who := porting.State(f[0]), f[len(f)-1]
+		for _, from := range f[1 : len(f)-1] {
+			if strings.HasPrefix(from, "(") || !porting.State(from).Valid() {
+				break // "(submitted with SkipPending)": not the default table
+			}
+			documented[[2]porting.State{porting.State(from), to}] = who
+		}
+	}
+	for _, from := range porting.SubRequestStates() {
+		for _, to := range porting.SubRequestStates() {
+			who := porting.Lifecycle{}.Who(from, to, "")
+			want := map[porting.Who]string{porting.Anyone: "anyone", porting.Authority: "authority"}[who]
+			require.Equal(t, want, documented[[2]porting.State{from, to}], "%s -> %s", from, to)
+		}
+	}
 }
