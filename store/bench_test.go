@@ -12,12 +12,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/portkit/portkit/internal/backends"
+	"github.com/stretchr/testify/require"
+
 	bdg "github.com/dgraph-io/badger/v4"
 
 	"github.com/portkit/portkit/porting"
 	badgerstore "github.com/portkit/portkit/store/badger"
 	"github.com/portkit/portkit/store/internal/keyspace"
-	"github.com/portkit/portkit/store/memory"
 )
 
 // The store benchmarks: create a 10-number request, get one by ID, get one
@@ -104,39 +106,17 @@ func populate(b *testing.B, s porting.Store, n int) {
 	}
 }
 
-var (
-	datasetsMu sync.Mutex
-	datasets   = map[int]string{} // size -> Badger directory
-)
-
-// badgerDataset returns a directory holding a Badger store with n requests.
-func badgerDataset(b *testing.B, n int) string {
-	datasetsMu.Lock()
-	defer datasetsMu.Unlock()
-	if dir, ok := datasets[n]; ok {
-		return dir
-	}
-	dir, err := os.MkdirTemp("", "portkit-bench-")
-	if err != nil {
-		b.Fatal(err)
-	}
-	s, err := badgerstore.Open(badgerstore.Options{Dir: dir, NoSyncWrites: true, GCInterval: -1})
-	if err != nil {
-		b.Fatal(err)
-	}
-	populate(b, s, n)
-	if err := s.Close(); err != nil {
-		b.Fatal(err)
-	}
-	datasets[n] = dir
-	return dir
+// dataset returns a store of the backend holding n requests.
+func dataset(b *testing.B, be backends.Backend, n int) porting.Store {
+	return be.Dataset(b, fmt.Sprintf("store-bench-%d", n), func(s porting.Store) error {
+		populate(b, s, n)
+		return nil
+	})
 }
 
 func TestMain(m *testing.M) {
 	code := m.Run()
-	for _, dir := range datasets {
-		_ = os.RemoveAll(dir)
-	}
+	backends.Cleanup()
 	os.Exit(code)
 }
 
@@ -186,27 +166,26 @@ func storeOps(b *testing.B, s porting.Store, n int) {
 	})
 }
 
-func BenchmarkMemoryStore(b *testing.B) {
-	for _, n := range benchSizes {
-		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
-			s := memory.New()
-			populate(b, s, n)
-			storeOps(b, s, n)
-		})
+// BenchmarkStore runs the four operations on every backend.
+func BenchmarkStore(b *testing.B) {
+	for _, be := range backends.All() {
+		for _, n := range benchSizes {
+			b.Run(fmt.Sprintf("%s/n=%d", be.Name, n), func(b *testing.B) {
+				storeOps(b, dataset(b, be, n), n)
+			})
+		}
 	}
 }
 
-func BenchmarkBadgerStore(b *testing.B) {
-	for _, n := range benchSizes {
-		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
-			s, err := badgerstore.Open(badgerstore.Options{Dir: badgerDataset(b, n), GCInterval: -1})
-			if err != nil {
-				b.Fatal(err)
-			}
-			defer s.Close()
-			storeOps(b, s, n)
-		})
+// badgerBackend is the Badger store's entry in the list of backends.
+func badgerBackend(b *testing.B) backends.Backend {
+	for _, be := range backends.All() {
+		if be.Name == "badger" {
+			return be
+		}
 	}
+	b.Fatal("no badger backend")
+	return backends.Backend{}
 }
 
 // BenchmarkBadgerVsRaw runs each operation through the Badger store and,
@@ -219,11 +198,15 @@ func BenchmarkBadgerVsRaw(b *testing.B) {
 	for _, n := range benchSizes {
 		for _, sync := range []bool{true, false} {
 			b.Run(fmt.Sprintf("n=%d/sync=%v", n, sync), func(b *testing.B) {
-				s, err := badgerstore.Open(badgerstore.Options{Dir: badgerDataset(b, n), GCInterval: -1, NoSyncWrites: !sync})
-				if err != nil {
-					b.Fatal(err)
+				s := dataset(b, badgerBackend(b), n).(*badgerstore.Store)
+				if !sync { // the same data, without the fsync of every commit
+					dir := s.DB().Opts().Dir
+					require.NoError(b, s.Close())
+					var err error
+					s, err = badgerstore.Open(badgerstore.Options{Dir: dir, GCInterval: -1, NoSyncWrites: true})
+					require.NoError(b, err)
+					defer s.Close()
 				}
-				defer s.Close()
 				pairedOps(b, s, n)
 			})
 		}

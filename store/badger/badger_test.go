@@ -10,12 +10,12 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/portkit/portkit/porting"
-	"github.com/portkit/portkit/store"
+	"github.com/portkit/portkit/store/storetest"
 	badgerstore "github.com/portkit/portkit/store/badger"
 )
 
 func TestConformanceOnDisk(t *testing.T) {
-	store.Test(t, func(t *testing.T) porting.Store {
+	storetest.Test(t, func(t *testing.T) porting.Store {
 		s, err := badgerstore.Open(badgerstore.Options{Dir: t.TempDir()})
 		require.NoError(t, err)
 		return s
@@ -23,7 +23,7 @@ func TestConformanceOnDisk(t *testing.T) {
 }
 
 func TestConformanceInMemory(t *testing.T) {
-	store.Test(t, func(t *testing.T) porting.Store {
+	storetest.Test(t, func(t *testing.T) porting.Store {
 		s, err := badgerstore.Open(badgerstore.Options{InMemory: true})
 		require.NoError(t, err)
 		return s

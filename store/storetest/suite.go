@@ -1,4 +1,4 @@
-package store
+package storetest
 
 import (
 	"context"
@@ -67,5 +67,6 @@ var groups = []struct {
 	{"Content", contentCases},
 	{"Events", eventCases},
 	{"Concurrent", concurrentCases},
+	{"Viewer", viewerCases},
 	{"Close", closeCases},
 }
