@@ -51,6 +51,11 @@ func Open(opt Options) (*Store, error) {
 	if opt.MaxRetries <= 0 {
 		opt.MaxRetries = defaultMaxRetries
 	}
+	if !opt.InMemory {
+		if err := removeEmptyLogs(opt.Dir, opt.Logger); err != nil {
+			return nil, err
+		}
+	}
 	db, err := bdg.Open(opt.badgerOptions())
 	if err != nil {
 		return nil, fmt.Errorf("badger store: open %s: %w", opt.Dir, err)
