@@ -10,8 +10,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/portkit/portkit/porting"
-	"github.com/portkit/portkit/store/storetest"
 	badgerstore "github.com/portkit/portkit/store/badger"
+	"github.com/portkit/portkit/store/storetest"
 )
 
 func TestConformanceOnDisk(t *testing.T) {

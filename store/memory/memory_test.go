@@ -4,8 +4,8 @@ import (
 	"testing"
 
 	"github.com/portkit/portkit/porting"
-	"github.com/portkit/portkit/store/storetest"
 	"github.com/portkit/portkit/store/memory"
+	"github.com/portkit/portkit/store/storetest"
 )
 
 func TestConformance(t *testing.T) {
