@@ -29,6 +29,11 @@ type Options struct {
 	// MaxRetries bounds how often a transaction that lost a race is
 	// retried. Default 16.
 	MaxRetries int
+	// NoVerifyOnOpen skips reading every table's checksums before the
+	// store opens (see DamagedError). Open is faster on a large store
+	// without it, but a table damaged at rest is then served as missing
+	// keys rather than refused.
+	NoVerifyOnOpen bool
 	// Logger receives Badger's warnings and errors. Default slog.Default().
 	Logger *slog.Logger
 	// Tune, when set, may adjust Badger's options last.
@@ -56,6 +61,10 @@ func (o Options) badgerOptions() bdg.Options {
 		bo.Compression = options.None
 	}
 	bo.SyncWrites = !o.NoSyncWrites && !o.InMemory
+	// Blocks and values are checked as they are read (Badger's own check
+	// at open panics on a mismatch: Open runs verifyTables instead).
+	bo.ChecksumVerificationMode = options.OnBlockRead
+	bo.VerifyValueChecksum = true
 	bo.MetricsEnabled = false
 	bo.Logger = slogLogger{o.Logger}
 	if o.Tune != nil {

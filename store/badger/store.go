@@ -56,7 +56,13 @@ func Open(opt Options) (*Store, error) {
 			return nil, err
 		}
 	}
-	db, err := bdg.Open(opt.badgerOptions())
+	bo := opt.badgerOptions()
+	if !opt.InMemory && !opt.NoVerifyOnOpen {
+		if err := verifyTables(opt.Dir, bo); err != nil {
+			return nil, err
+		}
+	}
+	db, err := openDB(bo)
 	if err != nil {
 		return nil, fmt.Errorf("badger store: open %s: %w", opt.Dir, err)
 	}
@@ -77,6 +83,17 @@ func Open(opt Options) (*Store, error) {
 		go s.runGC()
 	}
 	return s, nil
+}
+
+// openDB opens Badger, turning a panic of its Open (it has some for data
+// it cannot read) into an error.
+func openDB(bo bdg.Options) (db *bdg.DB, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			db, err = nil, &DamagedError{Dir: bo.Dir, Table: "the directory", Err: fmt.Errorf("opening it panicked: %v", r)}
+		}
+	}()
+	return bdg.Open(bo)
 }
 
 // DB returns the Badger database under the store, for backups
