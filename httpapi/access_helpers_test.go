@@ -5,23 +5,22 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"go/ast"
-	"go/parser"
-	"go/token"
 	"io"
 	"log/slog"
 	"mime/multipart"
 	"net/http"
 	"net/textproto"
 	"regexp"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/portkit/portkit/httpapi"
+	"github.com/portkit/portkit/httpapi/internal/apitest"
+	"github.com/portkit/portkit/httpapi/internal/telnyxtest"
+	"github.com/portkit/portkit/httpapi/kazoo"
+	"github.com/portkit/portkit/httpapi/telnyx"
 	"github.com/portkit/portkit/porting"
 	"github.com/portkit/portkit/porting/portingtest"
 )
@@ -71,13 +70,13 @@ var accessRoles = []accessRole{roleOwner, roleAuthority, roleSub, roleOther, rol
 func (r accessRole) token() string {
 	switch r {
 	case roleOwner:
-		return customerToken
+		return apitest.CustomerToken
 	case roleAuthority:
-		return authorityToken
+		return apitest.AuthorityToken
 	case roleSub:
 		return subToken
 	case roleOther:
-		return otherToken
+		return apitest.OtherToken
 	}
 	return ""
 }
@@ -121,7 +120,7 @@ func newAccessWorld(t testing.TB) *accessWorld {
 	sys := porting.AsSystem(context.Background())
 	require.NoError(t, f.Service.PutAccount(sys, porting.Account{ID: "sub", Name: "Sub", ParentID: f.Customer.ID}))
 	require.NoError(t, f.Service.PutAccount(sys, porting.Account{ID: "other", Name: "Other Root"}))
-	tokens := testTokens(f)
+	tokens := apitest.Tokens(f)
 	tokens.Add(subToken, porting.Actor{AccountID: "sub", UserID: "sub-user", Name: "Sub User"})
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	loa := func(w io.Writer, r *porting.PortRequest) error {
@@ -129,9 +128,9 @@ func newAccessWorld(t testing.TB) *accessWorld {
 		return err
 	}
 	mux := http.NewServeMux()
-	mux.Handle("/v2/", httpapi.NewKazoo(f.Service, tokens, httpapi.KazooOptions{LOA: loa, Logger: quiet}))
-	mux.Handle("/origination/porting/", httpapi.NewTelnyx(f.Service, tokens,
-		httpapi.TelnyxOptions{LinkKey: accessLinkKey, Logger: quiet}))
+	mux.Handle("/v2/", kazoo.New(f.Service, tokens, kazoo.Options{LOA: loa, Logger: quiet}))
+	mux.Handle("/origination/porting/", telnyx.New(f.Service, tokens,
+		telnyx.Options{LinkKey: accessLinkKey, Logger: quiet}))
 	return &accessWorld{f: f, h: mux, seq: 1000}
 }
 
@@ -181,16 +180,16 @@ func (w *accessWorld) targetOf(t testing.TB, account string, st porting.State) a
 	pin, acct := accessPIN, accessAccountNumber
 	_, err = svc.UpdateDraftSubRequest(as, r.ID, tg.SubID, 0, porting.SubRequestPatch{PIN: &pin, AccountNumber: &acct})
 	require.NoError(t, err)
-	telnyxFill(t, w.f, as, r)
+	telnyxtest.Fill(t, w.f, as, r)
 
 	sys := porting.AsSystem(context.Background())
 	if account != "other" {
-		_, err = addComment(svc, w.f.AsAuthority(), r.ID, porting.CommentInput{Body: accessPrivateBody, Private: true})
+		_, err = apitest.AddComment(svc, w.f.AsAuthority(), r.ID, porting.CommentInput{Body: accessPrivateBody, Private: true})
 	} else {
-		_, err = addComment(svc, sys, r.ID, porting.CommentInput{Body: accessPrivateBody, Private: true})
+		_, err = apitest.AddComment(svc, sys, r.ID, porting.CommentInput{Body: accessPrivateBody, Private: true})
 	}
 	require.NoError(t, err)
-	_, err = addComment(svc, as, r.ID, porting.CommentInput{Body: accessPublicBody})
+	_, err = apitest.AddComment(svc, as, r.ID, porting.CommentInput{Body: accessPublicBody})
 	require.NoError(t, err)
 
 	tg.DocBytes = []byte("%PDF-1.4 evidence for " + n)
@@ -236,7 +235,7 @@ type accessResp struct {
 // the header of the path's dialect: X-Auth-Token for Kazoo (/v2/),
 // "Authorization: Token" for Telnyx.
 func (w *accessWorld) call(method, path, token, contentType string, body []byte) accessResp {
-	rec := serveDialect(w.h, method, path, token, contentType, body)
+	rec := apitest.Serve(w.h, method, path, token, contentType, body)
 	return accessResp{Code: rec.Code, Header: rec.Header(), Body: rec.Body.Bytes()}
 }
 
@@ -271,15 +270,15 @@ func accessMultipart(docType, filename, contentType string, data []byte) (string
 	return mw.FormDataContentType(), buf.Bytes()
 }
 
-// accessKazooRequestID matches the envelope's request_id, which differs
+// envelopeRequestID matches the envelope's request_id, which differs
 // on every call.
-var accessKazooRequestID = regexp.MustCompile(`"request_id":"[^"]*"`)
+var envelopeRequestID = regexp.MustCompile(`"request_id":"[^"]*"`)
 
 // accessNormalize returns an answer's body with each of ids replaced by
 // "{id}" and Kazoo's per-call request_id blanked, for comparing two
 // answers that differ only in the ID they were about.
 func accessNormalize(body []byte, ids ...string) string {
-	s := accessKazooRequestID.ReplaceAllString(string(body), `"request_id":"-"`)
+	s := envelopeRequestID.ReplaceAllString(string(body), `"request_id":"-"`)
 	for _, id := range ids {
 		if id != "" {
 			s = strings.ReplaceAll(s, id, "{id}")
@@ -298,79 +297,4 @@ func accessRequireAbsent(t testing.TB, body, s, what string) {
 	}
 	from, to := max(0, i-80), min(len(body), i+len(s)+40)
 	require.Failf(t, what, "%q found in the answer (%d bytes): ...%s...", s, len(body), body[from:to])
-}
-
-// accessSourceRoutes reads the routes the handlers register from their
-// source: Kazoo's routes() literal (a state loop expands over
-// porting.States()) and Telnyx's HandleFunc patterns. Each is "METHOD
-// /path", path as registered (under the account for Kazoo, under the
-// prefix for Telnyx). Read from source so that a route added without a
-// row in the matrix fails the test.
-func accessSourceRoutes(t testing.TB) (kazoo, telnyx []string) {
-	t.Helper()
-	methods := map[string]string{"MethodGet": "GET", "MethodPut": "PUT", "MethodPost": "POST", "MethodPatch": "PATCH", "MethodDelete": "DELETE"}
-	str := func(e ast.Expr) (string, bool) {
-		lit, ok := e.(*ast.BasicLit)
-		if !ok || lit.Kind != token.STRING {
-			return "", false
-		}
-		s, err := strconv.Unquote(lit.Value)
-		return s, err == nil
-	}
-	routesOf := func(file, recv string, visit func(ast.Node)) {
-		fset := token.NewFileSet()
-		f, err := parser.ParseFile(fset, file, nil, 0)
-		require.NoError(t, err)
-		found := false
-		for _, d := range f.Decls {
-			fd, ok := d.(*ast.FuncDecl)
-			if !ok || fd.Name.Name != "routes" || fd.Recv == nil {
-				continue
-			}
-			star, ok := fd.Recv.List[0].Type.(*ast.StarExpr)
-			if !ok || star.X.(*ast.Ident).Name != recv {
-				continue
-			}
-			found = true
-			ast.Inspect(fd.Body, func(n ast.Node) bool { visit(n); return true })
-		}
-		require.True(t, found, "no %s.routes in %s", recv, file)
-	}
-	routesOf("kazoo.go", "kazooHandler", func(n ast.Node) {
-		lit, ok := n.(*ast.CompositeLit)
-		if !ok || len(lit.Elts) != 3 {
-			return
-		}
-		sel, ok := lit.Elts[0].(*ast.SelectorExpr)
-		if !ok || methods[sel.Sel.Name] == "" {
-			return
-		}
-		method := methods[sel.Sel.Name]
-		if p, ok := str(lit.Elts[1]); ok {
-			kazoo = append(kazoo, method+" "+p)
-			return
-		}
-		bin, ok := lit.Elts[1].(*ast.BinaryExpr)
-		require.True(t, ok, "kazoo route of unknown shape")
-		prefix, ok := str(bin.X)
-		require.True(t, ok, "kazoo route of unknown shape")
-		for _, st := range porting.States() {
-			kazoo = append(kazoo, method+" "+prefix+string(st))
-		}
-	})
-	routesOf("telnyx.go", "telnyxHandler", func(n ast.Node) {
-		call, ok := n.(*ast.CallExpr)
-		if !ok || len(call.Args) != 2 {
-			return
-		}
-		sel, ok := call.Fun.(*ast.SelectorExpr)
-		if !ok || sel.Sel.Name != "HandleFunc" {
-			return
-		}
-		p, ok := str(call.Args[0])
-		if ok && strings.Contains(p, " ") {
-			telnyx = append(telnyx, p)
-		}
-	})
-	return kazoo, telnyx
 }

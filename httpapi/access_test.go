@@ -13,6 +13,11 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/portkit/portkit/httpapi/internal/apitest"
+	"github.com/portkit/portkit/httpapi/internal/kazootest"
+	"github.com/portkit/portkit/httpapi/internal/telnyxtest"
+	"github.com/portkit/portkit/httpapi/kazoo"
+	"github.com/portkit/portkit/httpapi/telnyx"
 	"github.com/portkit/portkit/porting"
 )
 
@@ -24,19 +29,19 @@ import (
 // accessWant is the status each role must get.
 type accessWant map[accessRole]int
 
-// kazooWant is a Kazoo route of the customer's tree, called under the
-// customer's account: the owner and the authority get their statuses;
-// sub and other reach neither the account nor the request (403, the
-// answer for an account outside the caller's tree, whether or not the
-// request exists); no token is 401.
-func kazooWant(owner, authority int) accessWant {
+// forbiddenToOthers is a Kazoo route of the customer's tree, called under
+// the customer's account: the owner and the authority get their
+// statuses; sub and other reach neither the account nor the request
+// (403, the answer for an account outside the caller's tree, whether or
+// not the request exists); no token is 401.
+func forbiddenToOthers(owner, authority int) accessWant {
 	return accessWant{roleOwner: owner, roleAuthority: authority, roleSub: 403, roleOther: 403, roleNone: 401}
 }
 
-// telnyxWant is a Telnyx route of one request: the owner and the
+// hiddenFromOthers is a Telnyx route of one request: the owner and the
 // authority get their statuses; sub and other are told it does not exist
 // (404); no token is 401.
-func telnyxWant(owner, authority int) accessWant {
+func hiddenFromOthers(owner, authority int) accessWant {
 	return accessWant{roleOwner: owner, roleAuthority: authority, roleSub: 404, roleOther: 404, roleNone: 401}
 }
 
@@ -95,7 +100,7 @@ func (row accessRow) path(t *testing.T, w *accessWorld, tg accessTarget, account
 	t.Helper()
 	p := strings.NewReplacer("{id}", id, "{sid}", tg.SubID, "{doc}", tg.DocID, "{name}", accessDocName).Replace(row.route)
 	if strings.Contains(p, "{token}") {
-		_, tok := w.link(t, customerToken, tg.ID, tg.DocID)
+		_, tok := w.link(t, apitest.CustomerToken, tg.ID, tg.DocID)
 		p = strings.ReplaceAll(p, "{token}", tok)
 	}
 	if row.dialect == "kazoo" {
@@ -135,32 +140,32 @@ func accessRows() []accessRow {
 	un, sub := porting.StateUnconfirmed, porting.StateSubmitted
 
 	// Kazoo, under the customer's account.
-	kz("GET", "/port_requests", un, kazooWant(200, 200), nil)
-	kz("PUT", "/port_requests", un, kazooWant(201, 201), func(w *accessWorld, _ accessTarget) (string, []byte) {
+	kz("GET", "/port_requests", un, forbiddenToOthers(200, 200), nil)
+	kz("PUT", "/port_requests", un, forbiddenToOthers(201, 201), func(w *accessWorld, _ accessTarget) (string, []byte) {
 		return accessMarshal(map[string]any{"data": map[string]any{"name": "Created", "numbers": map[string]any{w.number(): map[string]any{}}}})
 	})
-	kz("GET", "/descendants/port_requests", un, kazooWant(200, 200), nil)
-	kz("GET", "/port_requests/{id}", un, kazooWant(200, 200), nil)
-	kz("POST", "/port_requests/{id}", un, kazooWant(200, 200), func(w *accessWorld, tg accessTarget) (string, []byte) {
+	kz("GET", "/descendants/port_requests", un, forbiddenToOthers(200, 200), nil)
+	kz("GET", "/port_requests/{id}", un, forbiddenToOthers(200, 200), nil)
+	kz("POST", "/port_requests/{id}", un, forbiddenToOthers(200, 200), func(w *accessWorld, tg accessTarget) (string, []byte) {
 		return accessMarshal(map[string]any{"data": map[string]any{"name": "Edited", "numbers": map[string]any{tg.Number: map[string]any{}}}})
 	})
-	kz("PATCH", "/port_requests/{id}", un, kazooWant(200, 200), accessJSON(map[string]any{"data": map[string]any{"name": "Patched"}}))
-	kz("DELETE", "/port_requests/{id}", un, kazooWant(200, 200), nil)
-	kz("GET", "/port_requests/{id}/attachments", un, kazooWant(200, 200), nil)
-	kz("PUT", "/port_requests/{id}/attachments", un, kazooWant(201, 201), pdf("%PDF-1.4 extra")).query = "?filename=extra.pdf"
-	kz("GET", "/port_requests/{id}/attachments/{name}", un, kazooWant(200, 200), nil)
-	kz("POST", "/port_requests/{id}/attachments/{name}", un, kazooWant(200, 200), pdf("%PDF-1.4 replaced"))
-	kz("DELETE", "/port_requests/{id}/attachments/{name}", un, kazooWant(200, 200), nil)
-	kz("GET", "/port_requests/{id}/loa", un, kazooWant(200, 200), nil)
-	kz("GET", "/port_requests/{id}/comments", un, kazooWant(200, 200), nil)
-	kz("PUT", "/port_requests/{id}/comments", un, kazooWant(201, 201), accessJSON(map[string]any{"data": map[string]any{"content": "a new comment"}}))
-	kz("GET", "/port_requests/{id}/timeline", un, kazooWant(200, 200), nil)
+	kz("PATCH", "/port_requests/{id}", un, forbiddenToOthers(200, 200), accessJSON(map[string]any{"data": map[string]any{"name": "Patched"}}))
+	kz("DELETE", "/port_requests/{id}", un, forbiddenToOthers(200, 200), nil)
+	kz("GET", "/port_requests/{id}/attachments", un, forbiddenToOthers(200, 200), nil)
+	kz("PUT", "/port_requests/{id}/attachments", un, forbiddenToOthers(201, 201), pdf("%PDF-1.4 extra")).query = "?filename=extra.pdf"
+	kz("GET", "/port_requests/{id}/attachments/{name}", un, forbiddenToOthers(200, 200), nil)
+	kz("POST", "/port_requests/{id}/attachments/{name}", un, forbiddenToOthers(200, 200), pdf("%PDF-1.4 replaced"))
+	kz("DELETE", "/port_requests/{id}/attachments/{name}", un, forbiddenToOthers(200, 200), nil)
+	kz("GET", "/port_requests/{id}/loa", un, forbiddenToOthers(200, 200), nil)
+	kz("GET", "/port_requests/{id}/comments", un, forbiddenToOthers(200, 200), nil)
+	kz("PUT", "/port_requests/{id}/comments", un, forbiddenToOthers(201, 201), accessJSON(map[string]any{"data": map[string]any{"content": "a new comment"}}))
+	kz("GET", "/port_requests/{id}/timeline", un, forbiddenToOthers(200, 200), nil)
 	for _, st := range porting.States() {
 		// The listing of a state, with a request in that state.
-		kz("GET", "/port_requests/"+string(st), st, kazooWant(200, 200), nil)
+		kz("GET", "/port_requests/"+string(st), st, forbiddenToOthers(200, 200), nil)
 	}
 	scheduled := func(w *accessWorld, tg accessTarget) (string, []byte) {
-		date := w.f.Clock.Now().Add(72*time.Hour).Unix() + kazooGregorianOffset
+		date := w.f.Clock.Now().Add(72*time.Hour).Unix() + kazootest.GregorianOffset
 		return accessMarshal(map[string]any{"data": map[string]any{"scheduled_date": date}})
 	}
 	// Each move, from states it may be made from (Lifecycle.Who); nothing
@@ -188,63 +193,70 @@ func accessRows() []accessRow {
 		{porting.StateRejected, porting.StateScheduled, "from scheduled", 403, 200, nil},
 	}
 	for _, tr := range transitions {
-		kz("PATCH", "/port_requests/{id}/"+string(tr.to), tr.from, kazooWant(tr.owner, tr.authority), tr.body).variant = tr.variant
+		kz("PATCH", "/port_requests/{id}/"+string(tr.to), tr.from, forbiddenToOthers(tr.owner, tr.authority), tr.body).variant = tr.variant
 	}
 
 	// Telnyx, as each caller's own account.
 	tx("POST", "/portability_checks", un, accessEveryone(200), func(w *accessWorld, tg accessTarget) (string, []byte) {
-		return accessMarshal(telnyxNumbers(tg.Number, w.number()))
+		return accessMarshal(telnyxtest.Numbers(tg.Number, w.number()))
 	})
 	tx("GET", "/port_requests", sub, accessEveryone(200), nil)
-	tx("GET", "/port_requests/{id}", sub, telnyxWant(200, 200), nil)
-	tx("GET", "/port_requests/{id}/sub_requests", sub, telnyxWant(200, 200), nil)
-	tx("GET", "/port_requests/{id}/sub_requests/{sid}", sub, telnyxWant(200, 200), nil)
-	tx("PUT", "/port_requests/{id}/sub_requests/{sid}", sub, telnyxWant(200, 200), accessJSON(map[string]any{"description": "edited"}))
-	tx("GET", "/port_requests/{id}/sub_requests/{sid}/allowed_foc_dates", sub, telnyxWant(200, 200), nil)
-	tx("POST", "/port_requests/{id}/sub_requests/{sid}/request_cancellation", sub, telnyxWant(200, 200), accessJSON(map[string]any{"reason": "changed my mind"}))
-	tx("GET", "/port_requests/{id}/comments", sub, telnyxWant(200, 200), nil)
-	tx("POST", "/port_requests/{id}/comments", sub, telnyxWant(201, 201), accessJSON(map[string]any{"body": "a new comment"}))
-	tx("GET", "/port_requests/{id}/supporting_documents", sub, telnyxWant(200, 200), nil)
-	tx("POST", "/port_requests/{id}/supporting_documents", sub, telnyxWant(201, 201), func(*accessWorld, accessTarget) (string, []byte) {
+	tx("GET", "/port_requests/{id}", sub, hiddenFromOthers(200, 200), nil)
+	tx("GET", "/port_requests/{id}/sub_requests", sub, hiddenFromOthers(200, 200), nil)
+	tx("GET", "/port_requests/{id}/sub_requests/{sid}", sub, hiddenFromOthers(200, 200), nil)
+	tx("PUT", "/port_requests/{id}/sub_requests/{sid}", sub, hiddenFromOthers(200, 200), accessJSON(map[string]any{"description": "edited"}))
+	tx("GET", "/port_requests/{id}/sub_requests/{sid}/allowed_foc_dates", sub, hiddenFromOthers(200, 200), nil)
+	tx("POST", "/port_requests/{id}/sub_requests/{sid}/request_cancellation", sub, hiddenFromOthers(200, 200), accessJSON(map[string]any{"reason": "changed my mind"}))
+	tx("GET", "/port_requests/{id}/comments", sub, hiddenFromOthers(200, 200), nil)
+	tx("POST", "/port_requests/{id}/comments", sub, hiddenFromOthers(201, 201), accessJSON(map[string]any{"body": "a new comment"}))
+	tx("GET", "/port_requests/{id}/supporting_documents", sub, hiddenFromOthers(200, 200), nil)
+	tx("POST", "/port_requests/{id}/supporting_documents", sub, hiddenFromOthers(201, 201), func(*accessWorld, accessTarget) (string, []byte) {
 		return accessMultipart("other", "more.pdf", "application/pdf", []byte("%PDF-1.4 more"))
 	})
-	tx("GET", "/port_requests/{id}/supporting_documents/{doc}", sub, telnyxWant(200, 200), nil)
-	tx("POST", "/port_requests/{id}/supporting_documents/{doc}/download_links", sub, telnyxWant(200, 200), nil)
+	tx("GET", "/port_requests/{id}/supporting_documents/{doc}", sub, hiddenFromOthers(200, 200), nil)
+	tx("POST", "/port_requests/{id}/supporting_documents/{doc}/download_links", sub, hiddenFromOthers(200, 200), nil)
 	// A download link is the credential: anyone holding it, token or none.
 	tx("GET", "/downloads/{token}", sub, accessWant{roleOwner: 200, roleAuthority: 200, roleSub: 200, roleOther: 200, roleNone: 200}, nil)
 	tx("GET", "/draft_port_requests", un, accessEveryone(200), nil)
 	tx("POST", "/draft_port_requests", un, accessEveryone(201), func(w *accessWorld, tg accessTarget) (string, []byte) {
-		return accessMarshal(telnyxNumbers(w.number()))
+		return accessMarshal(telnyxtest.Numbers(w.number()))
 	})
-	tx("GET", "/draft_port_requests/{id}", un, telnyxWant(200, 200), nil)
-	tx("POST", "/draft_port_requests/{id}/submit", un, telnyxWant(201, 201), nil)
-	tx("GET", "/draft_port_requests/{id}/sub_requests", un, telnyxWant(200, 200), nil)
-	tx("GET", "/draft_port_requests/{id}/sub_requests/{sid}", un, telnyxWant(200, 200), nil)
-	tx("PUT", "/draft_port_requests/{id}/sub_requests/{sid}", un, telnyxWant(200, 200), accessJSON(map[string]any{"description": "edited"}))
-	tx("GET", "/draft_port_requests/{id}/sub_requests/{sid}/allowed_foc_dates", un, telnyxWant(200, 200), nil)
+	tx("GET", "/draft_port_requests/{id}", un, hiddenFromOthers(200, 200), nil)
+	tx("POST", "/draft_port_requests/{id}/submit", un, hiddenFromOthers(201, 201), nil)
+	tx("GET", "/draft_port_requests/{id}/sub_requests", un, hiddenFromOthers(200, 200), nil)
+	tx("GET", "/draft_port_requests/{id}/sub_requests/{sid}", un, hiddenFromOthers(200, 200), nil)
+	tx("PUT", "/draft_port_requests/{id}/sub_requests/{sid}", un, hiddenFromOthers(200, 200), accessJSON(map[string]any{"description": "edited"}))
+	tx("GET", "/draft_port_requests/{id}/sub_requests/{sid}/allowed_foc_dates", un, hiddenFromOthers(200, 200), nil)
 	return rows
 }
 
-// The matrix has a row for every route the handlers register, and no
-// row for a route they do not.
+// The matrix has a row for every route the dialects serve, as
+// kazoo.Routes and telnyx.Routes list them, and no row for a route they
+// do not serve.
 func TestAccessRoutesCovered(t *testing.T) {
-	kazoo, telnyx := accessSourceRoutes(t)
-	require.Len(t, kazoo, 16+2*len(porting.States()), "the Kazoo routes as read from kazoo.go")
-	require.Len(t, telnyx, 23, "the Telnyx routes as read from telnyx.go")
-	var gotKazoo, gotTelnyx []string
-	for _, row := range accessRows() {
-		r := row.method + " " + row.route
-		switch row.dialect {
-		case "kazoo":
-			gotKazoo = append(gotKazoo, r)
-		case "telnyx":
-			gotTelnyx = append(gotTelnyx, r)
-		}
+	served := map[string][]string{}
+	for _, rt := range kazoo.Routes() {
+		served["kazoo"] = append(served["kazoo"], rt.Method+" "+rt.Path)
 	}
-	slices.Sort(kazoo)
-	slices.Sort(telnyx)
-	require.Equal(t, kazoo, slices.Compact(slices.Sorted(slices.Values(gotKazoo))))
-	require.Equal(t, telnyx, slices.Compact(slices.Sorted(slices.Values(gotTelnyx))))
+	for _, rt := range telnyx.Routes() {
+		served["telnyx"] = append(served["telnyx"], rt.Method+" "+rt.Path)
+	}
+	require.Len(t, served["kazoo"], 16+2*len(porting.States()), "the Kazoo routes as kazoo.Routes lists them")
+	require.Len(t, served["telnyx"], 23, "the Telnyx routes as telnyx.Routes lists them")
+	rows := map[string][]string{}
+	for _, row := range accessRows() {
+		rows[row.dialect] = append(rows[row.dialect], row.method+" "+row.route)
+	}
+	for _, dialect := range []string{"kazoo", "telnyx"} {
+		for _, rt := range served[dialect] {
+			require.Contains(t, rows[dialect], rt, "%s %s has no row in the matrix", dialect, rt)
+		}
+		for _, rt := range rows[dialect] {
+			require.Contains(t, served[dialect], rt, "the matrix has a row for %s %s, which the dialect does not serve", dialect, rt)
+		}
+		slices.Sort(served[dialect])
+		require.Equal(t, served[dialect], slices.Compact(slices.Sorted(slices.Values(rows[dialect]))))
+	}
 }
 
 // TestAccessMatrix calls every route as every role, each cell on a
@@ -344,19 +356,19 @@ func TestAccessPrivateComments(t *testing.T) {
 	}
 	for _, c := range cases {
 		tg := w.targetOf(t, c.account, porting.StateSubmitted)
-		kazoo := "/v2/accounts/" + c.account + "/port_requests/" + tg.ID
-		telnyx := "/origination/porting/port_requests/" + tg.ID
+		kz := "/v2/accounts/" + c.account + "/port_requests/" + tg.ID
+		tx := "/origination/porting/port_requests/" + tg.ID
 		routes := []struct {
 			method, path, ct, body string
 			shows                  bool // the answer lists the request's comments
 		}{
-			{"GET", kazoo + "/comments", "", "", true},
-			{"PUT", kazoo + "/comments", "application/json", `{"data":{"content":"one more"}}`, true},
-			{"GET", kazoo + "/timeline", "", "", true},
-			{"GET", kazoo, "", "", false},
-			{"GET", telnyx + "/comments", "", "", true},
-			{"POST", telnyx + "/comments", "application/json", `{"body":"one more"}`, false},
-			{"GET", telnyx, "", "", false},
+			{"GET", kz + "/comments", "", "", true},
+			{"PUT", kz + "/comments", "application/json", `{"data":{"content":"one more"}}`, true},
+			{"GET", kz + "/timeline", "", "", true},
+			{"GET", kz, "", "", false},
+			{"GET", tx + "/comments", "", "", true},
+			{"POST", tx + "/comments", "application/json", `{"body":"one more"}`, false},
+			{"GET", tx, "", "", false},
 			{"GET", "/origination/porting/draft_port_requests/" + tg.ID, "", "", false},
 		}
 		for _, rt := range routes {
@@ -383,12 +395,12 @@ func TestAccessPrivateComments(t *testing.T) {
 		tg := w.target(t, porting.StateUnconfirmed)
 		path := "/v2/accounts/customer/port_requests/" + tg.ID + "/comments"
 		body := []byte(`{"data":{"content":"owner's secret","is_private":true}}`)
-		res := w.call("PUT", path, customerToken, "application/json", body)
+		res := w.call("PUT", path, apitest.CustomerToken, "application/json", body)
 		require.Equal(t, http.StatusBadRequest, res.Code, "%s", res.Body)
-		res = w.call("PUT", path, authorityToken, "application/json", body)
+		res = w.call("PUT", path, apitest.AuthorityToken, "application/json", body)
 		require.Equal(t, http.StatusCreated, res.Code, "%s", res.Body)
 		require.Contains(t, string(res.Body), "owner's secret")
-		res = w.call("GET", path, customerToken, "", nil)
+		res = w.call("GET", path, apitest.CustomerToken, "", nil)
 		require.Equal(t, http.StatusOK, res.Code)
 		require.NotContains(t, string(res.Body), "owner's secret")
 	})
@@ -424,14 +436,14 @@ func TestAccessListsHideSecrets(t *testing.T) {
 	}
 	someNumber := byAccount["customer"][1].Number
 
-	kazooLists := []string{
+	accountLists := []string{
 		"/port_requests", "/port_requests?by_types=all", "/port_requests?by_number=" + someNumber,
 		"/descendants/port_requests", "/descendants/port_requests?by_types=all",
 	}
 	for _, st := range porting.States() {
-		kazooLists = append(kazooLists, "/port_requests/"+string(st))
+		accountLists = append(accountLists, "/port_requests/"+string(st))
 	}
-	telnyxLists := []string{
+	portingLists := []string{
 		"/port_requests", "/port_requests?include_sub_requests=true",
 		"/port_requests?status=incomplete&include_sub_requests=true", "/port_requests?status=complete&include_sub_requests=true",
 		"/draft_port_requests", "/draft_port_requests?include_sub_requests=true",
@@ -468,7 +480,7 @@ func TestAccessListsHideSecrets(t *testing.T) {
 		accessRequireAbsent(t, body, accessAccountNumber, "an account number in a listing")
 		accessRequireAbsent(t, body, accessPrivateBody, "a private comment in a listing")
 	}
-	for _, list := range kazooLists {
+	for _, list := range accountLists {
 		for _, role := range accessRoles {
 			accounts := []string{"customer", role.account()}
 			if role == roleNone || role == roleOwner {
@@ -485,7 +497,7 @@ func TestAccessListsHideSecrets(t *testing.T) {
 			}
 		}
 	}
-	for _, list := range telnyxLists {
+	for _, list := range portingLists {
 		for _, role := range accessRoles {
 			t.Run(fmt.Sprintf("telnyx/GET %s/%s", list, role), func(t *testing.T) {
 				res := w.call("GET", "/origination/porting"+list, role.token(), "", nil)
@@ -508,10 +520,10 @@ func TestAccessListsHideSecrets(t *testing.T) {
 		}
 	}
 	t.Run("every listing was tried with secrets in it", func(t *testing.T) {
-		for _, list := range kazooLists {
+		for _, list := range accountLists {
 			require.True(t, seen["kazoo "+list], "kazoo %s listed no request", list)
 		}
-		for _, list := range telnyxLists {
+		for _, list := range portingLists {
 			require.True(t, seen["telnyx "+list], "telnyx %s listed no request", list)
 		}
 		for _, sl := range subLists {
@@ -569,15 +581,15 @@ func TestAccessNumberClaimHidesRequestID(t *testing.T) {
 	w := newAccessWorld(t)
 	tg := w.target(t, porting.StateSubmitted)
 	for _, role := range []accessRole{roleOwner, roleAuthority, roleSub, roleOther} {
-		kazoo := fmt.Sprintf(`{"data":{"name":"Mine","numbers":{%q:{}}}}`, tg.Number)
-		telnyx := fmt.Sprintf(`{"phone_numbers":[{"phone_number":%q}]}`, tg.Number)
+		kzBody := fmt.Sprintf(`{"data":{"name":"Mine","numbers":{%q:{}}}}`, tg.Number)
+		txBody := fmt.Sprintf(`{"phone_numbers":[{"phone_number":%q}]}`, tg.Number)
 		for _, c := range []struct {
 			name, method, path, body string
 			code                     int
 		}{
-			{"kazoo/PUT /port_requests", "PUT", "/v2/accounts/" + role.account() + "/port_requests", kazoo, http.StatusBadRequest},
-			{"telnyx/POST /draft_port_requests", "POST", "/origination/porting/draft_port_requests", telnyx, http.StatusUnprocessableEntity},
-			{"telnyx/POST /portability_checks", "POST", "/origination/porting/portability_checks", telnyx, http.StatusOK},
+			{"kazoo/PUT /port_requests", "PUT", "/v2/accounts/" + role.account() + "/port_requests", kzBody, http.StatusBadRequest},
+			{"telnyx/POST /draft_port_requests", "POST", "/origination/porting/draft_port_requests", txBody, http.StatusUnprocessableEntity},
+			{"telnyx/POST /portability_checks", "POST", "/origination/porting/portability_checks", txBody, http.StatusOK},
 		} {
 			t.Run(c.name+"/"+string(role), func(t *testing.T) {
 				res := w.call(c.method, c.path, role.token(), "application/json", []byte(c.body))
@@ -593,7 +605,7 @@ func TestAccessNumberClaimHidesRequestID(t *testing.T) {
 	}
 }
 
-// Download links, beyond TestTelnyxDownloadLinks (which covers expiry at
+// Download links, beyond telnyx's TestDownloadLinks (which covers expiry at
 // the TTL, flipped bytes, a payload re-pointed at another document, mixed
 // MACs, garbage, content replaced through the Service, and the request
 // deleted): a link gives its own document's bytes and nothing else, to
@@ -607,7 +619,7 @@ func TestAccessDownloadLinks(t *testing.T) {
 	w := newAccessWorld(t)
 	tg := w.target(t, porting.StateSubmitted)
 	ct, body := accessMultipart("invoice", accessDocName, "application/pdf", []byte("%PDF-1.4 document B"))
-	res := w.call("POST", "/origination/porting/port_requests/"+tg.ID+"/supporting_documents", customerToken, ct, body)
+	res := w.call("POST", "/origination/porting/port_requests/"+tg.ID+"/supporting_documents", apitest.CustomerToken, ct, body)
 	require.Equal(t, http.StatusCreated, res.Code, "%s", res.Body)
 	var docB struct {
 		ID   string `json:"id"`
@@ -616,9 +628,9 @@ func TestAccessDownloadLinks(t *testing.T) {
 	require.NoError(t, json.Unmarshal(res.Body, &docB))
 	require.Equal(t, "evidence (2).pdf", docB.Body, "the second upload of a name gets a name of its own")
 
-	linkA, tokA := w.link(t, customerToken, tg.ID, tg.DocID)
-	linkB, tokB := w.link(t, customerToken, tg.ID, docB.ID)
-	linkAuth, _ := w.link(t, authorityToken, tg.ID, tg.DocID)
+	linkA, tokA := w.link(t, apitest.CustomerToken, tg.ID, tg.DocID)
+	linkB, tokB := w.link(t, apitest.CustomerToken, tg.ID, docB.ID)
+	linkAuth, _ := w.link(t, apitest.AuthorityToken, tg.ID, tg.DocID)
 	fetch := func(path, token string) accessResp { return w.call("GET", path, token, "", nil) }
 
 	t.Run("a link gives its document only, to anyone", func(t *testing.T) {
@@ -643,11 +655,11 @@ func TestAccessDownloadLinks(t *testing.T) {
 		// Another link to A, with another expiry, and one to a document of
 		// another request.
 		w.f.Clock.Advance(time.Second)
-		_, tokA2 := w.link(t, customerToken, tg.ID, tg.DocID)
+		_, tokA2 := w.link(t, apitest.CustomerToken, tg.ID, tg.DocID)
 		payA2, macA2, _ := strings.Cut(tokA2, ".")
 		require.NotEqual(t, payA, payA2)
 		other := w.target(t, porting.StateSubmitted)
-		_, tokO := w.link(t, customerToken, other.ID, other.DocID)
+		_, tokO := w.link(t, apitest.CustomerToken, other.ID, other.DocID)
 		payO, macO, _ := strings.Cut(tokO, ".")
 		raw, err := base64.RawURLEncoding.DecodeString(payA)
 		require.NoError(t, err)
@@ -670,7 +682,7 @@ func TestAccessDownloadLinks(t *testing.T) {
 			"empty payload":                  "." + macA,
 		} {
 			t.Run(name, func(t *testing.T) {
-				res := fetch("/origination/porting/downloads/"+tok, customerToken)
+				res := fetch("/origination/porting/downloads/"+tok, apitest.CustomerToken)
 				require.Equal(t, http.StatusForbidden, res.Code, "%s", res.Body)
 				require.NotContains(t, string(res.Body), string(tg.DocBytes))
 			})
@@ -681,8 +693,8 @@ func TestAccessDownloadLinks(t *testing.T) {
 	t.Run("refused links answer alike whether the document exists", func(t *testing.T) {
 		gone := w.target(t, porting.StateSubmitted)
 		live := w.target(t, porting.StateSubmitted)
-		linkGone, tokGone := w.link(t, customerToken, gone.ID, gone.DocID)
-		linkLive, tokLive := w.link(t, customerToken, live.ID, live.DocID)
+		linkGone, tokGone := w.link(t, apitest.CustomerToken, gone.ID, gone.DocID)
+		linkLive, tokLive := w.link(t, apitest.CustomerToken, live.ID, live.DocID)
 		w.f.Move(t, gone.ID, porting.StateCanceled)
 		_, err := w.f.Service.Delete(w.f.AsCustomer(), gone.ID, 0)
 		require.NoError(t, err)
@@ -706,17 +718,17 @@ func TestAccessDownloadLinks(t *testing.T) {
 
 	t.Run("a document deleted alone is gone for its link", func(t *testing.T) {
 		r := w.target(t, porting.StateSubmitted)
-		link, _ := w.link(t, customerToken, r.ID, r.DocID)
+		link, _ := w.link(t, apitest.CustomerToken, r.ID, r.DocID)
 		require.Equal(t, http.StatusOK, fetch(link, "").Code)
 		w.f.Move(t, r.ID, porting.StateRejected) // attachments may be deleted again
-		res := w.call("DELETE", "/v2/accounts/customer/port_requests/"+r.ID+"/attachments/"+accessDocName, customerToken, "", nil)
+		res := w.call("DELETE", "/v2/accounts/customer/port_requests/"+r.ID+"/attachments/"+accessDocName, apitest.CustomerToken, "", nil)
 		require.Equal(t, http.StatusOK, res.Code, "%s", res.Body)
 		res = fetch(link, "")
 		require.Equal(t, http.StatusNotFound, res.Code, "%s", res.Body)
 
 		// A new document under the old name is another document.
 		res = w.call("PUT", "/v2/accounts/customer/port_requests/"+r.ID+"/attachments?filename="+accessDocName,
-			customerToken, "application/pdf", []byte("%PDF-1.4 newcomer"))
+			apitest.CustomerToken, "application/pdf", []byte("%PDF-1.4 newcomer"))
 		require.Equal(t, http.StatusCreated, res.Code, "%s", res.Body)
 		res = fetch(link, "")
 		require.Equal(t, http.StatusNotFound, res.Code, "%s", res.Body)
@@ -725,14 +737,14 @@ func TestAccessDownloadLinks(t *testing.T) {
 
 	t.Run("a document replaced through Kazoo is gone for its link", func(t *testing.T) {
 		r := w.target(t, porting.StateSubmitted)
-		link, _ := w.link(t, customerToken, r.ID, r.DocID)
+		link, _ := w.link(t, apitest.CustomerToken, r.ID, r.DocID)
 		res := w.call("POST", "/v2/accounts/customer/port_requests/"+r.ID+"/attachments/"+accessDocName,
-			customerToken, "application/pdf", []byte("%PDF-1.4 replacement"))
+			apitest.CustomerToken, "application/pdf", []byte("%PDF-1.4 replacement"))
 		require.Equal(t, http.StatusOK, res.Code, "%s", res.Body)
 		res = fetch(link, "")
 		require.Equal(t, http.StatusNotFound, res.Code, "%s", res.Body)
 		require.False(t, bytes.Contains(res.Body, []byte("replacement")))
-		fresh, _ := w.link(t, customerToken, r.ID, r.DocID)
+		fresh, _ := w.link(t, apitest.CustomerToken, r.ID, r.DocID)
 		require.Equal(t, "%PDF-1.4 replacement", string(fetch(fresh, "").Body))
 	})
 }

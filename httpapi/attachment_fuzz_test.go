@@ -18,7 +18,10 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/portkit/portkit/httpapi"
+	"github.com/portkit/portkit/httpapi/internal/apitest"
+	"github.com/portkit/portkit/httpapi/internal/kazootest"
+	"github.com/portkit/portkit/httpapi/internal/telnyxtest"
+	"github.com/portkit/portkit/httpapi/kazoo"
 	"github.com/portkit/portkit/porting"
 	"github.com/portkit/portkit/porting/portingtest"
 )
@@ -28,8 +31,8 @@ import (
 // request for Telnyx's supporting documents.
 type attachmentWorld struct {
 	f           *portingtest.Fixture
-	kazoo       http.Handler
-	telnyx      *telnyxEnv
+	byURL       http.Handler    // Kazoo: names in the URL
+	byForm      *telnyxtest.Env // Telnyx: names in a multipart form
 	draft, port string
 	snap        fuzzSnapshot
 }
@@ -44,17 +47,17 @@ var (
 // newAttachmentWorld builds an attachmentWorld.
 func newAttachmentWorld(tb testing.TB) *attachmentWorld {
 	tb.Helper()
-	e := telnyxSetup(tb)
-	draft := e.f.Create(tb, "+12025559000")
-	_, _, err := e.f.Service.PutAttachment(e.f.AsCustomer(), draft.ID, 0, porting.AttachmentInput{
+	e := telnyxtest.Setup(tb)
+	draft := e.F.Create(tb, "+12025559000")
+	_, _, err := e.F.Service.PutAttachment(e.F.AsCustomer(), draft.ID, 0, porting.AttachmentInput{
 		Name: "existing.pdf", ContentType: "application/pdf", Body: bytes.NewReader(fuzzExistingPDF),
 	})
 	require.NoError(tb, err)
-	port := e.submitted(tb, "+13125354200")
+	port := e.Submitted(tb, "+13125354200")
 	mux := http.NewServeMux()
-	mux.Handle("/v2/", httpapi.NewKazoo(e.f.Service, testTokens(e.f), httpapi.KazooOptions{}))
-	return &attachmentWorld{f: e.f, kazoo: mux, telnyx: e, draft: draft.ID, port: port.ID,
-		snap: fuzzTake(tb, e.f, draft.ID, port.ID)}
+	mux.Handle("/v2/", kazoo.New(e.F.Service, apitest.Tokens(e.F), kazoo.Options{}))
+	return &attachmentWorld{f: e.F, byURL: mux, byForm: e, draft: draft.ID, port: port.ID,
+		snap: fuzzTake(tb, e.F, draft.ID, port.ID)}
 }
 
 // fuzzPlainName is a name every dialect must take: letters, digits, and
@@ -114,11 +117,11 @@ func FuzzAttachmentName(f *testing.F) {
 		var ok bool
 		switch int(route) % len(attachmentRoutes) {
 		case 0:
-			stored, ok = w.kazooAttach(t, "PUT", "?"+url.Values{"filename": {name}}.Encode(), name, what)
+			stored, ok = w.attachByURL(t, "PUT", "?"+url.Values{"filename": {name}}.Encode(), name, what)
 		case 1:
-			stored, ok = w.kazooAttach(t, "POST", "/"+url.PathEscape(name), name, what)
+			stored, ok = w.attachByURL(t, "POST", "/"+url.PathEscape(name), name, what)
 		case 2:
-			stored, ok = w.telnyxAttach(t, name, what)
+			stored, ok = w.attachByForm(t, name, what)
 		default:
 			stored, ok = w.serviceAttach(t, name, what)
 		}
@@ -150,24 +153,24 @@ func (w *attachmentWorld) requestOf(how string) string {
 	return w.draft
 }
 
-// kazooAttach uploads fuzzPDF through Kazoo: method PUT (rest is the
+// attachByURL uploads fuzzPDF through Kazoo: method PUT (rest is the
 // query) or POST (rest is the escaped name). It returns the name stored
 // under, read from the listing, and whether the upload was accepted; an
 // accepted one is fetched back by that name.
-func (w *attachmentWorld) kazooAttach(t *testing.T, method, rest, name, what string) (string, bool) {
+func (w *attachmentWorld) attachByURL(t *testing.T, method, rest, name, what string) (string, bool) {
 	t.Helper()
-	base := kazooURL("customer", "port_requests/"+w.draft+"/attachments")
+	base := kazootest.URL("customer", "port_requests/"+w.draft+"/attachments")
 	p, query, _ := strings.Cut(base+rest, "?")
-	hdr := http.Header{"X-Auth-Token": {customerToken}, "Content-Type": {"application/pdf"}}
-	rec := fuzzServe(w.kazoo, method, p, query, hdr, bytes.NewReader(fuzzPDF))
+	hdr := http.Header{"X-Auth-Token": {apitest.CustomerToken}, "Content-Type": {"application/pdf"}}
+	rec := fuzzServe(w.byURL, method, p, query, hdr, bytes.NewReader(fuzzPDF))
 	if unescaped, err := url.PathUnescape(p); err == nil && fuzzIsRedirect(rec, unescaped) {
 		return "", false
 	}
-	a := kazooFuzzCheck(t, rec, what)
+	a := kazootest.CheckAnswer(t, rec, what)
 	if a.Code >= http.StatusBadRequest {
 		return "", false
 	}
-	list := kazooFuzzCheck(t, fuzzServe(w.kazoo, "GET", base, "", http.Header{"X-Auth-Token": {customerToken}}, nil), what+": list")
+	list := kazootest.CheckAnswer(t, fuzzServe(w.byURL, "GET", base, "", http.Header{"X-Auth-Token": {apitest.CustomerToken}}, nil), what+": list")
 	require.Equal(t, http.StatusOK, list.Code, what)
 	var uploads map[string]struct {
 		ContentType string `json:"content_type"`
@@ -182,7 +185,7 @@ func (w *attachmentWorld) kazooAttach(t *testing.T, method, rest, name, what str
 		}
 	}
 	require.Len(t, stored, 1, "%s: listed %v", what, uploads)
-	got := fuzzServe(w.kazoo, "GET", base+"/"+url.PathEscape(stored[0]), "", http.Header{"X-Auth-Token": {customerToken}}, nil)
+	got := fuzzServe(w.byURL, "GET", base+"/"+url.PathEscape(stored[0]), "", http.Header{"X-Auth-Token": {apitest.CustomerToken}}, nil)
 	require.Equal(t, http.StatusOK, got.Code, "%s: fetching %q: %s", what, stored[0], got.Body)
 	require.Equal(t, fuzzPDF, got.Body.Bytes(), what)
 	if _, params, err := mime.ParseMediaType(got.Header().Get("Content-Disposition")); err == nil && params["filename"] != "" {
@@ -191,11 +194,11 @@ func (w *attachmentWorld) kazooAttach(t *testing.T, method, rest, name, what str
 	return stored[0], true
 }
 
-// telnyxAttach uploads fuzzPDF as a Telnyx supporting document named name
+// attachByForm uploads fuzzPDF as a Telnyx supporting document named name
 // (RFC 2231-encoded where a quoted string cannot carry it). It returns
 // the name stored under and whether the upload was accepted; an accepted
 // one reads back by its ID.
-func (w *attachmentWorld) telnyxAttach(t *testing.T, name, what string) (string, bool) {
+func (w *attachmentWorld) attachByForm(t *testing.T, name, what string) (string, bool) {
 	t.Helper()
 	var buf bytes.Buffer
 	mw := multipart.NewWriter(&buf)
@@ -209,10 +212,10 @@ func (w *attachmentWorld) telnyxAttach(t *testing.T, name, what string) (string,
 	_, err = part.Write(fuzzPDF)
 	require.NoError(t, err)
 	require.NoError(t, mw.Close())
-	p := w.telnyx.prefix + "/port_requests/" + w.port + "/supporting_documents"
-	hdr := http.Header{"Authorization": {"Token " + customerToken}, "Content-Type": {mw.FormDataContentType()}}
-	rec := fuzzServe(w.telnyx.h, "POST", p, "", hdr, &buf)
-	telnyxFuzzCheck(t, rec, what)
+	p := w.byForm.Prefix + "/port_requests/" + w.port + "/supporting_documents"
+	hdr := http.Header{"Authorization": {"Token " + apitest.CustomerToken}, "Content-Type": {mw.FormDataContentType()}}
+	rec := fuzzServe(w.byForm.H, "POST", p, "", hdr, &buf)
+	telnyxtest.CheckAnswer(t, rec, what)
 	if rec.Code >= http.StatusBadRequest {
 		return "", false
 	}
@@ -222,8 +225,8 @@ func (w *attachmentWorld) telnyxAttach(t *testing.T, name, what string) (string,
 	_, params, err := mime.ParseMediaType(cd)
 	require.NoError(t, err, "%s: accepted a Content-Disposition that does not parse: %q", what, cd)
 	require.Equal(t, name, params["filename"], "%s: the test's own encoding", what)
-	back := fuzzServe(w.telnyx.h, "GET", p+"/"+fmt.Sprint(doc["id"]), "", http.Header{"Authorization": {"Token " + customerToken}}, nil)
-	telnyxFuzzCheck(t, back, what+": read back")
+	back := fuzzServe(w.byForm.H, "GET", p+"/"+fmt.Sprint(doc["id"]), "", http.Header{"Authorization": {"Token " + apitest.CustomerToken}}, nil)
+	telnyxtest.CheckAnswer(t, back, what+": read back")
 	require.Equal(t, http.StatusOK, back.Code, what)
 	require.JSONEq(t, rec.Body.String(), back.Body.String(), "%s: read back otherwise than answered", what)
 	stored, _ := doc["body"].(string)

@@ -79,3 +79,9 @@ func (t *Tokens) Authenticate(_ context.Context, c Credentials) (porting.Actor, 
 	}
 	return a, nil
 }
+
+// Route is one route a dialect serves: a method and a path under the
+// dialect's base, with wildcards as http.ServeMux writes them.
+type Route struct {
+	Method, Path string
+}

@@ -15,7 +15,10 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/portkit/portkit/httpapi"
+	"github.com/portkit/portkit/httpapi/internal/apitest"
+	"github.com/portkit/portkit/httpapi/internal/telnyxtest"
+	"github.com/portkit/portkit/httpapi/kazoo"
+	"github.com/portkit/portkit/httpapi/telnyx"
 	"github.com/portkit/portkit/porting"
 	"github.com/portkit/portkit/porting/portingtest"
 )
@@ -38,11 +41,11 @@ type badEnv struct {
 func badSetup(t *testing.T) *badEnv {
 	t.Helper()
 	f := portingtest.New(t)
-	tokens := testTokens(f)
+	tokens := apitest.Tokens(f)
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	mux := http.NewServeMux()
-	mux.Handle("/v2/", httpapi.NewKazoo(f.Service, tokens, httpapi.KazooOptions{Logger: quiet}))
-	mux.Handle("/origination/porting/", httpapi.NewTelnyx(f.Service, tokens, httpapi.TelnyxOptions{Logger: quiet}))
+	mux.Handle("/v2/", kazoo.New(f.Service, tokens, kazoo.Options{Logger: quiet}))
+	mux.Handle("/origination/porting/", telnyx.New(f.Service, tokens, telnyx.Options{Logger: quiet}))
 	r := f.Create(t, "+12025550100")
 	_, r, err := f.Service.PutAttachment(f.AsCustomer(), r.ID, 0, porting.AttachmentInput{
 		Name: "bill.pdf", ContentType: "application/pdf", Body: strings.NewReader("%PDF-1.4 bill"),
@@ -82,7 +85,7 @@ type badCase struct {
 // send performs a case as the customer, over the dialect its path names.
 func (e *badEnv) send(c badCase) *httptest.ResponseRecorder {
 	path := strings.NewReplacer("{id}", e.id, "{sid}", e.subID, "{pid}", e.pid).Replace(c.path)
-	return serveDialect(e.h, c.method, path, customerToken, c.contentType, c.body)
+	return apitest.Serve(e.h, c.method, path, apitest.CustomerToken, c.contentType, c.body)
 }
 
 // Building blocks of hostile bodies.
@@ -102,16 +105,16 @@ func badNumbers(n int) []string {
 	return out
 }
 
-// kazooBody is a Kazoo create/edit body around raw JSON members of data.
-func kazooBody(members string) []byte { return []byte(`{"data":{` + members + `}}`) }
+// envelopeBody is a Kazoo create/edit body around raw JSON members of data.
+func envelopeBody(members string) []byte { return []byte(`{"data":{` + members + `}}`) }
 
-// kazooNumbers is a Kazoo numbers object of the given JSON keys.
-func kazooNumbers(keys []string) string {
+// numbersObject is a Kazoo numbers object of the given JSON keys.
+func numbersObject(keys []string) string {
 	return `"numbers":{` + strings.Join(keys, ":{},") + `:{}}`
 }
 
-// telnyxBody is a Telnyx draft body with the given phone number strings.
-func telnyxBody(numbers []string) []byte {
+// phoneNumbersBody is a Telnyx draft body with the given phone number strings.
+func phoneNumbersBody(numbers []string) []byte {
 	items := make([]string, len(numbers))
 	for i, n := range numbers {
 		items[i] = `{"phone_number":` + n + `}`
@@ -123,7 +126,7 @@ func telnyxBody(numbers []string) []byte {
 func multipartBody(filename, contentType string, data []byte) ([]byte, string) {
 	var buf bytes.Buffer
 	mw := multipart.NewWriter(&buf)
-	if err := telnyxWriteParts(mw, telnyxDocType("loa"), telnyxPart{name: "file", filename: filename, contentType: contentType, data: data}); err != nil {
+	if err := telnyxtest.WriteParts(mw, telnyxtest.DocType("loa"), telnyxtest.Part{Name: "file", Filename: filename, ContentType: contentType, Data: data}); err != nil {
 		panic(err)
 	}
 	return buf.Bytes(), mw.FormDataContentType()
@@ -134,7 +137,7 @@ func multipartBody(filename, contentType string, data []byte) ([]byte, string) {
 func rawMultipart(disposition string, data []byte) ([]byte, string) {
 	var buf bytes.Buffer
 	mw := multipart.NewWriter(&buf)
-	if err := telnyxWriteParts(mw, telnyxDocType("loa")); err != nil {
+	if err := telnyxtest.WriteParts(mw, telnyxtest.DocType("loa")); err != nil {
 		panic(err)
 	}
 	buf.Truncate(buf.Len() - len("\r\n--"+mw.Boundary()+"--\r\n")) // reopen it
@@ -154,7 +157,7 @@ func badCases() []badCase {
 		tChecks  = "/origination/porting/portability_checks"
 		json     = "application/json"
 	)
-	one := kazooNumbers([]string{`"+12025550199"`})
+	one := numbersObject([]string{`"+12025550199"`})
 	hundredK := badNumbers(100_000)
 	shortHundredK := make([]string, 100_000) // fits in 1 MiB: the numbers cap answers
 	for i := range shortHundredK {
@@ -169,31 +172,31 @@ func badCases() []badCase {
 	return []badCase{
 		// Kazoo: malformed and truncated JSON, wrong types.
 		{"kazoo/malformed JSON", "PUT", kCreate, json, []byte(`{"data":{"name":}}`), 400, "malformed JSON"},
-		{"kazoo/truncated JSON", "PUT", kCreate, json, kazooBody(`"name":"x",` + one)[:30], 400, "unexpected end"},
+		{"kazoo/truncated JSON", "PUT", kCreate, json, envelopeBody(`"name":"x",` + one)[:30], 400, "unexpected end"},
 		{"kazoo/empty body", "PUT", kCreate, json, nil, 400, "empty"},
 		{"kazoo/two values", "PUT", kCreate, json, []byte(`{"data":{}} {"data":{}}`), 400, "the body must be one JSON value"},
-		{"kazoo/huge number in unknown key", "PATCH", kReq, json, kazooBody(`"x_custom":1` + strings.Repeat("0", 400)), 400, "number out of range"},
+		{"kazoo/huge number in unknown key", "PATCH", kReq, json, envelopeBody(`"x_custom":1` + strings.Repeat("0", 400)), 400, "number out of range"},
 		{"kazoo/vertical tab after body", "PATCH", kReq, json, []byte("{\"data\":{\"name\":\"x\"}}\v"), 400, "after the value"},
 		{"kazoo/stray closer", "PATCH", kReq, json, []byte(`{"data":{"name":"x"}}}`), 400, "after the value"},
 		{"kazoo/not an object", "PUT", kCreate, json, []byte(`[1,2,3]`), 400, "must be"},
 		{"kazoo/data not an object", "PUT", kCreate, json, []byte(`{"data":"x"}`), 400, "data"},
-		{"kazoo/name a number", "PUT", kCreate, json, kazooBody(`"name":42,` + one), 400, "name"},
-		{"kazoo/numbers a string", "PUT", kCreate, json, kazooBody(`"name":"x","numbers":"+12025550199"`), 400, "numbers"},
-		{"kazoo/bad number", "PUT", kCreate, json, kazooBody(`"name":"x",` + kazooNumbers([]string{`"not a number"`})), 400, "not a number"},
+		{"kazoo/name a number", "PUT", kCreate, json, envelopeBody(`"name":42,` + one), 400, "name"},
+		{"kazoo/numbers a string", "PUT", kCreate, json, envelopeBody(`"name":"x","numbers":"+12025550199"`), 400, "numbers"},
+		{"kazoo/bad number", "PUT", kCreate, json, envelopeBody(`"name":"x",` + numbersObject([]string{`"not a number"`})), 400, "not a number"},
 		// Size: 100,000 numbers, 10 MB names.
-		{"kazoo/100k numbers", "PUT", kCreate, json, kazooBody(`"name":"x",` + kazooNumbers(hundredK)), 413, "request body"},
-		{"kazoo/10 MB name", "PUT", kCreate, json, kazooBody(`"name":"` + badTenMB + `",` + one), 413, "request body"},
-		{"kazoo/long name", "PUT", kCreate, json, kazooBody(`"name":"` + strings.Repeat("n", 200) + `",` + one), 400, "name"},
+		{"kazoo/100k numbers", "PUT", kCreate, json, envelopeBody(`"name":"x",` + numbersObject(hundredK)), 413, "request body"},
+		{"kazoo/10 MB name", "PUT", kCreate, json, envelopeBody(`"name":"` + badTenMB + `",` + one), 413, "request body"},
+		{"kazoo/long name", "PUT", kCreate, json, envelopeBody(`"name":"` + strings.Repeat("n", 200) + `",` + one), 400, "name"},
 		// Nesting, NUL, invalid UTF-8.
-		{"kazoo/deeply nested", "PUT", kCreate, json, kazooBody(`"name":"x",` + one + `,"extra":` + badNested), 400, "nests deeper than 32"},
-		{"kazoo/escaped NUL", "PUT", kCreate, json, kazooBody(`"name":"` + badNUL + `",` + one), 400, "NUL"},
-		{"kazoo/lone surrogate", "PUT", kCreate, json, kazooBody(`"name":"na\ud800me",` + one), 400, "lone surrogate"},
-		{"kazoo/low surrogate first", "PUT", kCreate, json, kazooBody(`"name":"\udc00\ud800",` + one), 400, "lone surrogate"},
-		{"kazoo/escaped non-ASCII", "PUT", kCreate, json, kazooBody(`"name":"\é",` + one), 400, "invalid character"},
-		{"kazoo/raw NUL", "PUT", kCreate, json, kazooBody("\"name\":\"na\x00me\"," + one), 400, "malformed JSON"},
-		{"kazoo/invalid UTF-8", "PUT", kCreate, json, kazooBody(`"name":"` + badInvalidUTF8 + `",` + one), 400, "UTF-8"},
-		{"kazoo/edit wrong type", "POST", kReq, json, kazooBody(`"name":["x"]`), 400, "name"},
-		{"kazoo/patch NUL", "PATCH", kReq, json, kazooBody(`"name":"` + badNUL + `"`), 400, "NUL"},
+		{"kazoo/deeply nested", "PUT", kCreate, json, envelopeBody(`"name":"x",` + one + `,"extra":` + badNested), 400, "nests deeper than 32"},
+		{"kazoo/escaped NUL", "PUT", kCreate, json, envelopeBody(`"name":"` + badNUL + `",` + one), 400, "NUL"},
+		{"kazoo/lone surrogate", "PUT", kCreate, json, envelopeBody(`"name":"na\ud800me",` + one), 400, "lone surrogate"},
+		{"kazoo/low surrogate first", "PUT", kCreate, json, envelopeBody(`"name":"\udc00\ud800",` + one), 400, "lone surrogate"},
+		{"kazoo/escaped non-ASCII", "PUT", kCreate, json, envelopeBody(`"name":"\é",` + one), 400, "invalid character"},
+		{"kazoo/raw NUL", "PUT", kCreate, json, envelopeBody("\"name\":\"na\x00me\"," + one), 400, "malformed JSON"},
+		{"kazoo/invalid UTF-8", "PUT", kCreate, json, envelopeBody(`"name":"` + badInvalidUTF8 + `",` + one), 400, "UTF-8"},
+		{"kazoo/edit wrong type", "POST", kReq, json, envelopeBody(`"name":["x"]`), 400, "name"},
+		{"kazoo/patch NUL", "PATCH", kReq, json, envelopeBody(`"name":"` + badNUL + `"`), 400, "NUL"},
 		{"kazoo/comment wrong type", "PUT", kReq + "/comments", json, []byte(`{"data":{"comments":[{"content":7}]}}`), 400, "content"},
 		{"kazoo/comment invalid UTF-8", "PUT", kReq + "/comments", json, []byte(`{"data":{"comments":[{"content":"` + badInvalidUTF8 + `"}]}}`), 400, "UTF-8"},
 		{"kazoo/schedule_on before 1970", "PATCH", kReq + "/scheduled", json, []byte(`{"data":{"schedule_on":{"date_time":"1900-01-01 00:00","timezone":"Asia/Kolkata"}}}`), 400, "out of range"},
@@ -203,7 +206,7 @@ func badCases() []badCase {
 		// Content types.
 		{"kazoo/XML body", "PUT", kCreate, "application/xml", []byte(`<data><name>x</name></data>`), 415, "application/xml"},
 		{"kazoo/multipart body", "POST", kReq, "multipart/form-data; boundary=x", []byte("--x--"), 415, "multipart/form-data"},
-		{"kazoo/garbled content type", "PUT", kCreate, "application/json; charset", kazooBody(`"name":"x",` + one), 415, "content type"},
+		{"kazoo/garbled content type", "PUT", kCreate, "application/json; charset", envelopeBody(`"name":"x",` + one), 415, "content type"},
 		// Attachments: path traversal, NUL, unknown types.
 		{"kazoo/attachment traversal", "PUT", kReq + "/attachments?filename=../../etc/passwd", "application/pdf", []byte("%PDF-1.4"), 400, "filename"},
 		{"kazoo/attachment encoded traversal", "PUT", kReq + "/attachments?filename=..%2F..%2Fetc%2Fpasswd", "application/pdf", []byte("%PDF-1.4"), 400, "directory"},
@@ -225,15 +228,15 @@ func badCases() []badCase {
 
 		// Telnyx: the same attacks on its bodies.
 		{"telnyx/malformed JSON", "POST", tDrafts, json, []byte(`{"phone_numbers":[{]}`), 400, "malformed JSON"},
-		{"telnyx/truncated JSON", "POST", tDrafts, json, telnyxBody([]string{`"+12025550199"`})[:25], 400, "unexpected end"},
+		{"telnyx/truncated JSON", "POST", tDrafts, json, phoneNumbersBody([]string{`"+12025550199"`})[:25], 400, "unexpected end"},
 		{"telnyx/phone_numbers a string", "POST", tDrafts, json, []byte(`{"phone_numbers":"+12025550199"}`), 400, "phone_numbers"},
 		{"telnyx/phone_number a number", "POST", tDrafts, json, []byte(`{"phone_numbers":[{"phone_number":12025550199}]}`), 400, "phone_number"},
-		{"telnyx/100k numbers", "POST", tDrafts, json, telnyxBody(hundredK), 413, "request body"},
+		{"telnyx/100k numbers", "POST", tDrafts, json, phoneNumbersBody(hundredK), 413, "request body"},
 		{"telnyx/50k short numbers", "POST", tDrafts, json, []byte(`{"phone_numbers":[` + strings.Repeat(`{"phone_number":"1"},`, 49_999) + `{"phone_number":"1"}]}`), 422, "at most 10000 numbers"},
 		{"telnyx/portability 100k", "POST", tChecks, json, []byte(`{"phone_numbers":[` + strings.Join(shortHundredK, ",") + `]}`), 413, "request body"},
 		{"telnyx/deeply nested", "POST", tDrafts, json, []byte(`{"phone_numbers":[{"phone_number":"+12025550199"}],"x":` + badNested + `}`), 400, "nests deeper than 32"},
-		{"telnyx/escaped NUL", "POST", tDrafts, json, telnyxBody([]string{`"+1202555` + `\u0000` + `0199"`}), 400, "NUL"},
-		{"telnyx/invalid UTF-8", "POST", tDrafts, json, telnyxBody([]string{`"+1202555` + "\xff" + `0199"`}), 400, "UTF-8"},
+		{"telnyx/escaped NUL", "POST", tDrafts, json, phoneNumbersBody([]string{`"+1202555` + `\u0000` + `0199"`}), 400, "NUL"},
+		{"telnyx/invalid UTF-8", "POST", tDrafts, json, phoneNumbersBody([]string{`"+1202555` + "\xff" + `0199"`}), 400, "UTF-8"},
 		{"telnyx/stray closer", "POST", tPort + "/{pid}/comments", json, []byte(`{"body":"hello"}]`), 400, "after the value"},
 		{"telnyx/XML body", "POST", tDrafts, "text/xml", []byte(`<x/>`), 415, "text/xml"},
 		{"telnyx/sub request wrong types", "PUT", tDraftSR, json, []byte(`{"foc_date_requested_by_user":true}`), 400, "foc_date_requested_by_user"},

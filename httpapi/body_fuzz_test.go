@@ -10,68 +10,28 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/portkit/portkit/httpapi/internal/apitest"
+	"github.com/portkit/portkit/httpapi/internal/kazootest"
+	"github.com/portkit/portkit/httpapi/internal/telnyxtest"
 	"github.com/portkit/portkit/porting"
 	"github.com/portkit/portkit/porting/portingtest"
 )
 
-// fuzzMember is one member of a JSON object, in order, duplicates kept.
-type fuzzMember struct {
-	key string
-	val json.RawMessage
-}
-
-// fuzzMembers returns the members of a JSON object, or false for any
-// other value.
-func fuzzMembers(raw json.RawMessage) ([]fuzzMember, bool) {
-	raw = bytes.TrimSpace(raw)
-	if len(raw) == 0 || raw[0] != '{' {
-		return nil, false
-	}
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	if _, err := dec.Token(); err != nil {
-		return nil, false
-	}
-	var out []fuzzMember
-	for dec.More() {
-		t, err := dec.Token()
-		if err != nil {
-			return nil, false
-		}
-		key, _ := t.(string)
-		var v json.RawMessage
-		if err := dec.Decode(&v); err != nil {
-			return nil, false
-		}
-		out = append(out, fuzzMember{key, v})
-	}
-	return out, true
-}
-
-// fuzzString decodes a JSON string value, reporting false for any other
-// value.
-func fuzzString(raw json.RawMessage) (string, bool) {
-	var s string
-	raw = bytes.TrimSpace(raw)
-	if len(raw) == 0 || raw[0] != '"' || json.Unmarshal(raw, &s) != nil {
-		return "", false
-	}
-	return s, true
-}
-
-// kazooBodyWorld is a Kazoo handler over a fixture with an unconfirmed
+// editWorld is a Kazoo handler over a fixture with an unconfirmed
 // request (editable; with a public and a private comment) and a submitted
 // one (not editable), both the customer's.
-type kazooBodyWorld struct {
+type editWorld struct {
 	f                *portingtest.Fixture
 	h                http.Handler
 	draft, submitted string
 	snap             fuzzSnapshot
 }
 
-// newKazooBodyWorld builds a kazooBodyWorld.
-func newKazooBodyWorld(tb testing.TB) *kazooBodyWorld {
+// newEditWorld builds an editWorld.
+func newEditWorld(tb testing.TB) *editWorld {
 	tb.Helper()
-	f, h := kazooFuzzSetup(tb)
+	e := kazootest.Setup(tb)
+	f, h := e.F, e.H
 	draft, err := f.Service.Create(f.AsCustomer(), f.Customer.ID, porting.RequestInput{
 		Name: "Porting 202.555.9000",
 		Numbers: []porting.NumberInput{
@@ -82,20 +42,20 @@ func newKazooBodyWorld(tb testing.TB) *kazooBodyWorld {
 		Notifications: porting.Notifications{EmailSendTo: []string{"a@example.com"}},
 	})
 	require.NoError(tb, err)
-	_, err = addComment(f.Service, f.AsCustomer(), draft.ID, porting.CommentInput{Body: "public"})
+	_, err = apitest.AddComment(f.Service, f.AsCustomer(), draft.ID, porting.CommentInput{Body: "public"})
 	require.NoError(tb, err)
-	_, err = addComment(f.Service, f.AsAuthority(), draft.ID, porting.CommentInput{Body: "private", Private: true})
+	_, err = apitest.AddComment(f.Service, f.AsAuthority(), draft.ID, porting.CommentInput{Body: "private", Private: true})
 	require.NoError(tb, err)
 	sub := f.Create(tb, "+12025559001")
 	f.Move(tb, sub.ID, porting.StateSubmitted)
-	return &kazooBodyWorld{f: f, h: h, draft: draft.ID, submitted: sub.ID, snap: fuzzTake(tb, f, draft.ID, sub.ID)}
+	return &editWorld{f: f, h: h, draft: draft.ID, submitted: sub.ID, snap: fuzzTake(tb, f, draft.ID, sub.ID)}
 }
 
-// kazooBodyRoutes are the writes FuzzKazooBody makes, by the route byte
+// editRoutes are the writes FuzzKazooBody makes, by the route byte
 // modulo 3; the byte divided by 3 picks the request (even: unconfirmed,
 // odd: submitted) and divided by 6 the caller (even: the customer, odd:
 // the port authority).
-var kazooBodyRoutes = []struct{ method, rest string }{
+var editRoutes = []struct{ method, rest string }{
 	{"POST", ""}, {"PATCH", ""}, {"PUT", "/comments"},
 }
 
@@ -171,23 +131,23 @@ func FuzzKazooBody(f *testing.F) {
 	} {
 		f.Add(s.route, []byte(s.body))
 	}
-	bed := newFuzzBed(f, newKazooBodyWorld)
+	bed := newFuzzBed(f, newEditWorld)
 	f.Fuzz(func(t *testing.T, route uint8, body []byte) {
 		w := bed.get(t)
-		rt := kazooBodyRoutes[int(route)%len(kazooBodyRoutes)]
+		rt := editRoutes[int(route)%len(editRoutes)]
 		id := w.draft
 		if route/3%2 == 1 {
 			id = w.submitted
 		}
-		token := customerToken
+		token := apitest.CustomerToken
 		if route/6%2 == 1 {
-			token = authorityToken
+			token = apitest.AuthorityToken
 		}
-		p := kazooURL("customer", "port_requests/"+id+rt.rest)
+		p := kazootest.URL("customer", "port_requests/"+id+rt.rest)
 		hdr := http.Header{"X-Auth-Token": {token}, "Content-Type": {"application/json"}}
 		rec := fuzzServe(w.h, rt.method, p, "", hdr, bytes.NewReader(body))
 		what := fmt.Sprintf("%s %s %q", rt.method, p, body)
-		a := kazooFuzzCheck(t, rec, what)
+		a := kazootest.CheckAnswer(t, rec, what)
 		if a.Code >= http.StatusBadRequest {
 			w.snap.requireUnchanged(t, w.f, what)
 			return
@@ -195,43 +155,47 @@ func FuzzKazooBody(f *testing.F) {
 		bed.changed()
 		require.Contains(t, []int{http.StatusOK, http.StatusCreated}, a.Code, "%s: %s", what, rec.Body)
 		require.True(t, json.Valid(body), "%s: accepted a body that is not JSON", what)
-		back := kazooFuzzCheck(t, fuzzServe(w.h, "GET", p, "", http.Header{"X-Auth-Token": {token}}, nil), what+": read back")
+		back := kazootest.CheckAnswer(t, fuzzServe(w.h, "GET", p, "", http.Header{"X-Auth-Token": {token}}, nil), what+": read back")
 		require.Equal(t, http.StatusOK, back.Code, what)
 		require.JSONEq(t, string(a.Env.Data), string(back.Env.Data), "%s: read back otherwise than answered", what)
 		var env struct {
 			Data json.RawMessage `json:"data"`
 		}
 		require.NoError(t, json.Unmarshal(body, &env), "%s: accepted", what)
-		members, ok := fuzzMembers(env.Data)
+		sent, ok := fuzzObject(env.Data)
 		require.True(t, ok, "%s: accepted without a data object", what)
 		if rt.rest == "/comments" {
-			kazooFuzzCheckComments(t, w.f, id, members, back.Env.Data, what)
+			checkComments(t, w.f, id, env.Data, sent, back.Env.Data, what)
 			return
 		}
 		require.Equal(t, *a.Env.Revision, *back.Env.Revision, "%s: revision", what)
-		kazooFuzzCheckStrings(t, members, back.Env.Data, what)
+		checkStringFields(t, env.Data, sent, back.Env.Data, what)
 	})
 }
 
-// kazooFuzzCheckStrings checks that the plain string fields a body's data
-// set read back as they were sent (the last of duplicate keys counting, as
-// for any JSON object): name as it is, the others absent when empty.
-func kazooFuzzCheckStrings(tb testing.TB, members []fuzzMember, data json.RawMessage, what string) {
+// checkStringFields checks that the plain string fields a body's data
+// (decoded as sent) set read back as they were sent: name as it is, the
+// others absent when empty. Of a field sent twice, it checks only that
+// it reads back as one of the body's strings.
+func checkStringFields(tb testing.TB, data []byte, sent map[string]json.RawMessage, back json.RawMessage, what string) {
 	tb.Helper()
-	sent := map[string]string{}
-	for _, m := range members {
-		switch m.key {
-		case "name", "carrier", "winning_carrier", "reference_number", "signee_name":
-			if s, ok := fuzzString(m.val); ok {
-				sent[m.key] = s
-			} else {
-				delete(sent, m.key) // null clears, anything else was refused
-			}
-		}
-	}
 	var got map[string]any
-	require.NoError(tb, json.Unmarshal(data, &got), what)
-	for k, v := range sent {
+	require.NoError(tb, json.Unmarshal(back, &got), what)
+	for _, k := range []string{"name", "carrier", "winning_carrier", "reference_number", "signee_name"} {
+		raw, ok := sent[k]
+		if !ok {
+			continue
+		}
+		if !fuzzSentOnce(data, sent, k) {
+			if v, ok := got[k].(string); ok {
+				require.True(tb, fuzzStrings(data)[v], "%s: %s reads back %q, which was not sent", what, k, v)
+			}
+			continue
+		}
+		v, ok := fuzzString(raw)
+		if !ok {
+			continue // null clears, anything else was refused
+		}
 		if v == "" && k != "name" {
 			require.NotContains(tb, got, k, "%s: %s cleared", what, k)
 			continue
@@ -240,43 +204,48 @@ func kazooFuzzCheckStrings(tb testing.TB, members []fuzzMember, data json.RawMes
 	}
 }
 
-// kazooFuzzCheckComments checks an accepted comments write: the comments
-// sent (data.comments, the first such key, or data as one comment) are
-// the last ones of the request, each with its content trimmed.
-func kazooFuzzCheckComments(tb testing.TB, f *portingtest.Fixture, id string, members []fuzzMember, data json.RawMessage, what string) {
+// checkComments checks an accepted comments write: the comments sent
+// (data.comments, or data as one comment) are the last ones of the
+// request, each with its content trimmed, and the comments read back
+// (back) are a list of them. Where comments or a content is sent twice it
+// checks no content: the answer reading back as it was (checked before)
+// is all.
+func checkComments(tb testing.TB, f *portingtest.Fixture, id string, data []byte, sent map[string]json.RawMessage, back json.RawMessage, what string) {
 	tb.Helper()
-	var contents []string
-	content := func(ms []fuzzMember) string {
-		var s string
-		for _, m := range ms {
-			if m.key == "content" {
-				s, _ = fuzzString(m.val)
-			}
-		}
-		return strings.TrimSpace(s)
-	}
-	list := -1
-	for i, m := range members {
-		if m.key == "comments" {
-			list = i
-			break
-		}
-	}
-	if list < 0 {
-		contents = []string{content(members)}
-	} else {
-		var items []json.RawMessage
-		require.NoError(tb, json.Unmarshal(members[list].val, &items), what)
-		for _, it := range items {
-			ms, ok := fuzzMembers(it)
-			require.True(tb, ok, "%s: a comment that is no object accepted", what)
-			contents = append(contents, content(ms))
-		}
-	}
 	var got []struct {
 		Content string `json:"content"`
 	}
-	require.NoError(tb, json.Unmarshal(data, &got), what)
+	require.NoError(tb, json.Unmarshal(back, &got), what)
+	content := func(obj []byte, m map[string]json.RawMessage) (string, bool) {
+		if !fuzzSentOnce(obj, m, "content") {
+			return "", false
+		}
+		s, _ := fuzzString(m["content"])
+		return strings.TrimSpace(s), true
+	}
+	var contents []string
+	if list, ok := sent["comments"]; ok {
+		if !fuzzSentOnce(data, sent, "comments") {
+			return
+		}
+		var items []json.RawMessage
+		require.NoError(tb, json.Unmarshal(list, &items), what)
+		for _, it := range items {
+			m, ok := fuzzObject(it)
+			require.True(tb, ok, "%s: a comment that is no object accepted", what)
+			c, ok := content(it, m)
+			if !ok {
+				return
+			}
+			contents = append(contents, c)
+		}
+	} else {
+		c, ok := content(data, sent)
+		if !ok {
+			return
+		}
+		contents = []string{c}
+	}
 	r, err := f.Store.Request(tb.Context(), id)
 	require.NoError(tb, err)
 	require.GreaterOrEqual(tb, len(r.Comments), len(contents), what)
@@ -286,37 +255,37 @@ func kazooFuzzCheckComments(tb testing.TB, f *portingtest.Fixture, id string, me
 	}
 }
 
-// telnyxBodyWorld is a Telnyx handler over a fixture with a draft (filled
+// draftWorld is a Telnyx handler over a fixture with a draft (filled
 // in, so that it may be submitted) and a submitted port request, both the
 // customer's and each with a sub request per carrier.
-type telnyxBodyWorld struct {
-	e           *telnyxEnv
+type draftWorld struct {
+	e           *telnyxtest.Env
 	draft, port *porting.PortRequest
 	snap        fuzzSnapshot
 }
 
-// newTelnyxBodyWorld builds a telnyxBodyWorld.
-func newTelnyxBodyWorld(tb testing.TB) *telnyxBodyWorld {
+// newDraftWorld builds a draftWorld.
+func newDraftWorld(tb testing.TB) *draftWorld {
 	tb.Helper()
-	e := telnyxSetup(tb)
-	draft, err := e.f.Service.CreateDraft(e.f.AsCustomer(), e.f.Customer.ID, []string{"+12025550100", "+13125354200"})
+	e := telnyxtest.Setup(tb)
+	draft, err := e.F.Service.CreateDraft(e.F.AsCustomer(), e.F.Customer.ID, []string{"+12025550100", "+13125354200"})
 	require.NoError(tb, err)
-	draft = e.f.FillSubRequests(tb, draft.ID)
-	port := e.submitted(tb, "+12025550110", "+13125354210")
-	return &telnyxBodyWorld{e: e, draft: draft, port: port, snap: fuzzTake(tb, e.f, draft.ID, port.ID)}
+	draft = e.F.FillSubRequests(tb, draft.ID)
+	port := e.Submitted(tb, "+12025550110", "+13125354210")
+	return &draftWorld{e: e, draft: draft, port: port, snap: fuzzTake(tb, e.F, draft.ID, port.ID)}
 }
 
-// telnyxBodyRoute is a write FuzzTelnyxBody makes: its method and path,
+// writeRoute is a write FuzzTelnyxBody makes: its method and path,
 // and where the write reads back (empty: the path itself).
-type telnyxBodyRoute struct{ method, path, back string }
+type writeRoute struct{ method, path, back string }
 
 // routes returns the writes FuzzTelnyxBody makes, by the route byte
 // modulo their number; the byte divided by it picks the caller (even: the
 // customer, odd: the port authority).
-func (w *telnyxBodyWorld) routes() []telnyxBodyRoute {
+func (w *draftWorld) routes() []writeRoute {
 	draftSub := "/draft_port_requests/" + w.draft.ID + "/sub_requests/" + w.draft.SubRequests[0].ID
 	portSub := "/port_requests/" + w.port.ID + "/sub_requests/" + w.port.SubRequests[0].ID
-	return []telnyxBodyRoute{
+	return []writeRoute{
 		{"PUT", draftSub, draftSub},
 		{"PUT", portSub, portSub},
 		{"POST", "/port_requests/" + w.port.ID + "/comments", "/port_requests/" + w.port.ID + "/comments"},
@@ -326,9 +295,9 @@ func (w *telnyxBodyWorld) routes() []telnyxBodyRoute {
 	}
 }
 
-// telnyxPlainFields are the sub request fields a PUT stores as sent
+// plainSubRequestFields are the sub request fields a PUT stores as sent
 // (none is checked or normalised), null when empty.
-var telnyxPlainFields = []string{
+var plainSubRequestFields = []string{
 	"person_or_company_name", "auth_person_name", "street_address", "extended_address", "locality",
 	"postal_code", "pin_passcode", "account_number", "tax_identifier", "business_identifier", "description",
 	"default_connection_id", "default_message_profile_id",
@@ -352,7 +321,7 @@ func FuzzTelnyxBody(f *testing.F) {
 		route uint8
 		body  string
 	}{
-		{0, sub(telnyxRealistic)},
+		{0, sub(telnyxtest.Realistic)},
 		{0, `{"person_or_company_name":"Acme","auth_person_name":null,"locality":""}`},
 		{0, `{"foc_date_requested_by_user":"2026-03-05"}`},
 		{0, `{"foc_date_requested_by_user":"2026-03-05T16:00"}`},
@@ -410,21 +379,21 @@ func FuzzTelnyxBody(f *testing.F) {
 	} {
 		f.Add(s.route, []byte(s.body))
 	}
-	bed := newFuzzBed(f, newTelnyxBodyWorld)
+	bed := newFuzzBed(f, newDraftWorld)
 	f.Fuzz(func(t *testing.T, route uint8, body []byte) {
 		w := bed.get(t)
 		routes := w.routes()
 		rt := routes[int(route)%len(routes)]
-		token := customerToken
+		token := apitest.CustomerToken
 		if int(route)/len(routes)%2 == 1 {
-			token = authorityToken
+			token = apitest.AuthorityToken
 		}
 		hdr := http.Header{"Authorization": {"Token " + token}, "Content-Type": {"application/json"}}
-		rec := fuzzServe(w.e.h, rt.method, w.e.prefix+rt.path, "", hdr, bytes.NewReader(body))
+		rec := fuzzServe(w.e.H, rt.method, w.e.Prefix+rt.path, "", hdr, bytes.NewReader(body))
 		what := fmt.Sprintf("%s %s %q", rt.method, rt.path, body)
-		telnyxFuzzCheck(t, rec, what)
+		telnyxtest.CheckAnswer(t, rec, what)
 		if rec.Code >= http.StatusBadRequest {
-			w.snap.requireUnchanged(t, w.e.f, what)
+			w.snap.requireUnchanged(t, w.e.F, what)
 			return
 		}
 		bed.changed()
@@ -439,8 +408,8 @@ func FuzzTelnyxBody(f *testing.F) {
 		obj, ok := answer.(map[string]any)
 		require.True(t, ok, "%s: answered no object: %s", what, rec.Body)
 		backPath := strings.Replace(rt.back, "{id}", fmt.Sprint(obj["id"]), 1)
-		backRec := fuzzServe(w.e.h, "GET", w.e.prefix+backPath, "", http.Header{"Authorization": {"Token " + token}}, nil)
-		telnyxFuzzCheck(t, backRec, what+": read back")
+		backRec := fuzzServe(w.e.H, "GET", w.e.Prefix+backPath, "", http.Header{"Authorization": {"Token " + token}}, nil)
+		telnyxtest.CheckAnswer(t, backRec, what+": read back")
 		require.Equal(t, http.StatusOK, backRec.Code, "%s: read back: %s", what, backRec.Body)
 		var back any
 		require.NoError(t, json.Unmarshal(backRec.Body.Bytes(), &back), what)
@@ -463,7 +432,7 @@ func FuzzTelnyxBody(f *testing.F) {
 		}
 		var in map[string]json.RawMessage
 		require.NoError(t, json.Unmarshal(body, &in), what)
-		for _, k := range telnyxPlainFields {
+		for _, k := range plainSubRequestFields {
 			raw, ok := in[k]
 			if !ok {
 				continue

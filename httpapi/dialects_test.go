@@ -9,27 +9,29 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/portkit/portkit/httpapi"
+	"github.com/portkit/portkit/httpapi/internal/apitest"
+	"github.com/portkit/portkit/httpapi/kazoo"
+	"github.com/portkit/portkit/httpapi/telnyx"
 	"github.com/portkit/portkit/porting/portingtest"
 )
 
 // dialectsMux mounts both dialects on one mux over one Service, as portd
-// does, with the tests' tokens (see testTokens).
+// does, with the tests' tokens (see apitest.Tokens).
 func dialectsMux(t *testing.T) (*portingtest.Fixture, *http.ServeMux) {
 	f := portingtest.New(t)
 	f.Carriers.Add("+1202555", "Carrier A")
 	f.Carriers.Add("+1312535", "Carrier B")
-	tokens := testTokens(f)
+	tokens := apitest.Tokens(f)
 	mux := http.NewServeMux()
-	mux.Handle("/v2/", httpapi.NewKazoo(f.Service, tokens, httpapi.KazooOptions{}))
-	mux.Handle("/origination/porting/", httpapi.NewTelnyx(f.Service, tokens, httpapi.TelnyxOptions{LinkKey: []byte("k")}))
+	mux.Handle("/v2/", kazoo.New(f.Service, tokens, kazoo.Options{}))
+	mux.Handle("/origination/porting/", telnyx.New(f.Service, tokens, telnyx.Options{LinkKey: []byte("k")}))
 	return f, mux
 }
 
 // dialectsDo makes one call; token goes in the dialect's own header.
 func dialectsDo(t *testing.T, mux http.Handler, method, path, token, contentType string, body []byte) (int, []byte) {
 	t.Helper()
-	rec := serveDialect(mux, method, path, token, contentType, body)
+	rec := apitest.Serve(mux, method, path, token, contentType, body)
 	return rec.Code, rec.Body.Bytes()
 }
 
@@ -50,11 +52,11 @@ func dialectsJSON(t *testing.T, b []byte) map[string]any {
 // statuses, and comments and documents are shared.
 func TestDialectsRoundTrip(t *testing.T) {
 	_, mux := dialectsMux(t)
-	kazoo := "/v2/accounts/customer/port_requests"
-	telnyx := "/origination/porting"
+	kz := "/v2/accounts/customer/port_requests"
+	tx := "/origination/porting"
 
 	// Created through Kazoo: two numbers of two losing carriers.
-	code, body := dialectsDo(t, mux, "PUT", kazoo, customerToken, "application/json", []byte(`{"data":{
+	code, body := dialectsDo(t, mux, "PUT", kz, apitest.CustomerToken, "application/json", []byte(`{"data":{
 		"name":"Acme","numbers":{"+12025550100":{},"+13125354200":{}},
 		"bill":{"name":"Acme Inc","street_number":"1","street_address":"Main","street_type":"St",
 		        "locality":"Washington","region":"dc","postal_code":"20001","country":"US","btn":"+12025550100"},
@@ -64,7 +66,7 @@ func TestDialectsRoundTrip(t *testing.T) {
 
 	// Through Telnyx it is a draft with one sub request per carrier, whose
 	// address comes from Kazoo's bill.
-	code, body = dialectsDo(t, mux, "GET", telnyx+"/draft_port_requests/"+id+"?include_sub_requests=true", customerToken, "", nil)
+	code, body = dialectsDo(t, mux, "GET", tx+"/draft_port_requests/"+id+"?include_sub_requests=true", apitest.CustomerToken, "", nil)
 	require.Equal(t, http.StatusOK, code, string(body))
 	draft := dialectsJSON(t, body)
 	require.Equal(t, "pending", draft["status"])
@@ -81,18 +83,18 @@ func TestDialectsRoundTrip(t *testing.T) {
 	// Filled in and submitted through Telnyx.
 	for _, s := range subs {
 		sid := s.(map[string]any)["id"].(string)
-		code, body = dialectsDo(t, mux, "PUT", telnyx+"/draft_port_requests/"+id+"/sub_requests/"+sid, customerToken, "application/json",
+		code, body = dialectsDo(t, mux, "PUT", tx+"/draft_port_requests/"+id+"/sub_requests/"+sid, apitest.CustomerToken, "application/json",
 			[]byte(`{"foc_date_requested_by_user":"2026-03-05T16:00:00Z","default_connection_id":"c1","default_message_profile_id":"m1"}`))
 		require.Equal(t, http.StatusOK, code, string(body))
 		require.Equal(t, true, dialectsJSON(t, body)["complete"])
 	}
-	code, body = dialectsDo(t, mux, "POST", telnyx+"/draft_port_requests/"+id+"/submit", customerToken, "", nil)
+	code, body = dialectsDo(t, mux, "POST", tx+"/draft_port_requests/"+id+"/submit", apitest.CustomerToken, "", nil)
 	require.Equal(t, http.StatusCreated, code, string(body))
 	require.Equal(t, id, dialectsJSON(t, body)["port_request_id"])
 
 	// Kazoo sees it submitted, with the Telnyx-side FOC request as its
 	// transfer_date untouched (the sub requests carry their own).
-	code, body = dialectsDo(t, mux, "GET", kazoo+"/"+id, customerToken, "", nil)
+	code, body = dialectsDo(t, mux, "GET", kz+"/"+id, apitest.CustomerToken, "", nil)
 	require.Equal(t, http.StatusOK, code, string(body))
 	data := dialectsJSON(t, body)["data"].(map[string]any)
 	require.Equal(t, "submitted", data["port_state"])
@@ -100,9 +102,9 @@ func TestDialectsRoundTrip(t *testing.T) {
 
 	// The port authority moves it on through Kazoo; Telnyx shows the
 	// statuses of its own vocabulary.
-	code, body = dialectsDo(t, mux, "PATCH", kazoo+"/"+id+"/pending", authorityToken, "", nil)
+	code, body = dialectsDo(t, mux, "PATCH", kz+"/"+id+"/pending", apitest.AuthorityToken, "", nil)
 	require.Equal(t, http.StatusOK, code, string(body))
-	code, body = dialectsDo(t, mux, "GET", telnyx+"/port_requests/"+id+"/sub_requests", customerToken, "", nil)
+	code, body = dialectsDo(t, mux, "GET", tx+"/port_requests/"+id+"/sub_requests", apitest.CustomerToken, "", nil)
 	require.Equal(t, http.StatusOK, code, string(body))
 	var list []map[string]any
 	require.NoError(t, json.Unmarshal(body, &list))
@@ -112,11 +114,11 @@ func TestDialectsRoundTrip(t *testing.T) {
 	}
 
 	// A comment made in one dialect is read in the other.
-	code, body = dialectsDo(t, mux, "POST", telnyx+"/port_requests/"+id+"/comments", customerToken, "application/json", []byte(`{"body":"from Telnyx"}`))
+	code, body = dialectsDo(t, mux, "POST", tx+"/port_requests/"+id+"/comments", apitest.CustomerToken, "application/json", []byte(`{"body":"from Telnyx"}`))
 	require.Equal(t, http.StatusCreated, code, string(body))
-	code, body = dialectsDo(t, mux, "PUT", kazoo+"/"+id+"/comments", customerToken, "application/json", []byte(`{"data":{"content":"from Kazoo"}}`))
+	code, body = dialectsDo(t, mux, "PUT", kz+"/"+id+"/comments", apitest.CustomerToken, "application/json", []byte(`{"data":{"content":"from Kazoo"}}`))
 	require.Equal(t, http.StatusCreated, code, string(body))
-	code, body = dialectsDo(t, mux, "GET", telnyx+"/port_requests/"+id+"/comments", customerToken, "", nil)
+	code, body = dialectsDo(t, mux, "GET", tx+"/port_requests/"+id+"/comments", apitest.CustomerToken, "", nil)
 	require.Equal(t, http.StatusOK, code, string(body))
 	require.Contains(t, string(body), "from Telnyx")
 	require.Contains(t, string(body), "from Kazoo")
@@ -129,9 +131,9 @@ func TestDialectsRoundTrip(t *testing.T) {
 	require.NoError(t, err)
 	_, _ = fw.Write([]byte("%PDF-1.4 a bill"))
 	require.NoError(t, mw.Close())
-	code, body = dialectsDo(t, mux, "POST", telnyx+"/port_requests/"+id+"/supporting_documents", customerToken, mw.FormDataContentType(), form.Bytes())
+	code, body = dialectsDo(t, mux, "POST", tx+"/port_requests/"+id+"/supporting_documents", apitest.CustomerToken, mw.FormDataContentType(), form.Bytes())
 	require.Equal(t, http.StatusCreated, code, string(body))
-	code, body = dialectsDo(t, mux, "GET", kazoo+"/"+id+"/attachments/bill.pdf", customerToken, "", nil)
+	code, body = dialectsDo(t, mux, "GET", kz+"/"+id+"/attachments/bill.pdf", apitest.CustomerToken, "", nil)
 	require.Equal(t, http.StatusOK, code, string(body))
 	require.Equal(t, "%PDF-1.4 a bill", string(body))
 
@@ -141,10 +143,10 @@ func TestDialectsRoundTrip(t *testing.T) {
 		if to == "scheduled" {
 			payload = []byte(`{"data":{"scheduled_date":63916520400}}`)
 		}
-		code, body = dialectsDo(t, mux, "PATCH", kazoo+"/"+id+"/"+to, authorityToken, "application/json", payload)
+		code, body = dialectsDo(t, mux, "PATCH", kz+"/"+id+"/"+to, apitest.AuthorityToken, "application/json", payload)
 		require.Equal(t, http.StatusOK, code, string(body))
 	}
-	code, body = dialectsDo(t, mux, "GET", telnyx+"/port_requests/"+id, customerToken, "", nil)
+	code, body = dialectsDo(t, mux, "GET", tx+"/port_requests/"+id, apitest.CustomerToken, "", nil)
 	require.Equal(t, http.StatusOK, code, string(body))
 	pr := dialectsJSON(t, body)
 	counts := pr["phone_number_counts_by_status"].([]any)
@@ -156,21 +158,21 @@ func TestDialectsRoundTrip(t *testing.T) {
 // Kazoo edits.
 func TestDialectsTelnyxDraftInKazoo(t *testing.T) {
 	_, mux := dialectsMux(t)
-	code, body := dialectsDo(t, mux, "POST", "/origination/porting/draft_port_requests", customerToken, "application/json",
+	code, body := dialectsDo(t, mux, "POST", "/origination/porting/draft_port_requests", apitest.CustomerToken, "application/json",
 		[]byte(`{"phone_numbers":[{"phone_number":"+13125354200"},{"phone_number":"+13125354500"}]}`))
 	require.Equal(t, http.StatusCreated, code, string(body))
 	id := dialectsJSON(t, body)["id"].(string)
 
-	code, body = dialectsDo(t, mux, "GET", "/v2/accounts/customer/port_requests/"+id, customerToken, "", nil)
+	code, body = dialectsDo(t, mux, "GET", "/v2/accounts/customer/port_requests/"+id, apitest.CustomerToken, "", nil)
 	require.Equal(t, http.StatusOK, code, string(body))
 	data := dialectsJSON(t, body)["data"].(map[string]any)
 	require.Equal(t, "unconfirmed", data["port_state"])
 	require.Contains(t, data["numbers"], "+13125354200")
 
-	code, body = dialectsDo(t, mux, "PATCH", "/v2/accounts/customer/port_requests/"+id, customerToken, "application/json",
+	code, body = dialectsDo(t, mux, "PATCH", "/v2/accounts/customer/port_requests/"+id, apitest.CustomerToken, "application/json",
 		[]byte(`{"data":{"numbers":{"+13125354500":null,"+12025550100":{}}}}`))
 	require.Equal(t, http.StatusOK, code, string(body))
-	code, body = dialectsDo(t, mux, "GET", "/origination/porting/draft_port_requests/"+id+"?include_sub_requests=true", customerToken, "", nil)
+	code, body = dialectsDo(t, mux, "GET", "/origination/porting/draft_port_requests/"+id+"?include_sub_requests=true", apitest.CustomerToken, "", nil)
 	require.Equal(t, http.StatusOK, code, string(body))
 	draft := dialectsJSON(t, body)
 	require.Equal(t, float64(2), draft["phone_number_count"])

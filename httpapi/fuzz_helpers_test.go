@@ -1,20 +1,20 @@
 package httpapi_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"path"
-	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/portkit/portkit/httpapi"
 	"github.com/portkit/portkit/porting"
 	"github.com/portkit/portkit/porting/portingtest"
 )
@@ -135,15 +135,6 @@ func fuzzServe(h http.Handler, method, rawPath, rawQuery string, header http.Hea
 	return rec
 }
 
-// fuzzRequireStatus fails unless an answer is a success (2xx) or a
-// refusal (4xx): never a 5xx, nor a redirect or another status.
-func fuzzRequireStatus(tb testing.TB, rec *httptest.ResponseRecorder, what string) {
-	tb.Helper()
-	ok := rec.Code >= http.StatusOK && rec.Code < http.StatusMultipleChoices ||
-		rec.Code >= http.StatusBadRequest && rec.Code < http.StatusInternalServerError
-	require.True(tb, ok, "%s: status %d: %s", what, rec.Code, rec.Body)
-}
-
 // fuzzIsRedirect reports whether rec is the ServeMux's redirect of an
 // unclean path p (unescaped) to its clean form: the only answer that is
 // neither a success nor a refusal in the dialect's shape.
@@ -160,67 +151,82 @@ func fuzzIsRedirect(rec *httptest.ResponseRecorder, p string) bool {
 	return clean != p
 }
 
-// kazooFuzzAnswer is a Kazoo answer as a fuzz target checks it.
-type kazooFuzzAnswer struct {
-	Code int
-	Env  kazooEnvelope
+// The fuzz targets read what they sent with encoding/json, as any client
+// would, not as the dialects read it: an object decodes into a map (of a
+// key sent twice, the last value), and where a key is sent twice the
+// targets compare nothing exact for it, since which value counts is the
+// dialect's choice.
+
+// fuzzObject decodes a JSON object, reporting false for any other value.
+func fuzzObject(raw []byte) (map[string]json.RawMessage, bool) {
+	raw = bytes.TrimSpace(raw)
+	var m map[string]json.RawMessage
+	if len(raw) == 0 || raw[0] != '{' || json.Unmarshal(raw, &m) != nil {
+		return nil, false
+	}
+	return m, true
 }
 
-// kazooFuzzCheck checks any Kazoo answer: no 5xx; JSON in the envelope;
-// a refusal is a 4xx with status "error", the code in error and a
-// message; a success has status "success" and a revision. It returns the
-// decoded envelope.
-func kazooFuzzCheck(tb testing.TB, rec *httptest.ResponseRecorder, what string) kazooFuzzAnswer {
-	tb.Helper()
-	fuzzRequireStatus(tb, rec, what)
-	require.Equal(tb, "application/json", rec.Header().Get("Content-Type"), "%s: %s", what, rec.Body)
-	a := kazooFuzzAnswer{Code: rec.Code}
-	require.NoError(tb, json.Unmarshal(rec.Body.Bytes(), &a.Env), "%s: answer is not JSON: %q", what, rec.Body)
-	if rec.Code >= http.StatusBadRequest {
-		require.Equal(tb, "error", a.Env.Status, "%s: %s", what, rec.Body)
-		require.Equal(tb, strconv.Itoa(rec.Code), a.Env.Error, "%s: %s", what, rec.Body)
-		require.NotEmpty(tb, strings.TrimSpace(a.Env.Message), "%s: a refusal without a message: %s", what, rec.Body)
-		return a
+// fuzzString decodes a JSON string value, reporting false for any other
+// value.
+func fuzzString(raw json.RawMessage) (string, bool) {
+	var s string
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 || raw[0] != '"' || json.Unmarshal(raw, &s) != nil {
+		return "", false
 	}
-	require.Equal(tb, "success", a.Env.Status, "%s: %s", what, rec.Body)
-	require.NotNil(tb, a.Env.Revision, "%s: %s", what, rec.Body)
-	return a
+	return s, true
 }
 
-// telnyxFuzzCheck checks any Telnyx answer: no 5xx; JSON; a refusal is a
-// 4xx with a message and error entries each with a code and a title.
-func telnyxFuzzCheck(tb testing.TB, rec *httptest.ResponseRecorder, what string) {
-	tb.Helper()
-	fuzzRequireStatus(tb, rec, what)
-	require.Equal(tb, "application/json", rec.Header().Get("Content-Type"), "%s: %s", what, rec.Body)
-	require.True(tb, json.Valid(rec.Body.Bytes()), "%s: answer is not JSON: %q", what, rec.Body)
-	if rec.Code < http.StatusBadRequest {
-		return
+// fuzzSentOnce reports whether key, a key of m (obj, a JSON object,
+// decoded by fuzzObject), is the key of exactly one member of obj. It
+// counts spellings of the key in the compact object, less those inside
+// the values m holds: what is left are the spellings among obj's own keys
+// (and inside the values of members a later one of the same key hid from
+// m, so that it errs towards false). It is false as well when a \u
+// escape of one of key's characters is left, which could spell key
+// otherwise.
+func fuzzSentOnce(obj []byte, m map[string]json.RawMessage, key string) bool {
+	own := func(needle []byte, fold bool) int {
+		count := func(raw []byte) int {
+			var b bytes.Buffer
+			if json.Compact(&b, raw) != nil {
+				return 1 << 20 // not JSON: never once
+			}
+			if fold {
+				return bytes.Count(bytes.ToLower(b.Bytes()), needle)
+			}
+			return bytes.Count(b.Bytes(), needle)
+		}
+		n := count(obj)
+		for _, v := range m {
+			n -= count(v)
+		}
+		return n
 	}
-	var body struct {
-		Message string `json:"message"`
-		Errors  []struct {
-			Code  string `json:"code"`
-			Title string `json:"title"`
-		} `json:"errors"`
+	for _, r := range key {
+		if own(fmt.Appendf(nil, `\u%04x`, r), true) > 0 {
+			return false
+		}
 	}
-	require.NoError(tb, json.Unmarshal(rec.Body.Bytes(), &body), "%s: %s", what, rec.Body)
-	require.NotEmpty(tb, strings.TrimSpace(body.Message), "%s: a refusal without a message: %s", what, rec.Body)
-	require.NotEmpty(tb, body.Errors, "%s: a refusal without errors: %s", what, rec.Body)
-	for _, e := range body.Errors {
-		require.NotEmpty(tb, e.Code, "%s: an error without a code: %s", what, rec.Body)
-		require.NotEmpty(tb, e.Title, "%s: an error without a title: %s", what, rec.Body)
+	quoted, err := json.Marshal(key)
+	if err != nil {
+		return false
 	}
+	return own(append(quoted, ':'), false) == 1
 }
 
-// kazooFuzzSetup builds a Kazoo handler over a new fixture, as kazooSetup
-// does (the account "other" and testTokens), for any testing.TB.
-func kazooFuzzSetup(tb testing.TB) (*portingtest.Fixture, http.Handler) {
-	tb.Helper()
-	f := portingtest.New(tb)
-	require.NoError(tb, f.Service.PutAccount(porting.AsSystem(context.Background()),
-		porting.Account{ID: "other", Name: "Other Root"}))
-	mux := http.NewServeMux()
-	mux.Handle("/v2/", httpapi.NewKazoo(f.Service, testTokens(f), httpapi.KazooOptions{}))
-	return f, mux
+// fuzzStrings returns every string of a JSON value, keys included.
+func fuzzStrings(raw []byte) map[string]bool {
+	out := map[string]bool{}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return out
+		}
+		if s, ok := tok.(string); ok {
+			out[s] = true
+		}
+	}
 }

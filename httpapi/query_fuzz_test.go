@@ -13,7 +13,10 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/portkit/portkit/httpapi"
+	"github.com/portkit/portkit/httpapi/internal/apitest"
+	"github.com/portkit/portkit/httpapi/internal/kazootest"
+	"github.com/portkit/portkit/httpapi/internal/telnyxtest"
+	"github.com/portkit/portkit/httpapi/telnyx"
 	"github.com/portkit/portkit/porting"
 	"github.com/portkit/portkit/porting/portingtest"
 )
@@ -59,10 +62,10 @@ func fuzzListFixture(tb testing.TB, f *portingtest.Fixture) []string {
 	return ids
 }
 
-// kazooQueryRoutes are the listings FuzzKazooQuery calls, by its route
+// accountListings are the listings FuzzKazooQuery calls, by its route
 // byte: the account's listing, the descendants' (as the port authority),
 // each state's, and port_requests/{segment} with the fuzzed segment.
-func kazooQueryRoutes() []string {
+func accountListings() []string {
 	routes := []string{"port_requests", "descendants/port_requests"}
 	for _, st := range porting.States() {
 		routes = append(routes, "port_requests/"+string(st))
@@ -78,7 +81,7 @@ func kazooQueryRoutes() []string {
 // page is no longer than page_size and its next_start_key leads on; and a
 // listing writes nothing.
 func FuzzKazooQuery(f *testing.F) {
-	g := func(t time.Time) string { return strconv.FormatInt(int64(kazooG(t)), 10) }
+	g := func(t time.Time) string { return strconv.FormatInt(int64(kazootest.Gregorian(t)), 10) }
 	epoch := portingtest.Epoch
 	for _, s := range []struct {
 		route   uint8
@@ -151,28 +154,28 @@ func FuzzKazooQuery(f *testing.F) {
 	} {
 		f.Add(s.route, s.segment, s.query)
 	}
-	routes := kazooQueryRoutes()
+	routes := accountListings()
 	bed := newFuzzBed(f, func(tb testing.TB) *fuzzListWorld {
-		fx, h := kazooFuzzSetup(tb)
-		ids := fuzzListFixture(tb, fx)
-		return &fuzzListWorld{f: fx, h: h, snap: fuzzTake(tb, fx, ids...)}
+		e := kazootest.Setup(tb)
+		ids := fuzzListFixture(tb, e.F)
+		return &fuzzListWorld{f: e.F, h: e.H, snap: fuzzTake(tb, e.F, ids...)}
 	})
 	f.Fuzz(func(t *testing.T, route uint8, segment, query string) {
 		w := bed.get(t)
 		r := routes[int(route)%len(routes)]
-		account, token := "customer", customerToken
+		account, token := "customer", apitest.CustomerToken
 		if strings.HasPrefix(r, "descendants/") {
-			account, token = "authority", authorityToken
+			account, token = "authority", apitest.AuthorityToken
 		}
-		p := kazooURL(account, strings.Replace(r, "{segment}", segment, 1))
+		p := kazootest.URL(account, strings.Replace(r, "{segment}", segment, 1))
 		rec := fuzzServe(w.h, "GET", p, query, http.Header{"X-Auth-Token": {token}}, nil)
 		what := fmt.Sprintf("GET %q ? %q", p, query)
 		defer w.snap.requireUnchanged(t, w.f, what)
 		if unescaped, err := url.PathUnescape(p); err == nil && fuzzIsRedirect(rec, unescaped) {
 			return
 		}
-		a := kazooFuzzCheck(t, rec, what)
-		state, isState := kazooFuzzListedState(r, segment)
+		a := kazootest.CheckAnswer(t, rec, what)
+		state, isState := listedState(r, segment)
 		terminal := isState && state.Terminal()
 		qs, _ := url.ParseQuery(query)
 		if a.Code >= http.StatusBadRequest {
@@ -188,7 +191,7 @@ func FuzzKazooQuery(f *testing.F) {
 				require.NoError(t, err, "%s: %s %q accepted: %s", what, name, v, rec.Body)
 			}
 		}
-		listed := kazooFuzzListed(t, a.Env.Data, what)
+		listed := listedRequests(t, a.Env.Data, what)
 		if isState {
 			for _, lr := range listed {
 				require.Equal(t, string(state), lr["port_state"], "%s: %s", what, rec.Body)
@@ -213,22 +216,22 @@ func FuzzKazooQuery(f *testing.F) {
 		require.Len(t, listed, limit, "%s: a short page with a next_start_key", what)
 		qs.Set("start_key", *a.Env.NextStartKey)
 		next := fuzzServe(w.h, "GET", p, qs.Encode(), http.Header{"X-Auth-Token": {token}}, nil)
-		na := kazooFuzzCheck(t, next, what+" (next page)")
+		na := kazootest.CheckAnswer(t, next, what+" (next page)")
 		require.Equal(t, http.StatusOK, na.Code, "%s: the next page: %s", what, next.Body)
 		seen := map[any]bool{}
 		for _, lr := range listed {
 			seen[lr["id"]] = true
 		}
-		for _, lr := range kazooFuzzListed(t, na.Env.Data, what) {
+		for _, lr := range listedRequests(t, na.Env.Data, what) {
 			require.False(t, seen[lr["id"]], "%s: %v listed on two pages", what, lr["id"])
 		}
 	})
 }
 
-// kazooFuzzListedState returns the state a listing route lists alone:
+// listedState returns the state a listing route lists alone:
 // port_requests/{state}, the route's own or the fuzzed (escaped)
 // segment's.
-func kazooFuzzListedState(route, segment string) (porting.State, bool) {
+func listedState(route, segment string) (porting.State, bool) {
 	name, ok := strings.CutPrefix(route, "port_requests/")
 	if !ok {
 		return "", false
@@ -248,9 +251,9 @@ func kazooFuzzListedState(route, segment string) (porting.State, bool) {
 	return "", false
 }
 
-// kazooFuzzListed returns the requests of a listing's data: grouped by
+// listedRequests returns the requests of a listing's data: grouped by
 // account ([{account_id, account_name, port_requests}]) or flat.
-func kazooFuzzListed(tb testing.TB, data json.RawMessage, what string) []map[string]any {
+func listedRequests(tb testing.TB, data json.RawMessage, what string) []map[string]any {
 	tb.Helper()
 	var items []map[string]any
 	require.NoError(tb, json.Unmarshal(data, &items), "%s: data is not a list of objects: %s", what, data)
@@ -272,8 +275,8 @@ func kazooFuzzListed(tb testing.TB, data json.RawMessage, what string) []map[str
 	return out
 }
 
-// telnyxQueryRoutes are the listings FuzzTelnyxQuery calls.
-var telnyxQueryRoutes = []string{"/port_requests", "/draft_port_requests"}
+// listingPaths are the listings FuzzTelnyxQuery calls.
+var listingPaths = []string{"/port_requests", "/draft_port_requests"}
 
 // FuzzTelnyxQuery lists port requests and draft port requests with
 // arbitrary query strings (page, per_page, search, status,
@@ -281,7 +284,7 @@ var telnyxQueryRoutes = []string{"/port_requests", "/draft_port_requests"}
 // filter[...], page[number], page[size] and sort, which v1 ignores): never
 // a 5xx nor a panic; a refusal is a 4xx with a message; page and per_page
 // that are not whole numbers of at least 1 are refused; a page is no
-// longer than per_page (at most TelnyxMaxPerPage) and the Total and
+// longer than per_page (at most telnyx.MaxPerPage) and the Total and
 // Total-Pages headers agree with it; and a listing writes nothing.
 func FuzzTelnyxQuery(f *testing.F) {
 	for _, s := range []struct {
@@ -335,17 +338,17 @@ func FuzzTelnyxQuery(f *testing.F) {
 		f.Add(s.route, s.query)
 	}
 	bed := newFuzzBed(f, func(tb testing.TB) *fuzzListWorld {
-		e := telnyxSetup(tb)
-		ids := fuzzListFixture(tb, e.f)
-		return &fuzzListWorld{f: e.f, h: e.h, snap: fuzzTake(tb, e.f, ids...)}
+		e := telnyxtest.Setup(tb)
+		ids := fuzzListFixture(tb, e.F)
+		return &fuzzListWorld{f: e.F, h: e.H, snap: fuzzTake(tb, e.F, ids...)}
 	})
 	f.Fuzz(func(t *testing.T, route uint8, query string) {
 		w := bed.get(t)
-		p := httpapi.DefaultTelnyxPrefix + telnyxQueryRoutes[int(route)%len(telnyxQueryRoutes)]
-		rec := fuzzServe(w.h, "GET", p, query, http.Header{"Authorization": {"Token " + customerToken}}, nil)
+		p := telnyx.DefaultPrefix + listingPaths[int(route)%len(listingPaths)]
+		rec := fuzzServe(w.h, "GET", p, query, http.Header{"Authorization": {"Token " + apitest.CustomerToken}}, nil)
 		what := fmt.Sprintf("GET %s ? %q", p, query)
 		defer w.snap.requireUnchanged(t, w.f, what)
-		telnyxFuzzCheck(t, rec, what)
+		telnyxtest.CheckAnswer(t, rec, what)
 		qs, _ := url.ParseQuery(query)
 		positive := func(name string) (int, bool) {
 			v := qs.Get(name)
@@ -365,9 +368,9 @@ func FuzzTelnyxQuery(f *testing.F) {
 		}
 		require.Equal(t, http.StatusOK, rec.Code, "%s: %s", what, rec.Body)
 		if perPage == 0 {
-			perPage = httpapi.TelnyxDefaultPerPage
+			perPage = telnyx.DefaultPerPage
 		}
-		perPage = min(perPage, httpapi.TelnyxMaxPerPage)
+		perPage = min(perPage, telnyx.MaxPerPage)
 		if page == 0 {
 			page = 1
 		}

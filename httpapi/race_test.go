@@ -15,11 +15,13 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/portkit/portkit/httpapi"
+	"github.com/portkit/portkit/httpapi/internal/apitest"
+	"github.com/portkit/portkit/httpapi/internal/telnyxtest"
+	"github.com/portkit/portkit/httpapi/kazoo"
+	"github.com/portkit/portkit/httpapi/telnyx"
+	"github.com/portkit/portkit/internal/backends"
 	"github.com/portkit/portkit/porting"
 	"github.com/portkit/portkit/porting/portingtest"
-	badgerstore "github.com/portkit/portkit/store/badger"
-	"github.com/portkit/portkit/store/memory"
 )
 
 // Concurrency over real HTTP, both dialects at once, on both stores: many
@@ -32,16 +34,6 @@ type raceEnv struct {
 	f      *portingtest.Fixture // its Service is over the store under test
 	srv    *httptest.Server
 	client *http.Client
-}
-
-// raceStores are the stores under test.
-var raceStores = map[string]func(t *testing.T) porting.Store{
-	"memory": func(*testing.T) porting.Store { return memory.New() },
-	"badger": func(t *testing.T) porting.Store {
-		s, err := badgerstore.Open(badgerstore.Options{Dir: t.TempDir(), Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-		require.NoError(t, err)
-		return s
-	},
 }
 
 // raceSetup serves both dialects over a Service on store.
@@ -61,10 +53,10 @@ func raceSetup(t *testing.T, store porting.Store) *raceEnv {
 		require.NoError(t, f.Service.PutAccount(porting.AsSystem(context.Background()), a))
 	}
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	tokens := testTokens(f)
+	tokens := apitest.Tokens(f)
 	mux := http.NewServeMux()
-	mux.Handle("/v2/", httpapi.NewKazoo(f.Service, tokens, httpapi.KazooOptions{Logger: quiet}))
-	mux.Handle("/origination/porting/", httpapi.NewTelnyx(f.Service, tokens, httpapi.TelnyxOptions{Logger: quiet}))
+	mux.Handle("/v2/", kazoo.New(f.Service, tokens, kazoo.Options{Logger: quiet}))
+	mux.Handle("/origination/porting/", telnyx.New(f.Service, tokens, telnyx.Options{Logger: quiet}))
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
 	return &raceEnv{f: f, srv: srv, client: &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}}
@@ -117,14 +109,15 @@ func requireClean(t *testing.T, results []raceResult, refusals ...int) []bool {
 	return ok
 }
 
-// kazooPath is a Kazoo path under the customer account.
-func kazooPath(rest string) string { return "/v2/accounts/customer/port_requests" + rest }
+// customerRequests is the Kazoo path of the customer account's port requests, and rest.
+func customerRequests(rest string) string { return "/v2/accounts/customer/port_requests" + rest }
 
-// telnyxPath is a Telnyx path.
-func telnyxPath(rest string) string { return "/origination/porting" + rest }
+// portingPath is a Telnyx path, under its default prefix.
+func portingPath(rest string) string { return "/origination/porting" + rest }
 
-// kazooData decodes a Kazoo answer's data object.
-func kazooData(t *testing.T, r raceResult) map[string]any {
+// envelopeData decodes a Kazoo answer's data object, its revision at
+// "_revision".
+func envelopeData(t *testing.T, r raceResult) map[string]any {
 	t.Helper()
 	var env struct {
 		Data     map[string]any `json:"data"`
@@ -138,10 +131,10 @@ func kazooData(t *testing.T, r raceResult) map[string]any {
 }
 
 func TestRaceOverHTTP(t *testing.T) {
-	for name, open := range raceStores {
-		t.Run(name, func(t *testing.T) {
+	for _, be := range backends.All() {
+		t.Run(be.Name, func(t *testing.T) {
 			t.Parallel()
-			e := raceSetup(t, open(t))
+			e := raceSetup(t, be.Open(t))
 			t.Run("64 creators, overlapping numbers", e.testOverlappingCreates)
 			t.Run("32 submitters of one draft", e.testSubmitRace)
 			t.Run("32 movers of one request", e.testMoveRace)
@@ -174,10 +167,10 @@ func (e *raceEnv) testOverlappingCreates(t *testing.T) {
 				nums[n] = map[string]any{}
 			}
 			b, _ := json.Marshal(map[string]any{"data": map[string]any{"name": "client " + strconv.Itoa(i), "numbers": nums}})
-			return e.call("PUT", kazooPath(""), customerToken, nil, string(b))
+			return e.call("PUT", customerRequests(""), apitest.CustomerToken, nil, string(b))
 		}
-		b, _ := json.Marshal(telnyxNumbers(want[i]...))
-		return e.call("POST", telnyxPath("/draft_port_requests"), customerToken, nil, string(b))
+		b, _ := json.Marshal(telnyxtest.Numbers(want[i]...))
+		return e.call("POST", portingPath("/draft_port_requests"), apitest.CustomerToken, nil, string(b))
 	})
 	ok := requireClean(t, results, http.StatusBadRequest, http.StatusConflict, http.StatusUnprocessableEntity)
 	holder := map[string]int{}
@@ -234,9 +227,9 @@ func (e *raceEnv) testSubmitRace(t *testing.T) {
 	r := e.raceDraft(t, "+14155550100", "+12025550900")
 	results := portingtest.Race(32, func(i int) raceResult {
 		if i%2 == 0 {
-			return e.call("POST", telnyxPath("/draft_port_requests/"+r.ID+"/submit"), customerToken, nil, "")
+			return e.call("POST", portingPath("/draft_port_requests/"+r.ID+"/submit"), apitest.CustomerToken, nil, "")
 		}
-		return e.call("PATCH", kazooPath("/"+r.ID+"/submitted"), customerToken, nil, "")
+		return e.call("PATCH", customerRequests("/"+r.ID+"/submitted"), apitest.CustomerToken, nil, "")
 	})
 	ok := requireClean(t, results, http.StatusBadRequest, http.StatusNotFound, http.StatusConflict, http.StatusUnprocessableEntity)
 	require.Equal(t, 1, countTrue(ok), "exactly one submission wins")
@@ -271,9 +264,9 @@ func (e *raceEnv) testMoveRace(t *testing.T) {
 		out := make([]raceResult, rounds)
 		for k := range out {
 			if cancels(i, k) {
-				out[k] = e.call("POST", telnyxPath("/port_requests/"+r0.ID+"/sub_requests/"+r0.SubRequests[0].ID+"/request_cancellation"), customerToken, nil, "")
+				out[k] = e.call("POST", portingPath("/port_requests/"+r0.ID+"/sub_requests/"+r0.SubRequests[0].ID+"/request_cancellation"), apitest.CustomerToken, nil, "")
 			} else {
-				out[k] = e.call("PATCH", kazooPath("/"+r0.ID+"/"+target(i, k)), authorityToken, nil, `{"data":{"reason":"race `+strconv.Itoa(i)+`"}}`)
+				out[k] = e.call("PATCH", customerRequests("/"+r0.ID+"/"+target(i, k)), apitest.AuthorityToken, nil, `{"data":{"reason":"race `+strconv.Itoa(i)+`"}}`)
 			}
 		}
 		return out
@@ -348,14 +341,14 @@ func (e *raceEnv) allTransitions(t *testing.T, id string) []string {
 // the description is one of those written.
 func (e *raceEnv) testEditRace(t *testing.T) {
 	r := e.raceDraft(t, "+12025550902")
-	path := kazooPath("/" + r.ID)
+	path := customerRequests("/" + r.ID)
 	results := portingtest.Race(32, func(i int) raceResult {
 		if i%2 == 1 {
 			body := fmt.Sprintf(`{"description":"written by %d"}`, i)
-			return e.call("PUT", telnyxPath("/draft_port_requests/"+r.ID+"/sub_requests/"+r.SubRequests[0].ID), customerToken, nil, body)
+			return e.call("PUT", portingPath("/draft_port_requests/"+r.ID+"/sub_requests/"+r.SubRequests[0].ID), apitest.CustomerToken, nil, body)
 		}
 		for attempt := 0; ; attempt++ {
-			read := e.call("GET", path, customerToken, nil, "")
+			read := e.call("GET", path, apitest.CustomerToken, nil, "")
 			if read.err != nil || read.code != http.StatusOK {
 				return read
 			}
@@ -365,7 +358,7 @@ func (e *raceEnv) testEditRace(t *testing.T) {
 			var env struct{ Revision string }
 			_ = json.Unmarshal(read.body, &env)
 			body := fmt.Sprintf(`{"data":{"k%d":%d}}`, i, i)
-			w := e.call("PATCH", path, customerToken, map[string]string{"If-Match": env.Revision}, body)
+			w := e.call("PATCH", path, apitest.CustomerToken, map[string]string{"If-Match": env.Revision}, body)
 			if w.code != http.StatusConflict {
 				return w
 			}
@@ -373,7 +366,7 @@ func (e *raceEnv) testEditRace(t *testing.T) {
 	})
 	ok := requireClean(t, results)
 	require.Equal(t, 32, countTrue(ok))
-	d := kazooData(t, e.call("GET", path, customerToken, nil, ""))
+	d := envelopeData(t, e.call("GET", path, apitest.CustomerToken, nil, ""))
 	for i := 0; i < 32; i += 2 {
 		require.Equal(t, float64(i), d["k"+strconv.Itoa(i)], "k%d was lost", i)
 	}
@@ -389,19 +382,19 @@ func (e *raceEnv) testEditRace(t *testing.T) {
 // are 409 (or 404 for a DELETE after the request is gone).
 func (e *raceEnv) testStaleRevisionRace(t *testing.T) {
 	r := e.raceDraft(t, "+12025550903")
-	path := kazooPath("/" + r.ID)
-	rev := kazooData(t, e.call("GET", path, customerToken, nil, ""))["_revision"].(string)
+	path := customerRequests("/" + r.ID)
+	rev := envelopeData(t, e.call("GET", path, apitest.CustomerToken, nil, ""))["_revision"].(string)
 	results := portingtest.Race(32, func(i int) raceResult {
 		h := map[string]string{"If-Match": rev}
 		switch i % 4 {
 		case 0:
-			return e.call("POST", path, customerToken, h, fmt.Sprintf(`{"data":{"name":"post %d","numbers":{"+12025550903":{}}}}`, i))
+			return e.call("POST", path, apitest.CustomerToken, h, fmt.Sprintf(`{"data":{"name":"post %d","numbers":{"+12025550903":{}}}}`, i))
 		case 1:
-			return e.call("DELETE", path, customerToken, h, "")
+			return e.call("DELETE", path, apitest.CustomerToken, h, "")
 		case 2:
-			return e.call("PUT", path+"/comments", customerToken, h, fmt.Sprintf(`{"data":{"comments":[{"content":"comment %d"}]}}`, i))
+			return e.call("PUT", path+"/comments", apitest.CustomerToken, h, fmt.Sprintf(`{"data":{"comments":[{"content":"comment %d"}]}}`, i))
 		}
-		return e.call("PATCH", path, customerToken, h, fmt.Sprintf(`{"data":{"name":"patch %d"}}`, i))
+		return e.call("PATCH", path, apitest.CustomerToken, h, fmt.Sprintf(`{"data":{"name":"patch %d"}}`, i))
 	})
 	ok := requireClean(t, results, http.StatusConflict, http.StatusNotFound)
 	require.Equal(t, 1, countTrue(ok), "exactly one write on the revision wins")
@@ -455,13 +448,13 @@ func (e *raceEnv) testIndexesAgree(t *testing.T) {
 		require.NoError(t, err)
 		require.ElementsMatch(t, want, ids(page.Requests), "number %s", n)
 
-		r := e.call("GET", kazooPath("?by_number="+strings.Replace(n, "+", "%2B", 1)), customerToken, nil, "")
+		r := e.call("GET", customerRequests("?by_number="+strings.Replace(n, "+", "%2B", 1)), apitest.CustomerToken, nil, "")
 		require.Equal(t, http.StatusOK, r.code, "%s", r.body)
 		var kz struct{ Data []map[string]any }
 		require.NoError(t, json.Unmarshal(r.body, &kz))
-		require.ElementsMatch(t, want, stringsAt(kz.Data, "id"), "Kazoo by_number %s", n)
+		require.ElementsMatch(t, want, apitest.StringsAt(kz.Data, "id"), "Kazoo by_number %s", n)
 
-		r = e.call("GET", telnyxPath("/port_requests?per_page=250&search="+strings.TrimPrefix(n, "+")), customerToken, nil, "")
+		r = e.call("GET", portingPath("/port_requests?per_page=250&search="+strings.TrimPrefix(n, "+")), apitest.CustomerToken, nil, "")
 		require.Equal(t, http.StatusOK, r.code, "%s", r.body)
 		var tx []map[string]any
 		require.NoError(t, json.Unmarshal(r.body, &tx))
@@ -471,7 +464,7 @@ func (e *raceEnv) testIndexesAgree(t *testing.T) {
 				submitted = append(submitted, id)
 			}
 		}
-		require.ElementsMatch(t, submitted, stringsAt(tx, "id"), "Telnyx search %s", n)
+		require.ElementsMatch(t, submitted, apitest.StringsAt(tx, "id"), "Telnyx search %s", n)
 	}
 	// No number is on two active requests.
 	for n, holders := range byNumber {

@@ -41,6 +41,10 @@ var (
 	// ErrUnsupportedMediaType: the content type of an attachment or of a
 	// request body is not accepted. See *MediaTypeError.
 	ErrUnsupportedMediaType = errors.New("unsupported media type")
+	// ErrInsufficientStorage: the Store has too little room left to take
+	// the write, which changed nothing; reads still work, and writes do
+	// again once room is made. Dialects answer 507.
+	ErrInsufficientStorage = errors.New("insufficient storage")
 	// ErrClosed: the Store has been closed (or the process is shutting
 	// down). Every Store returns it, wrapped, from every method called
 	// after Close; a dialect answers 503, since a retry elsewhere may

@@ -93,13 +93,13 @@ type portdProc struct {
 	waitErr error         // cmd.Wait's error, once exited is closed
 }
 
-// startPortd runs the binary on the data directory dir with the Badger
-// store, and returns once it has printed its credentials on stdout and
+// startPortd runs the binary on the store the flags name (see
+// backends.Place), and returns once it has printed its credentials on stdout and
 // logged that it listens (on a port of its choosing) on stderr. The
 // process is killed when the test ends, if it is still running.
-func startPortd(t *testing.T, bin, dir string) *portdProc {
+func startPortd(t *testing.T, bin string, storeFlags []string) *portdProc {
 	t.Helper()
-	cmd := exec.Command(bin, "-addr", "127.0.0.1:0", "-data", dir)
+	cmd := exec.Command(bin, append([]string{"-addr", "127.0.0.1:0"}, storeFlags...)...)
 	cmd.Env = append(os.Environ(), portdAsServer+"=1")
 	stdout, err := cmd.StdoutPipe()
 	require.NoError(t, err)

@@ -4,13 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"maps"
 	mrand "math/rand/v2"
 	"net/http"
 	"net/url"
 	"os"
-	"path/filepath"
 	"slices"
 	"sort"
 	"strconv"
@@ -19,6 +17,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/portkit/portkit/internal/backends"
 
 	"github.com/dgraph-io/badger/v4"
 	"github.com/stretchr/testify/require"
@@ -59,6 +59,12 @@ const (
 // PORTD_CRASH_SEED=N replays a run's choices (the seed is logged; the
 // interleaving of the clients and the moments of the kills differ).
 func TestCrashRecovery(t *testing.T) {
+	for _, be := range backends.Durable() {
+		t.Run(be.Name, func(t *testing.T) { testCrashRecovery(t, be.Durable(t)) })
+	}
+}
+
+func testCrashRecovery(t *testing.T, place backends.Place) {
 	started := time.Now()
 	seed := uint64(time.Now().UnixNano())
 	if s := os.Getenv("PORTD_CRASH_SEED"); s != "" {
@@ -73,7 +79,6 @@ func TestCrashRecovery(t *testing.T) {
 	}
 
 	bin := portdBinary(t)
-	dir := t.TempDir()
 	h := &crashHarness{t: t, seed: seed, rng: mrand.New(mrand.NewPCG(seed, 0)),
 		anchors: map[int]crashAnchor{}, stats: map[string]int{}}
 	for i := range crashWorkers {
@@ -81,7 +86,7 @@ func TestCrashRecovery(t *testing.T) {
 			reqs: map[string]*crashReq{}})
 	}
 
-	p := startPortd(t, bin, dir)
+	p := startPortd(t, bin, place.Flags)
 	account := p.account
 	require.NotEmpty(t, account, "portd prints the master account")
 	h.verify(p, 0) // an empty store is consistent too
@@ -91,14 +96,14 @@ func TestCrashRecovery(t *testing.T) {
 		h.runLoad(p, cycle, load)
 		require.True(t, p.killedBySignal(), "portd was killed by SIGKILL, not gone before: %v\n%s", p.waitErr, p.logs)
 
-		p = startPortd(t, bin, dir)
+		p = startPortd(t, bin, place.Flags)
 		require.Equal(t, account, p.account, "the master account survives a kill")
 		h.verify(p, cycle)
 	}
 
 	// The last check is in-process: the event log, on the store itself.
 	require.NoError(t, p.kill())
-	h.checkEvents(dir)
+	h.checkEvents(place)
 
 	h.report(cycles, time.Since(started))
 }
@@ -467,10 +472,9 @@ func (h *crashHarness) listing(p *portdProc, path string) map[string]crashRep {
 // its event, in order, and so has every create, comment, attachment
 // write and delete; no event is about a request nobody acknowledged; the
 // sequence numbers increase.
-func (h *crashHarness) checkEvents(dir string) {
+func (h *crashHarness) checkEvents(place backends.Place) {
 	t := h.t
-	store, err := badgerstore.Open(badgerstore.Options{Dir: filepath.Join(dir, "badger"),
-		Logger: slog.New(slog.DiscardHandler), GCInterval: -1})
+	store, err := place.Open()
 	require.NoError(t, err, "reopening the store after the last kill")
 	defer func() { require.NoError(t, store.Close()) }()
 	svc := porting.NewService(store, porting.Options{})
@@ -554,7 +558,9 @@ func (h *crashHarness) checkEvents(dir string) {
 			forgotten++
 		}
 	}
-	h.countOrphans(store, svc)
+	if bs, ok := store.(*badgerstore.Store); ok {
+		h.countOrphans(bs, svc)
+	}
 	h.stats["events"] = len(events)
 	h.stats["event_gaps"] = gaps
 	h.stats["checked_transition_events"] = checked

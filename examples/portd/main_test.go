@@ -252,3 +252,34 @@ func TestFlags(t *testing.T) {
 	err = run(context.Background(), []string{"-write-timeout", "0s"}, io.Discard, &stderr, nil)
 	require.ErrorContains(t, err, "timeouts must be positive")
 }
+
+// A store lost or replaced under an existing portd.json is refused with
+// one line saying what to do; nothing of the old state is overwritten.
+func TestRefusesLostOrReplacedStore(t *testing.T) {
+	for name, lose := range map[string]func(t *testing.T, dir string){
+		"deleted": func(t *testing.T, dir string) { require.NoError(t, os.RemoveAll(filepath.Join(dir, "badger"))) },
+		"emptied": func(t *testing.T, dir string) {
+			require.NoError(t, os.RemoveAll(filepath.Join(dir, "badger")))
+			require.NoError(t, os.Mkdir(filepath.Join(dir, "badger"), 0o700))
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			dir := t.TempDir()
+			s := start(t, "-data", dir)
+			require.NoError(t, s.stop())
+			before, err := os.ReadFile(filepath.Join(dir, "portd.json"))
+			require.NoError(t, err)
+			lose(t, dir)
+
+			var stdout, stderr bytes.Buffer
+			err = run(t.Context(), []string{"-addr", "127.0.0.1:0", "-data", dir}, &stdout, &stderr, nil)
+			require.Error(t, err)
+			require.Contains(t, err.Error(), "portd.json")
+			require.Contains(t, err.Error(), "restore")
+			require.NotContains(t, err.Error(), "\n")
+			after, err := os.ReadFile(filepath.Join(dir, "portd.json"))
+			require.NoError(t, err)
+			require.Equal(t, string(before), string(after), "the state file is left as it was")
+		})
+	}
+}

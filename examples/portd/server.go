@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/portkit/portkit/httpapi"
+	"github.com/portkit/portkit/httpapi/kazoo"
+	"github.com/portkit/portkit/httpapi/telnyx"
 	"github.com/portkit/portkit/loa"
 	"github.com/portkit/portkit/porting"
 	badgerstore "github.com/portkit/portkit/store/badger"
@@ -89,6 +91,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, listening
 	if err != nil {
 		return err
 	}
+	if dir != "" {
+		if err := st.checkStore(ctx, dir, store); err != nil {
+			return err
+		}
+	}
 	tokens := &httpapi.Tokens{}
 	if ten != nil {
 		if err := ten.apply(ctx, svc, tokens, inventory); err != nil {
@@ -114,8 +121,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, listening
 	}
 
 	mux := http.NewServeMux()
-	mux.Handle("/v2/", httpapi.NewKazoo(svc, tokens, httpapi.KazooOptions{LOA: renderLOA, Logger: log}))
-	mux.Handle("/origination/porting/", httpapi.NewTelnyx(svc, tokens, httpapi.TelnyxOptions{LOA: renderLOA, LinkKey: linkKey, Logger: log}))
+	mux.Handle("/v2/", kazoo.New(svc, tokens, kazoo.Options{LOA: renderLOA, Logger: log}))
+	mux.Handle("/origination/porting/", telnyx.New(svc, tokens, telnyx.Options{LOA: renderLOA, LinkKey: linkKey, Logger: log}))
 	mux.HandleFunc("GET /healthz", healthz(store))
 
 	ln, err := net.Listen("tcp", cfg.addr)
@@ -175,7 +182,13 @@ func openStore(cfg config, log *slog.Logger) (porting.Store, string, error) {
 	if err := os.MkdirAll(cfg.data, 0o700); err != nil {
 		return nil, "", err
 	}
-	s, err := badgerstore.Open(badgerstore.Options{Dir: filepath.Join(cfg.data, "badger"), Logger: log})
+	badgerDir := filepath.Join(cfg.data, "badger")
+	if _, err := os.Stat(badgerDir); os.IsNotExist(err) && storeExpected(cfg.data) {
+		return nil, "", fmt.Errorf("the store %s is missing but %s says it held data: "+
+			"restore it from a backup, or remove %s to start afresh", badgerDir, statePath(cfg.data), statePath(cfg.data))
+	}
+	s, err := badgerstore.Open(badgerstore.Options{Dir: badgerDir, Logger: log,
+		MemTableSize: cfg.memtableMB << 20, MinFree: cfg.minFreeMB << 20})
 	if err != nil {
 		return nil, "", err
 	}

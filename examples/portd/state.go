@@ -19,6 +19,51 @@ import (
 type state struct {
 	MasterAccountID string `json:"master_account_id,omitempty"`
 	LinkKey         string `json:"link_key"`
+	// StoreID names the store this file goes with: portd marks the store
+	// with it on first start, and refuses a store without the mark, which
+	// is one that was lost or replaced (an empty store would otherwise
+	// start afresh beside the old state).
+	StoreID string `json:"store_id,omitempty"`
+}
+
+// storeMark is the event cursor under which portd marks its store with
+// the state file's StoreID (set to 1).
+func storeMark(id string) string { return "portd/store/" + id }
+
+// checkStore makes sure store is the one the state describes: a store
+// portd made since the state file was, marked with its StoreID. A new
+// state marks a new store. Otherwise a store without the mark is refused
+// with one line saying what to do.
+func (s *state) checkStore(ctx context.Context, dir string, store porting.Store) error {
+	if s.StoreID == "" {
+		// The store first, then the file: a kill in between leaves a
+		// stray mark, never a file naming a mark the store lacks.
+		id := randomHex(16)
+		if err := store.SetEventCursor(ctx, storeMark(id), 1); err != nil {
+			return err
+		}
+		s.StoreID = id
+		return s.save(dir)
+	}
+	mark, err := store.EventCursor(ctx, storeMark(s.StoreID))
+	if err != nil {
+		return err
+	}
+	if mark != 1 {
+		return fmt.Errorf("the store in %s is not the one %s was written with (it is empty or was replaced): "+
+			"restore the data directory from a backup, or remove %s to start afresh", dir, statePath(dir), statePath(dir))
+	}
+	return nil
+}
+
+// storeExpected reports whether the state in dir says a store existed.
+func storeExpected(dir string) bool {
+	b, err := os.ReadFile(statePath(dir))
+	if err != nil {
+		return false
+	}
+	var s state
+	return json.Unmarshal(b, &s) == nil && s.StoreID != ""
 }
 
 func statePath(dir string) string { return filepath.Join(dir, "portd.json") }

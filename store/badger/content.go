@@ -40,6 +40,11 @@ func chunkKey(requestID, contentID string, i int) []byte {
 // if it does not, update drops them, and if the process dies first, the
 // upload's marker makes Open drop them.
 func (t *tx) PutContent(requestID, contentID string, data []byte) error {
+	release, err := t.s.space.take(writeCost(len(data)+64, 0))
+	if err != nil {
+		return err
+	}
+	defer release()
 	wb := t.s.db.NewWriteBatch()
 	defer wb.Cancel()
 	marker := uploadKey(requestID, contentID)

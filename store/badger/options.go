@@ -34,6 +34,18 @@ type Options struct {
 	// without it, but a table damaged at rest is then served as missing
 	// keys rather than refused.
 	NoVerifyOnOpen bool
+	// MemTableSize is the size of one memtable, in bytes: the memory a
+	// burst of writes takes before it is flushed to disk, and the room a
+	// flush needs. Default 16 MiB (three of them at most).
+	MemTableSize int64
+	// MinFree is the free disk space kept in reserve, in bytes: a write
+	// that would leave less is refused with porting.ErrInsufficientStorage
+	// (reads go on), and a disk with less does not open. Default: four
+	// memtables and 16 MiB; negative turns the guard off.
+	MinFree int64
+	// WarnFree is the free space below which a warning is logged, once
+	// each time it is crossed. Default twice MinFree.
+	WarnFree int64
 	// Logger receives Badger's warnings and errors. Default slog.Default().
 	Logger *slog.Logger
 	// Tune, when set, may adjust Badger's options last.
@@ -41,9 +53,10 @@ type Options struct {
 }
 
 const (
-	defaultGCInterval = 10 * time.Minute
-	defaultMaxRetries = 16
-	inMemoryMemTable  = 8 << 20
+	defaultMemTableSize = 16 << 20
+	defaultGCInterval   = 10 * time.Minute
+	defaultMaxRetries   = 16
+	inMemoryMemTable    = 8 << 20
 )
 
 func (o Options) badgerOptions() bdg.Options {
@@ -59,6 +72,20 @@ func (o Options) badgerOptions() bdg.Options {
 		bo.BaseTableSize = 1 << 20
 		bo.NumCompactors = 2
 		bo.Compression = options.None
+	}
+	if !o.InMemory {
+		bo.MemTableSize = o.MemTableSize
+		bo.NumMemtables = 3
+		bo.NumLevelZeroTables = 3
+		bo.NumLevelZeroTablesStall = 8
+		bo.BaseTableSize = min(bo.BaseTableSize, o.MemTableSize)
+		// A value above the threshold goes to the value log, which a batch
+		// must be able to hold (Badger's rule); small memtables mean small
+		// value log files too.
+		bo.ValueThreshold = min(bo.ValueThreshold, o.MemTableSize/8)
+		bo.ValueLogFileSize = min(bo.ValueLogFileSize, 64*o.MemTableSize)
+		bo.BlockCacheSize = 64 << 20
+		bo.IndexCacheSize = 16 << 20
 	}
 	bo.SyncWrites = !o.NoSyncWrites && !o.InMemory
 	// Blocks and values are checked as they are read (Badger's own check

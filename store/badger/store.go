@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"os"
 	"strings"
 	"sync"
 	"time"
@@ -23,6 +24,7 @@ var errClosed = fmt.Errorf("badger store: %w", porting.ErrClosed)
 type Store struct {
 	db        *bdg.DB
 	opt       Options
+	space     *space // nil: no guard (in memory, or turned off)
 	seq       *sequencer
 	stopGC    chan struct{}
 	gcDone    sync.WaitGroup
@@ -51,6 +53,25 @@ func Open(opt Options) (*Store, error) {
 	if opt.MaxRetries <= 0 {
 		opt.MaxRetries = defaultMaxRetries
 	}
+	if opt.MemTableSize <= 0 {
+		opt.MemTableSize = defaultMemTableSize
+	}
+	var sp *space
+	if !opt.InMemory && opt.MinFree >= 0 {
+		if opt.MinFree == 0 {
+			opt.MinFree = 4*opt.MemTableSize + 16<<20
+		}
+		if opt.WarnFree <= 0 {
+			opt.WarnFree = 2 * opt.MinFree
+		}
+		sp = &space{dir: opt.Dir, reserve: uint64(opt.MinFree), warn: uint64(opt.WarnFree), free: freeBytes, log: opt.Logger}
+		if err := os.MkdirAll(opt.Dir, 0o700); err != nil {
+			return nil, err
+		}
+		if err := sp.check(); err != nil {
+			return nil, err
+		}
+	}
 	if !opt.InMemory {
 		if err := removeEmptyLogs(opt.Dir, opt.Logger); err != nil {
 			return nil, err
@@ -77,7 +98,7 @@ func Open(opt Options) (*Store, error) {
 		_ = db.Close()
 		return nil, err
 	}
-	s := &Store{db: db, opt: opt, seq: newSequencer(last), stopGC: make(chan struct{})}
+	s := &Store{db: db, opt: opt, seq: newSequencer(last), stopGC: make(chan struct{}), space: sp}
 	if !opt.InMemory && opt.GCInterval > 0 {
 		s.gcDone.Add(1)
 		go s.runGC()
@@ -186,7 +207,7 @@ func (s *Store) update(ctx context.Context, f func(t keyspace.Txn) error) error 
 		t := &tx{s: s, txn: s.db.NewTransaction(true)}
 		err := f(t)
 		if err == nil {
-			err = t.txn.Commit()
+			err = t.commit()
 		}
 		t.txn.Discard()
 		s.seq.settle(t.seqs)

@@ -18,6 +18,29 @@ type tx struct {
 	// content lists chunk keys written outside the transaction, to drop
 	// if it does not commit.
 	content [][]byte
+	// bytes counts what the transaction writes, for the space guard.
+	bytes uint64
+}
+
+// writeCost is what writing one key costs on disk, beyond its key and
+// value: Badger's entry header, and the memtable's copy of it in the
+// table it is flushed to (counted as twice the entry).
+func writeCost(key, val int) uint64 { return 2 * uint64(key+val+32) }
+
+// set writes a key, counting its cost.
+func (t *tx) set(key, val []byte) error {
+	t.bytes += writeCost(len(key), len(val))
+	return t.txn.Set(key, val)
+}
+
+// commit commits the transaction once the space guard has room for it.
+func (t *tx) commit() error {
+	release, err := t.s.space.take(t.bytes)
+	if err != nil {
+		return err
+	}
+	defer release()
+	return t.txn.Commit()
 }
 
 func (t *tx) Get(key string) ([]byte, bool, error) {
@@ -32,9 +55,12 @@ func (t *tx) Get(key string) ([]byte, bool, error) {
 	return v, err == nil, err
 }
 
-func (t *tx) Set(key string, val []byte) error { return t.txn.Set([]byte(key), val) }
+func (t *tx) Set(key string, val []byte) error { return t.set([]byte(key), val) }
 
-func (t *tx) Delete(key string) error { return t.txn.Delete([]byte(key)) }
+func (t *tx) Delete(key string) error {
+	t.bytes += writeCost(len(key), 0)
+	return t.txn.Delete([]byte(key))
+}
 
 func (t *tx) Iterate(prefix, start string) keyspace.Iterator {
 	it := t.txn.NewIterator(bdg.IteratorOptions{PrefetchValues: false, Prefix: []byte(prefix)})
@@ -68,7 +94,7 @@ func (t *tx) LoadRequest(id string) (*porting.PortRequest, error) {
 }
 
 func (t *tx) StoreRequest(r *porting.PortRequest) error {
-	return t.txn.Set([]byte(keyspace.RequestKey(r.ID)), encodeRequest(r))
+	return t.set([]byte(keyspace.RequestKey(r.ID)), encodeRequest(r))
 }
 
 func (t *tx) DeleteRequestDoc(id string) error {
@@ -83,7 +109,7 @@ func (t *tx) AppendEvents(events []porting.Event) error {
 		if err != nil {
 			return err
 		}
-		if err := t.txn.Set([]byte(keyspace.EventKey(e.Seq)), b); err != nil {
+		if err := t.set([]byte(keyspace.EventKey(e.Seq)), b); err != nil {
 			return err
 		}
 	}

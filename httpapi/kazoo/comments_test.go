@@ -1,0 +1,115 @@
+package kazoo_test
+
+import (
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/portkit/portkit/httpapi/internal/apitest"
+	"github.com/portkit/portkit/httpapi/internal/kazootest"
+	"github.com/portkit/portkit/porting/portingtest"
+	"github.com/stretchr/testify/require"
+)
+
+// Comments: one or several at once, private ones for the port authority.
+func TestComments(t *testing.T) {
+	e := kazootest.Setup(t)
+	id := e.Create("Porting 202.555.9000", kazootest.Phone)
+	path := func(acct string) string { return kazootest.URL(acct, "port_requests/"+id+"/comments") }
+
+	r := e.Do("GET", apitest.CustomerToken, path("customer"), nil)
+	r.OK(http.StatusOK, apitest.CustomerToken)
+	require.JSONEq(t, `[]`, string(r.Env.Data))
+
+	e.F.Clock.Advance(time.Minute)
+	r = e.Do("PUT", apitest.CustomerToken, path("customer"), `{"data":{"content":"Is the bill attached?","action_required":true,"author":"forged","timestamp":1}}`)
+	r.OK(http.StatusCreated, apitest.CustomerToken)
+	cs := r.List()
+	require.Len(t, cs, 1)
+	require.Regexp(t, kazootest.Hex32, cs[0]["id"])
+	delete(cs[0], "id")
+	require.Equal(t, map[string]any{
+		"author": "Customer User", "content": "Is the bill attached?", "timestamp": kazootest.Gregorian(portingtest.Epoch.Add(time.Minute)),
+		"account_id": "customer", "user_id": "customer-user", "is_private": false, "action_required": true,
+	}, cs[0])
+	require.Regexp(t, `^2-`, r.Revision())
+
+	e.F.Clock.Advance(time.Minute)
+	r = e.Do("PUT", apitest.AuthorityToken, path("authority"), `{"data":{"comments":[
+		{"content":"CSR name differs","is_private":true},
+		{"content":"We will check the name"}]}}`)
+	r.OK(http.StatusCreated, apitest.AuthorityToken)
+	require.Equal(t, []string{"Is the bill attached?", "CSR name differs", "We will check the name"}, apitest.StringsAt(r.List(), "content"))
+	require.Equal(t, true, r.List()[1]["is_private"])
+	require.Equal(t, "Authority User", r.List()[1]["author"])
+
+	t.Run("private comments hidden from the customer", func(t *testing.T) {
+		r := e.Do("GET", apitest.CustomerToken, path("customer"), nil)
+		r.OK(http.StatusOK, apitest.CustomerToken)
+		require.Equal(t, []string{"Is the bill attached?", "We will check the name"}, apitest.StringsAt(r.List(), "content"))
+		r = e.Do("GET", apitest.AuthorityToken, path("customer"), nil)
+		require.Equal(t, []string{"Is the bill attached?", "CSR name differs", "We will check the name"}, apitest.StringsAt(r.List(), "content"))
+	})
+	t.Run("only the authority writes private comments", func(t *testing.T) {
+		r := e.Do("PUT", apitest.CustomerToken, path("customer"), `{"data":{"content":"psst","is_private":true}}`)
+		r.Failed(http.StatusBadRequest, "invalid request")
+		require.Contains(t, r.Obj(), "is_private")
+	})
+	t.Run("content is required", func(t *testing.T) {
+		r := e.Do("PUT", apitest.CustomerToken, path("customer"), `{"data":{"comments":[{"content":"ok"},{"content":"  "}]}}`)
+		r.Failed(http.StatusBadRequest, "comments[1].content is required")
+		r = e.Do("PUT", apitest.CustomerToken, path("customer"), `{"data":{"comments":[]}}`)
+		r.Failed(http.StatusBadRequest, "")
+		r = e.Do("PUT", apitest.CustomerToken, path("customer"), `{"data":{"content":"x","is_private":"yes"}}`)
+		r.Failed(http.StatusBadRequest, "is_private must be a boolean")
+		got, err := e.F.Service.Comments(e.F.AsAuthority(), id)
+		require.NoError(t, err)
+		require.Len(t, got, 3, "nothing added")
+	})
+}
+
+// The timeline: transitions and comments sorted by time.
+func TestTimeline(t *testing.T) {
+	e := kazootest.Setup(t)
+	id := e.Create("Porting 202.555.9000", kazootest.Phone)
+	url := func(acct, rest string) string { return kazootest.URL(acct, "port_requests/"+id+rest) }
+	step := func(token, acct, method, rest, body string) {
+		e.F.Clock.Advance(time.Minute)
+		r := e.Do(method, token, url(acct, rest), body)
+		require.Less(t, r.Code, 300, "%s", r.Body)
+	}
+	step(apitest.CustomerToken, "customer", "PUT", "/comments", `{"data":{"content":"ready"}}`)
+	step(apitest.CustomerToken, "customer", "PATCH", "/submitted?reason=go", "")
+	step(apitest.AuthorityToken, "authority", "PUT", "/comments", `{"data":{"content":"internal","is_private":true}}`)
+	step(apitest.AuthorityToken, "authority", "PATCH", "/pending", `{"data":{"reason":"sent to the carrier"}}`)
+
+	r := e.Do("GET", apitest.AuthorityToken, url("authority", "/timeline"), nil)
+	r.OK(http.StatusOK, apitest.AuthorityToken)
+	tl := r.List()
+	require.Len(t, tl, 4)
+	g := func(m int) float64 { return kazootest.Gregorian(portingtest.Epoch.Add(time.Duration(m) * time.Minute)) }
+	require.Equal(t, "comment", tl[0]["type"])
+	require.Equal(t, g(1), tl[0]["timestamp"])
+	require.Equal(t, "ready", tl[0]["comment"].(map[string]any)["content"])
+	require.Equal(t, map[string]any{
+		"timestamp": g(2), "type": "transition", "reason": "go",
+		"transition": map[string]any{"previous": "unconfirmed", "new": "submitted"},
+		"authorization": map[string]any{
+			"account": map[string]any{"id": "customer", "name": "Customer"},
+			"user":    map[string]any{"id": "customer-user", "name": "Customer User"},
+		},
+	}, tl[1])
+	require.Equal(t, "internal", tl[2]["comment"].(map[string]any)["content"])
+	require.Equal(t, map[string]any{"previous": "submitted", "new": "pending"}, tl[3]["transition"])
+	require.Equal(t, "sent to the carrier", tl[3]["reason"])
+	require.Equal(t, map[string]any{"id": "authority", "name": "Port Authority"},
+		tl[3]["authorization"].(map[string]any)["account"])
+
+	r = e.Do("GET", apitest.CustomerToken, url("customer", "/timeline"), nil)
+	r.OK(http.StatusOK, apitest.CustomerToken)
+	tl = r.List()
+	require.Len(t, tl, 3, "no private comment")
+	require.Equal(t, []any{"comment", "transition", "transition"}, []any{tl[0]["type"], tl[1]["type"], tl[2]["type"]})
+	require.Equal(t, map[string]any{"id": "authority"}, tl[2]["authorization"].(map[string]any)["account"],
+		"the name of an account the caller cannot reach is not shown")
+}

@@ -1,0 +1,188 @@
+package kazoo
+
+import (
+	"io"
+	"log/slog"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/portkit/portkit/httpapi"
+	"github.com/portkit/portkit/httpapi/internal/route"
+	"github.com/portkit/portkit/porting"
+)
+
+// Options configure New. The zero value is usable.
+type Options struct {
+	// Prefix is the path under which the routes live: Prefix +
+	// "/accounts/{ACCOUNT_ID}/port_requests...". Default "/v2".
+	Prefix string
+	// LOA renders the Letter of Authorization of a request, for GET
+	// .../port_requests/{id}/loa (the program wires it to package loa).
+	// While it is nil that route answers 501.
+	LOA func(w io.Writer, r *porting.PortRequest) error
+	// Logger receives the server-side failures (5xx). Default
+	// slog.Default().
+	Logger *slog.Logger
+	// Now tells the time, for the default 31-day window of the completed
+	// and canceled listings. Default: the Service's clock.
+	Now func() time.Time
+}
+
+// handler serves the Kazoo dialect.
+type handler struct {
+	svc    *porting.Service
+	auth   httpapi.Authenticator
+	loa    func(io.Writer, *porting.PortRequest) error
+	log    *slog.Logger
+	now    func() time.Time
+	routes *route.Table
+	reps   repCache
+	// base is the path of the account routes, prefix + "/accounts/";
+	// getOne serves GET port_requests/{id}, the most frequent call, which
+	// ServeHTTP routes itself (see ServeHTTP).
+	base   string
+	getOne http.Handler
+}
+
+// New returns the 2600Hz Kazoo port_requests API over svc, with callers
+// authenticated by auth from their X-Auth-Token header (or auth_token
+// query parameter). Mount it on its prefix:
+//
+//	mux.Handle("/v2/", kazoo.New(svc, auth, kazoo.Options{}))
+//
+// It serves the routes Routes lists, under {prefix}/accounts/{ACCOUNT_ID}/.
+// Every answer is in Kazoo's envelope. New panics if svc or auth is nil.
+func New(svc *porting.Service, auth httpapi.Authenticator, opt Options) http.Handler {
+	if svc == nil || auth == nil {
+		panic("kazoo: New needs a porting.Service and an httpapi.Authenticator")
+	}
+	k := &handler{svc: svc, auth: auth, loa: opt.LOA, log: opt.Logger, now: opt.Now}
+	if k.log == nil {
+		k.log = slog.Default()
+	}
+	if k.now == nil {
+		k.now = svc.Options().Clock.Now
+	}
+	prefix := opt.Prefix
+	if prefix == "" {
+		prefix = "/v2"
+	}
+	prefix = strings.TrimRight("/"+strings.TrimLeft(prefix, "/"), "/")
+	var routes []route.Route
+	for _, rt := range k.table() {
+		routes = append(routes, route.Route{Method: rt.method, Path: rt.path, Handler: k.handle(rt.serve, strings.Contains(rt.path, "{id}"))})
+	}
+	k.routes = route.New(prefix+"/accounts/{account}", routes, route.Errors{
+		NotFound:         k.handle(func(c *call) { c.fail(porting.ErrNotFound) }, false),
+		MethodNotAllowed: k.handle(func(c *call) { c.failWith(http.StatusMethodNotAllowed, "method "+c.r.Method+" not allowed", nil) }, false),
+	})
+	k.base, k.getOne = prefix+"/accounts/", k.handle(k.get, true)
+	return k
+}
+
+// ServeHTTP implements http.Handler. A GET of one port request, the most
+// frequent call, is recognised here without the routing table's general
+// matching (which costs a quarter of such a call); everything else, and
+// any path that is not plainly of that shape, goes to the table.
+func (k *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Method == http.MethodGet {
+		if account, id, ok := k.oneRequestPath(r.URL.Path); ok {
+			r.SetPathValue("account", account)
+			r.SetPathValue("id", id)
+			k.getOne.ServeHTTP(w, r)
+			return
+		}
+	}
+	k.routes.ServeHTTP(w, r)
+}
+
+// oneRequestPath matches {base}{account}/port_requests/{id}, where both
+// names are plain IDs (lowercase letters, digits, '-', '_') and id is not
+// a state (port_requests/{state} is a listing).
+func (k *handler) oneRequestPath(path string) (account, id string, ok bool) {
+	rest, ok := strings.CutPrefix(path, k.base)
+	if !ok {
+		return "", "", false
+	}
+	account, rest, ok = strings.Cut(rest, "/")
+	if !ok || !plainID(account) {
+		return "", "", false
+	}
+	id, ok = strings.CutPrefix(rest, "port_requests/")
+	if !ok || !plainID(id) {
+		return "", "", false
+	}
+	if _, isState := stateOf(id); isState {
+		return "", "", false
+	}
+	return account, id, true
+}
+
+// plainID reports whether s is a non-empty run of lowercase letters,
+// digits, '-' and '_'.
+func plainID(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
+			return false
+		}
+	}
+	return true
+}
+
+// entry is one route: a method, a path under the account and what
+// serves it.
+type entry struct {
+	method, path string
+	serve        func(*call)
+}
+
+// table lists every route, in the order Routes gives them.
+func (k *handler) table() []entry {
+	rs := []entry{
+		{http.MethodGet, "/port_requests", k.list},
+		{http.MethodPut, "/port_requests", k.create},
+		{http.MethodGet, "/descendants/port_requests", k.listDescendants},
+		{http.MethodGet, "/port_requests/{id}", k.get},
+		{http.MethodPost, "/port_requests/{id}", k.edit},
+		{http.MethodPatch, "/port_requests/{id}", k.patch},
+		{http.MethodDelete, "/port_requests/{id}", k.delete},
+		{http.MethodGet, "/port_requests/{id}/attachments", k.listAttachments},
+		{http.MethodPut, "/port_requests/{id}/attachments", k.putAttachment},
+		{http.MethodGet, "/port_requests/{id}/attachments/{name}", k.getAttachment},
+		{http.MethodPost, "/port_requests/{id}/attachments/{name}", k.replaceAttachment},
+		{http.MethodDelete, "/port_requests/{id}/attachments/{name}", k.deleteAttachment},
+		{http.MethodGet, "/port_requests/{id}/loa", k.getLOA},
+		{http.MethodGet, "/port_requests/{id}/comments", k.listComments},
+		{http.MethodPut, "/port_requests/{id}/comments", k.addComments},
+		{http.MethodGet, "/port_requests/{id}/timeline", k.timeline},
+	}
+	for _, st := range porting.States() {
+		rs = append(rs,
+			entry{http.MethodGet, "/port_requests/" + string(st), k.listState(st)},
+			entry{http.MethodPatch, "/port_requests/{id}/" + string(st), k.transition(st)})
+	}
+	return rs
+}
+
+// Routes lists the routes the dialect serves, each a method and a path
+// under {prefix}/accounts/{account}: for documentation, gateways and
+// tests. Paths name their wildcards as http.ServeMux does ({id}, {name}).
+func Routes() []httpapi.Route {
+	var out []httpapi.Route
+	for _, rt := range (&handler{}).table() {
+		out = append(out, httpapi.Route{Method: rt.method, Path: rt.path})
+	}
+	return out
+}
+
+// stateOf returns the state named s.
+func stateOf(s string) (porting.State, bool) {
+	st := porting.State(s)
+	return st, slices.Contains(porting.States(), st)
+}

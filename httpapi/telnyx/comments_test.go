@@ -1,0 +1,64 @@
+package telnyx_test
+
+import (
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/portkit/portkit/httpapi/internal/apitest"
+	"github.com/portkit/portkit/httpapi/internal/telnyxtest"
+	"github.com/portkit/portkit/porting"
+)
+
+func TestComments(t *testing.T) {
+	e := telnyxtest.Setup(t)
+	r := e.Submitted(t, "+12025550101", "+13125354200")
+	other := e.Submitted(t, "+14155550101")
+	path := "/port_requests/" + r.ID + "/comments"
+
+	// The document's body: a comment on the whole request.
+	rec := e.Must(t, http.StatusCreated, "POST", path, apitest.CustomerToken, telnyxtest.DocCommentCreate)
+	telnyxtest.RequireShape(t, telnyxtest.DocComment, rec.Body.Bytes())
+	c := telnyxtest.Decode[telnyxtest.Obj](t, rec)
+	require.Equal(t, "string", c["body"])
+	require.Nil(t, c["sub_request_id"])
+	require.Equal(t, "customer-user", c["user_id"])
+	require.Equal(t, "2026-03-02T14:00:00Z", c["created_at"])
+
+	e.F.Clock.Advance(time.Minute)
+	sid := r.SubRequests[1].ID
+	c = telnyxtest.Decode[telnyxtest.Obj](t, e.Must(t, http.StatusCreated, "POST", path, apitest.AuthorityToken,
+		map[string]any{"body": "  LOA needs a signature  ", "sub_request_id": sid}))
+	require.Equal(t, "LOA needs a signature", c["body"])
+	require.Equal(t, sid, c["sub_request_id"])
+	require.Equal(t, "authority-user", c["user_id"])
+
+	// A private comment (Kazoo) is the port authority's alone.
+	_, err := apitest.AddComment(e.F.Service, e.F.AsAuthority(), r.ID, porting.CommentInput{Body: "internal", Private: true})
+	require.NoError(t, err)
+
+	rec = e.Must(t, http.StatusOK, "GET", path, apitest.CustomerToken, nil)
+	telnyxtest.RequireShape(t, telnyxtest.DocComments, rec.Body.Bytes())
+	list := telnyxtest.Decode[[]telnyxtest.Obj](t, rec)
+	require.Len(t, list, 2)
+	require.Equal(t, "string", list[0]["body"], "oldest first")
+	require.Equal(t, sid, list[1]["sub_request_id"])
+	require.Len(t, telnyxtest.Decode[[]telnyxtest.Obj](t, e.Must(t, http.StatusOK, "GET", path, apitest.AuthorityToken, nil)), 3)
+
+	// A sub request of another request does not belong.
+	rec = e.Do("POST", path, apitest.CustomerToken, map[string]any{"body": "x", "sub_request_id": other.SubRequests[0].ID})
+	telnyxtest.RequireError(t, rec, http.StatusUnprocessableEntity)
+	require.Equal(t, []string{"/sub_request_id"}, telnyxtest.Pointers(t, rec))
+	rec = e.Do("POST", path, apitest.CustomerToken, `{"body": "   "}`)
+	telnyxtest.RequireError(t, rec, http.StatusUnprocessableEntity)
+	require.Equal(t, []string{"/body"}, telnyxtest.Pointers(t, rec))
+	telnyxtest.RequireError(t, e.Do("POST", path, apitest.CustomerToken, `{"body": 7}`), http.StatusBadRequest)
+	telnyxtest.RequireError(t, e.Do("POST", path, apitest.OtherToken, `{"body": "hi"}`), http.StatusNotFound)
+	telnyxtest.RequireError(t, e.Do("GET", path, apitest.OtherToken, nil), http.StatusNotFound)
+
+	// A draft has no comments through this dialect.
+	d := e.F.Create(t, "+14155550155")
+	telnyxtest.RequireError(t, e.Do("POST", "/port_requests/"+d.ID+"/comments", apitest.CustomerToken, `{"body": "hi"}`), http.StatusNotFound)
+}
