@@ -40,7 +40,7 @@ type Options struct {
 	MemTableSize int64
 	// MinFree is the free disk space kept in reserve, in bytes: a write
 	// that would leave less is refused with porting.ErrInsufficientStorage
-	// (reads go on), and a disk with less does not open. Default: four
+	// (reads go on; a disk below it opens so, down to 4 MiB). Default: four
 	// memtables and 16 MiB; negative turns the guard off.
 	MinFree int64
 	// WarnFree is the free space below which a warning is logged, once

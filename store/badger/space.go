@@ -3,6 +3,7 @@ package badger
 import (
 	"fmt"
 	"log/slog"
+	"path/filepath"
 	"sync"
 
 	"github.com/portkit/portkit/porting"
@@ -62,8 +63,17 @@ func (sp *space) take(n uint64) (release func(), err error) {
 	}, nil
 }
 
-// check refuses to open on a disk with less than the reserve free: Badger
-// itself writes into a new memory-mapped file as it opens.
+// openFloor is the free space a store needs to open beyond what flushing
+// its memtables takes: Badger writes into a new memory-mapped file as it
+// opens. A store with that much free opens even below the reserve, and
+// serves reads while it refuses writes, so that a restart on a full disk
+// is not a crash loop.
+const openFloor = 4 << 20
+
+// check refuses to open on a disk with too little room for what Badger
+// does as it opens: it flushes the memtables its logs hold into tables,
+// written through memory-mapped files (which a full disk answers with
+// SIGBUS), and starts a new memtable.
 func (sp *space) check() error {
 	if sp == nil {
 		return nil
@@ -72,9 +82,35 @@ func (sp *space) check() error {
 	if err != nil {
 		return fmt.Errorf("badger store: reading the free space of %s: %w", sp.dir, err)
 	}
-	if free < sp.reserve {
+	logs, err := memtableBytes(sp.dir)
+	if err != nil {
+		return err
+	}
+	if need := logs + openFloor; free < need {
 		return fmt.Errorf("badger store: only %d bytes free on %s, %d needed to open it: make room on the disk, then start again: %w",
-			free, sp.dir, sp.reserve, porting.ErrInsufficientStorage)
+			free, sp.dir, need, porting.ErrInsufficientStorage)
+	}
+	if free < sp.reserve {
+		sp.log.Warn("badger store: the disk is below the reserve: reads are served, writes refused until room is made",
+			"dir", sp.dir, "free_bytes", free, "reserve_bytes", sp.reserve)
 	}
 	return nil
+}
+
+// memtableBytes is the disk the memtable logs (.mem) of dir take: what
+// flushing them into tables writes again.
+func memtableBytes(dir string) (uint64, error) {
+	paths, err := filepath.Glob(filepath.Join(dir, "*.mem"))
+	if err != nil {
+		return 0, err
+	}
+	var total uint64
+	for _, p := range paths {
+		n, err := allocatedBytes(p)
+		if err != nil {
+			return 0, err
+		}
+		total += n
+	}
+	return total, nil
 }

@@ -13,3 +13,13 @@ func freeBytes(dir string) (uint64, error) {
 	}
 	return uint64(st.Bavail) * uint64(st.Bsize), nil
 }
+
+// allocatedBytes returns the disk a file takes (a memory-mapped log is
+// sparse: its size says nothing).
+func allocatedBytes(path string) (uint64, error) {
+	var st unix.Stat_t
+	if err := unix.Stat(path, &st); err != nil {
+		return 0, err
+	}
+	return uint64(st.Blocks) * 512, nil
+}

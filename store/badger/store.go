@@ -215,7 +215,7 @@ func (s *Store) update(ctx context.Context, f func(t keyspace.Txn) error) error 
 			t.dropContent()
 		}
 		if !errors.Is(err, bdg.ErrConflict) {
-			return mapError(err)
+			return s.mapError(err)
 		}
 		if attempt >= s.opt.MaxRetries {
 			return fmt.Errorf("badger store: gave up after %d conflicting attempts: %w", attempt+1, porting.ErrConflict)
@@ -235,12 +235,12 @@ func backoff(attempt int) time.Duration {
 }
 
 // mapError turns Badger's errors into porting's where one applies.
-func mapError(err error) error {
+func (s *Store) mapError(err error) error {
 	switch {
 	case err == nil:
 		return nil
 	case errors.Is(err, bdg.ErrTxnTooBig):
-		return fmt.Errorf("badger store: %w: %w", &porting.TooLargeError{What: "write"}, err)
+		return fmt.Errorf("badger store: %w: %w", &porting.TooLargeError{What: "one write to the store (bytes)", Limit: s.db.MaxBatchSize()}, err)
 	case errors.Is(err, bdg.ErrDBClosed):
 		return errClosed
 	}
