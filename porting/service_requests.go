@@ -225,8 +225,10 @@ func (s *Service) View(ctx context.Context, id string, fn func(r *PortRequest) e
 	if !a.reaches(r.AccountPath) {
 		return fmt.Errorf("port request %s: %w", id, ErrNotFound)
 	}
-	if r, err = s.visible(ctx, a).show(r); err != nil {
-		return err
+	if hasPrivate(r.Comments) { // else nothing to hide: no viewer to make
+		if r, err = s.visible(ctx, a).show(r); err != nil {
+			return err
+		}
 	}
 	return fn(r)
 }

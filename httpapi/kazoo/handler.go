@@ -4,7 +4,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"slices"
 	"strings"
 	"time"
 
@@ -183,6 +182,6 @@ func Routes() []httpapi.Route {
 
 // stateOf returns the state named s.
 func stateOf(s string) (porting.State, bool) {
-	st := porting.State(s)
-	return st, slices.Contains(porting.States(), st)
+	st := porting.State(s) // a port request's state: any but cancel-pending
+	return st, st.Valid() && st != porting.StateCancelPending
 }
