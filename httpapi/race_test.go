@@ -139,6 +139,7 @@ func TestRaceOverHTTP(t *testing.T) {
 			t.Run("32 submitters of one draft", e.testSubmitRace)
 			t.Run("32 movers of one request", e.testMoveRace)
 			t.Run("32 editors, no update lost", e.testEditRace)
+			t.Run("32 PATCHes without If-Match while comments land", e.testUncheckedPatchRace)
 			t.Run("32 writers on one stale revision", e.testStaleRevisionRace)
 			t.Run("indexes agree with requests", e.testIndexesAgree)
 		})
@@ -375,6 +376,26 @@ func (e *raceEnv) testEditRace(t *testing.T) {
 	require.Regexp(t, `^written by \d+$`, got.SubRequests[0].Description)
 	n, _ := strconv.Atoi(strings.TrimPrefix(got.SubRequests[0].Description, "written by "))
 	require.Equal(t, 1, n%2, "written by a Telnyx client")
+}
+
+// 32 clients PATCH one request without If-Match, each its own key, while
+// 32 others add comments: a client that named no revision asked for no
+// check, so every PATCH succeeds (none is 409) and every key survives.
+func (e *raceEnv) testUncheckedPatchRace(t *testing.T) {
+	r := e.raceDraft(t, "+12025550904")
+	path := customerRequests("/" + r.ID)
+	results := portingtest.Race(64, func(i int) raceResult {
+		if i%2 == 1 {
+			return e.call("PUT", path+"/comments", apitest.CustomerToken, nil, fmt.Sprintf(`{"data":{"comments":[{"content":"comment %d"}]}}`, i))
+		}
+		return e.call("PATCH", path, apitest.CustomerToken, nil, fmt.Sprintf(`{"data":{"p%d":%d}}`, i, i))
+	})
+	ok := requireClean(t, results)
+	require.Equal(t, 64, countTrue(ok), "no write that named no revision is refused")
+	d := envelopeData(t, e.call("GET", path, apitest.CustomerToken, nil, ""))
+	for i := 0; i < 64; i += 2 {
+		require.Equal(t, float64(i), d["p"+strconv.Itoa(i)], "p%d was lost", i)
+	}
 }
 
 // 32 clients write one request on the same revision, through Kazoo's

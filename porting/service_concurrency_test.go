@@ -1,8 +1,10 @@
 package porting_test
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"testing"
 
 	"github.com/portkit/portkit/porting"
@@ -179,4 +181,40 @@ func TestServiceConcurrentTransitions(t *testing.T) {
 	require.Equal(t, porting.StatePending, got.State)
 	require.Len(t, got.Transitions, len(r.Transitions)+1, "the state moved once")
 	require.Equal(t, r.Revision+1, got.Revision)
+}
+
+// Edit with no revision named merges again on fresh data when it loses a
+// race: concurrent partial edits of one request all succeed, and none is
+// lost, while other writes land in between.
+func TestServiceEditMergesAgainOnFreshData(t *testing.T) {
+	t.Parallel()
+	f := portingtest.New(t)
+	r := f.Create(t, svOther1)
+	errs := portingtest.Race(48, func(i int) error {
+		if i%3 == 2 {
+			_, err := addComment(f.Service, f.AsCustomer(), r.ID, porting.CommentInput{Body: fmt.Sprint("between ", i)})
+			return err
+		}
+		_, err := f.Service.Edit(f.AsCustomer(), r.ID, 0, func(in porting.RequestInput) (porting.RequestInput, error) {
+			in.Extra = maps.Clone(in.Extra)
+			if in.Extra == nil {
+				in.Extra = map[string]json.RawMessage{}
+			}
+			in.Extra[fmt.Sprint("k", i)] = json.RawMessage(fmt.Sprint(i))
+			return in, nil
+		})
+		return err
+	})
+	for i, err := range errs {
+		require.NoError(t, err, "writer %d", i)
+	}
+	got := svGet(t, f, r.ID)
+	for i := range 48 {
+		if i%3 != 2 {
+			require.Equal(t, fmt.Sprint(i), string(got.Extra[fmt.Sprint("k", i)]), "k%d was lost", i)
+		}
+	}
+	// With a revision named, a stale one is a conflict.
+	_, err := f.Service.Edit(f.AsCustomer(), r.ID, r.Revision, func(in porting.RequestInput) (porting.RequestInput, error) { return in, nil })
+	require.ErrorIs(t, err, porting.ErrConflict)
 }

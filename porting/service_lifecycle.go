@@ -19,6 +19,10 @@ type TransitionOptions struct {
 	// edited only winning_carrier, reference_number, scheduled_date,
 	// transfer_date and notifications may change.
 	Input *RequestInput
+	// Merge, when set, computes the fields to merge from the request as
+	// it is, as Service.Edit does: with rev 0 a transition that lost a race
+	// merges again on fresh data. It takes the place of Input.
+	Merge func(RequestInput) (RequestInput, error)
 }
 
 // Transition moves every open sub request of a request to state `to`,
@@ -82,7 +86,16 @@ func (s *Service) transition(ctx context.Context, id, subID string, rev int64, t
 				return err
 			}
 		}
-		if opt.Input != nil {
+		switch {
+		case opt.Merge != nil:
+			in, err := opt.Merge(r.Input())
+			if err != nil {
+				return err
+			}
+			if err := s.mergeForTransition(ctx, c, in); err != nil {
+				return err
+			}
+		case opt.Input != nil:
 			if err := s.mergeForTransition(ctx, c, *opt.Input); err != nil {
 				return err
 			}

@@ -253,6 +253,33 @@ func (s *Service) Update(ctx context.Context, id string, rev int64, in RequestIn
 	})
 }
 
+// Edit changes some of a request's writable fields, as a partial update
+// (Kazoo's PATCH): merge gets the fields as stored and returns them as they
+// should be, and the result is validated and stored as Update would. With
+// rev 0 (no revision named) a write that lost a race is merged again on
+// the request as it now is, so a partial edit never fails for a change it
+// did not touch; with a revision, a stale one is ErrConflict.
+func (s *Service) Edit(ctx context.Context, id string, rev int64, merge func(RequestInput) (RequestInput, error)) (*PortRequest, error) {
+	return s.mutate(ctx, id, rev, func(c *change) error {
+		in, err := merge(c.r.Input())
+		if err != nil {
+			return err
+		}
+		numbers, err := s.validate(&in)
+		if err != nil {
+			return err
+		}
+		if !c.r.State.Editable() {
+			return notEditable(c.r.State)
+		}
+		if err := s.setFields(ctx, c, in, numbers); err != nil {
+			return err
+		}
+		s.event(c, EventUpdated, Event{})
+		return nil
+	})
+}
+
 func notEditable(st State) error {
 	return &ValidationError{Fields: []FieldError{{
 		Field: "port_state", Value: string(st), Index: -1, Code: "type",

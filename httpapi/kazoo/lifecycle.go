@@ -35,11 +35,7 @@ func (k *handler) move(c *call, to porting.State) {
 		return
 	}
 	if len(fields) > 0 {
-		c.mergeWrite(r, want, fields, func(in porting.RequestInput, rev int64) (*porting.PortRequest, error) {
-			opt.Input = &in
-			return k.svc.Transition(c.ctx, r.ID, rev, to, opt)
-		})
-		return
+		opt.Merge = func(cur porting.RequestInput) (porting.RequestInput, error) { return k.mergeInput(cur, fields) }
 	}
 	out, err := k.svc.Transition(c.ctx, r.ID, want, to, opt)
 	if err != nil {

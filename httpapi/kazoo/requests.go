@@ -1,15 +1,10 @@
 package kazoo
 
 import (
-	"errors"
 	"net/http"
 
 	"github.com/portkit/portkit/porting"
 )
-
-// mergeRetries bounds how often a merge made on a request that changed
-// meanwhile is made again (only when the client named no revision).
-const mergeRetries = 3
 
 // create: PUT port_requests with {"data": {...}}. 201 and the new request.
 func (k *handler) create(c *call) {
@@ -64,44 +59,14 @@ func (k *handler) patch(c *call) {
 	if !ok {
 		return
 	}
-	c.mergeWrite(r, want, members, func(in porting.RequestInput, rev int64) (*porting.PortRequest, error) {
-		return k.svc.Update(c.ctx, r.ID, rev, in)
+	out, err := k.svc.Edit(c.ctx, r.ID, want, func(cur porting.RequestInput) (porting.RequestInput, error) {
+		return k.mergeInput(cur, members)
 	})
-}
-
-// mergeWrite merges members over r's input, writes the result with write
-// on the revision the client named (want), else the one the merge was
-// made on, and answers the request written. When the client named no
-// revision and the request changed under the merge, the merge is made
-// again on a fresh read (at most mergeRetries times), so that no
-// concurrent change is lost.
-func (c *call) mergeWrite(r *porting.PortRequest, want int64, members []member,
-	write func(in porting.RequestInput, rev int64) (*porting.PortRequest, error)) {
-	for attempt := 0; ; attempt++ {
-		in, err := c.k.mergeInput(r.Input(), members)
-		if err != nil {
-			c.fail(err)
-			return
-		}
-		rev := want
-		if rev == 0 {
-			rev = r.Revision
-		}
-		out, err := write(in, rev)
-		if want == 0 && errors.Is(err, porting.ErrConflict) && attempt < mergeRetries {
-			var ok bool
-			if r, ok = c.request(); !ok {
-				return
-			}
-			continue
-		}
-		if err != nil {
-			c.fail(err)
-			return
-		}
-		c.replyRequest(http.StatusOK, out)
+	if err != nil {
+		c.fail(err)
 		return
 	}
+	c.replyRequest(http.StatusOK, out)
 }
 
 // delete: DELETE port_requests/{id} answers the deleted request.
