@@ -140,6 +140,7 @@ func TestRaceOverHTTP(t *testing.T) {
 			t.Run("32 movers of one request", e.testMoveRace)
 			t.Run("32 editors, no update lost", e.testEditRace)
 			t.Run("32 PATCHes without If-Match while comments land", e.testUncheckedPatchRace)
+			t.Run("completions with If-Match while comments land: charges = completions", e.testCompletionChargeRace)
 			t.Run("32 writers on one stale revision", e.testStaleRevisionRace)
 			t.Run("indexes agree with requests", e.testIndexesAgree)
 		})
@@ -395,6 +396,51 @@ func (e *raceEnv) testUncheckedPatchRace(t *testing.T) {
 	d := envelopeData(t, e.call("GET", path, apitest.CustomerToken, nil, ""))
 	for i := 0; i < 64; i += 2 {
 		require.Equal(t, float64(i), d["p"+strconv.Itoa(i)], "p%d was lost", i)
+	}
+}
+
+// The port authority completes a request with If-Match while eight
+// customers add comments, 40 times over. A completion either commits or
+// is 409; money is taken and numbers activated for exactly the committed
+// ones: the charges equal the completed sub requests, no hold is left,
+// and a request that did not complete keeps its numbers unowned.
+func (e *raceEnv) testCompletionChargeRace(t *testing.T) {
+	charges := e.f.Charges
+	before := len(charges.Charged())
+	completed, refused := 0, 0
+	var pending []*porting.PortRequest
+	for round := range 40 {
+		r := e.raceDraft(t, fmt.Sprintf("+1202555%04d", 7000+round))
+		path, _ := portingtest.PathTo(porting.StateScheduled)
+		for _, to := range path {
+			r = e.f.Move(t, r.ID, to)
+		}
+		rev := envelopeData(t, e.call("GET", customerRequests("/"+r.ID), apitest.AuthorityToken, nil, ""))["_revision"].(string)
+		results := portingtest.Race(9, func(i int) raceResult {
+			if i == 0 {
+				return e.call("PATCH", customerRequests("/"+r.ID+"/completed"), apitest.AuthorityToken, map[string]string{"If-Match": rev}, "")
+			}
+			return e.call("PUT", customerRequests("/"+r.ID+"/comments"), apitest.CustomerToken, nil,
+				fmt.Sprintf(`{"data":{"comments":[{"content":"round %d comment %d"}]}}`, round, i))
+		})
+		ok := requireClean(t, results, http.StatusConflict)
+		got, err := e.f.Service.Get(e.f.AsAuthority(), r.ID)
+		require.NoError(t, err)
+		require.Equal(t, ok[0], got.State == porting.StateCompleted, "round %d: the answer says what happened", round)
+		if ok[0] {
+			completed++
+		} else {
+			refused++
+			pending = append(pending, got)
+		}
+	}
+	t.Logf("completions: %d committed, %d refused on a moved revision", completed, refused)
+	require.Equal(t, completed, len(charges.Charged())-before, "one charge per completed sub request, and none for the others")
+	require.Empty(t, charges.Held(), "no hold is left behind")
+	for _, r := range pending {
+		_, owned, err := e.f.Inventory.Owner(t.Context(), r.Numbers[0].E164)
+		require.NoError(t, err)
+		require.False(t, owned, "%s did not complete: its number is not activated", r.ID)
 	}
 }
 

@@ -45,6 +45,9 @@ type Event struct {
 	Attachment string `json:"attachment,omitempty"`
 	// Numbers lists the numbers a completion activated.
 	Numbers []string `json:"numbers,omitempty"`
+	// Completions are the sub requests a transition completed: what the
+	// platform bills and activates for them (see Service.Settlements).
+	Completions []Completion `json:"completions,omitempty"`
 }
 
 // EventHandler receives events. Returning an error stops delivery; the

@@ -78,8 +78,13 @@ func (s *Service) transition(ctx context.Context, id, subID string, rev int64, t
 	if !to.Valid() || to == StateCancelPending {
 		return nil, invalid("port_state", string(to), "enum", fmt.Sprintf("Unknown port state %q", to))
 	}
-	var moved []string
+	var (
+		moved     []string
+		completed []Completion          // of the attempt that committed
+		held      map[string]Completion // every hold any attempt took
+	)
 	r, err := s.mutate(ctx, id, rev, func(c *change) error {
+		completed = nil
 		r := c.r
 		if check != nil {
 			if err := check(r); err != nil {
@@ -113,19 +118,84 @@ func (s *Service) transition(ctx context.Context, id, subID string, rev int64, t
 		if err != nil {
 			return err
 		}
-		activated, err := s.onEnter(ctx, c, to, moved, opt)
-		if err != nil {
+		if err := s.onEnter(ctx, c, to, moved, opt); err != nil {
 			return err
+		}
+		var activated []string
+		if to == StateCompleted {
+			if completed, err = s.authorize(ctx, c.r, moved, &held); err != nil {
+				return err
+			}
+			for _, cp := range completed {
+				activated = append(activated, cp.Numbers...)
+			}
 		}
 		t := Transition{At: c.now, SubRequestID: subID, From: from, To: to, Reason: opt.Reason, Actor: c.actor}
 		r.Transitions = append(r.Transitions, t)
-		s.event(c, EventTransitioned, Event{SubRequestID: subID, Transition: &t, Numbers: activated})
+		s.event(c, EventTransitioned, Event{SubRequestID: subID, Transition: &t, Numbers: activated, Completions: completed})
 		return nil
 	})
 	if err != nil {
+		completed = nil
+	}
+	s.release(ctx, held, completed)
+	if err != nil {
 		return nil, err
 	}
+	s.settle(ctx, completed)
 	return r, nil
+}
+
+// authorize builds the completions of the sub requests that moved to
+// completed and, when Charges is a ChargeAuthorizer, holds their charges
+// (adding them to held): a refusal fails the transition.
+func (s *Service) authorize(ctx context.Context, r *PortRequest, moved []string, held *map[string]Completion) ([]Completion, error) {
+	q := Quote{}
+	if r.Quote != nil {
+		q = *r.Quote
+	}
+	out := make([]Completion, 0, len(moved))
+	for _, id := range moved {
+		cp := Completion{
+			// A sub request completes once, so its key is the same on every
+			// attempt, whichever other sub requests complete with it.
+			Key: r.ID + "/completed/" + id, RequestID: r.ID, AccountID: r.AccountID, SubRequestID: id, Quote: q,
+		}
+		for _, n := range r.SubRequestNumbers(id) {
+			cp.Numbers = append(cp.Numbers, n.E164)
+		}
+		out = append(out, cp)
+	}
+	auth, ok := s.opt.Charges.(ChargeAuthorizer)
+	if !ok {
+		return out, nil
+	}
+	for _, cp := range out {
+		if err := auth.Authorize(ctx, cp); err != nil {
+			return nil, fmt.Errorf("charging for port: %w", err)
+		}
+		if *held == nil {
+			*held = make(map[string]Completion)
+		}
+		(*held)[cp.Key] = cp
+	}
+	return out, nil
+}
+
+// release drops the holds no committed completion took up.
+func (s *Service) release(ctx context.Context, held map[string]Completion, committed []Completion) {
+	auth, ok := s.opt.Charges.(ChargeAuthorizer)
+	if !ok || len(held) == 0 {
+		return
+	}
+	for _, cp := range committed {
+		delete(held, cp.Key)
+	}
+	for _, cp := range held {
+		if err := auth.Release(context.WithoutCancel(ctx), cp); err != nil {
+			s.opt.Logger.Error("releasing the charge of a completion that did not commit", "key", cp.Key, "err", err)
+		}
+	}
 }
 
 // move moves the open sub requests (or the one named) to `to`, checking the
@@ -182,16 +252,9 @@ func transitionError(id, subID string, from, to State) error {
 }
 
 // onEnter applies the rules of entering a state to the sub requests that
-// moved. For completed it returns the numbers that became active.
-//
-// Completion calls Charges.Charge (once per sub request that completes)
-// and then Inventory.Activate before the write is stored, as Kazoo bills
-// and activates before it records the state: if either fails, the request
-// does not complete and the caller may try again. Billing comes first so
-// that a refused charge leaves the inventory untouched. Both must be
-// idempotent: Charge gets a key per sub request for that, which stays the
-// same however the completion is retried (a sub request completes once).
-func (s *Service) onEnter(ctx context.Context, c *change, to State, moved []string, opt TransitionOptions) ([]string, error) {
+// moved. (Completion's, billing and activation, follow the commit: see
+// authorize and settle.)
+func (s *Service) onEnter(ctx context.Context, c *change, to State, moved []string, opt TransitionOptions) error {
 	r := c.r
 	switch to {
 	case StateSubmitted:
@@ -203,10 +266,10 @@ func (s *Service) onEnter(ctx context.Context, c *change, to State, moved []stri
 		}
 		q, err := s.opt.Charges.Quote(ctx, r, numbers)
 		if err != nil {
-			return nil, fmt.Errorf("quote: %w", err)
+			return fmt.Errorf("quote: %w", err)
 		}
 		if !q.Free() && !opt.AcceptCharges {
-			return nil, &ChargesError{Quote: q}
+			return &ChargesError{Quote: q}
 		}
 		r.Sent = false
 		r.Quote = nil // the quote of this submission replaces any earlier one
@@ -216,7 +279,7 @@ func (s *Service) onEnter(ctx context.Context, c *change, to State, moved []stri
 	case StateScheduled:
 		date := opt.ScheduledDate
 		if !date.IsZero() && !DateInRange(date) {
-			return nil, invalid("scheduled_date", date.String(), "format", "Date out of range")
+			return invalid("scheduled_date", date.String(), "format", "Date out of range")
 		}
 		if date.IsZero() {
 			date = r.ScheduledDate()
@@ -229,7 +292,7 @@ func (s *Service) onEnter(ctx context.Context, c *change, to State, moved []stri
 			case sr.FOCDate.IsZero() && !date.IsZero():
 				sr.FOCDate = date.UTC()
 			case sr.FOCDate.IsZero():
-				return nil, invalid("scheduled_date", "", "required", "Scheduling a port needs a scheduled_date (the confirmed FOC date)")
+				return invalid("scheduled_date", "", "required", "Scheduling a port needs a scheduled_date (the confirmed FOC date)")
 			}
 		}
 	case StateRejected:
@@ -238,30 +301,8 @@ func (s *Service) onEnter(ctx context.Context, c *change, to State, moved []stri
 		for _, id := range moved {
 			r.SubRequest(id).FOCDate = time.Time{}
 		}
-	case StateCompleted:
-		q := Quote{}
-		if r.Quote != nil {
-			q = *r.Quote
-		}
-		var numbers []string
-		for _, id := range moved {
-			var subNumbers []string
-			for _, n := range r.SubRequestNumbers(id) {
-				subNumbers = append(subNumbers, n.E164)
-			}
-			// A sub request completes once, so its key is stable across
-			// retries, whichever other sub requests complete with it.
-			if err := s.opt.Charges.Charge(ctx, r, subNumbers, q, r.ID+"/completed/"+id); err != nil {
-				return nil, fmt.Errorf("charging for port: %w", err)
-			}
-			numbers = append(numbers, subNumbers...)
-		}
-		if err := s.opt.Inventory.Activate(ctx, r.AccountID, numbers); err != nil {
-			return nil, fmt.Errorf("activating numbers: %w", err)
-		}
-		return numbers, nil
 	}
-	return nil, nil
+	return nil
 }
 
 // mergeForTransition merges a transition's fields into the request.

@@ -3,7 +3,9 @@ package porting_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -314,16 +316,19 @@ func (c *svRecordingCharges) Quote(context.Context, *porting.PortRequest, []stri
 	return porting.Quote{}, nil
 }
 
-func (c *svRecordingCharges) Charge(_ context.Context, _ *porting.PortRequest, _ []string, _ porting.Quote, key string) error {
+func (c *svRecordingCharges) Charge(_ context.Context, cp porting.Completion) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.keys = append(c.keys, key)
+	c.keys = append(c.keys, cp.Key)
 	if len(c.keys) <= c.failFirst {
 		return errors.New("billing is down")
 	}
 	return nil
 }
 
+// A charge that fails after the completion committed does not undo it:
+// the completion is settled again from the event log, under the same key,
+// and its numbers are activated only once it is billed.
 func TestServiceCompleteChargeKeyIsStable(t *testing.T) {
 	t.Parallel()
 	charges := &svRecordingCharges{failFirst: 1}
@@ -331,17 +336,27 @@ func TestServiceCompleteChargeKeyIsStable(t *testing.T) {
 	svCarriers(f)
 	r := svReach(t, f, porting.StateScheduled, svAlpha1, svBeta1)
 	alpha := svSub(t, r, "Alpha")
+	sys := porting.AsSystem(t.Context())
 
-	// Alpha's completion fails on billing, then succeeds on retry: same key.
-	_, err := f.Service.TransitionSubRequest(f.AsAuthority(), r.ID, alpha.ID, 0, porting.StateCompleted, porting.TransitionOptions{})
-	require.Error(t, err)
-	r, err = f.Service.TransitionSubRequest(f.AsAuthority(), r.ID, alpha.ID, 0, porting.StateCompleted, porting.TransitionOptions{})
+	// Alpha completes; billing is down: committed, not yet billed nor active.
+	r, err := f.Service.TransitionSubRequest(f.AsAuthority(), r.ID, alpha.ID, 0, porting.StateCompleted, porting.TransitionOptions{})
+	require.NoError(t, err)
+	require.Equal(t, porting.StateCompleted, svSub(t, r, "Alpha").State)
+	require.Len(t, charges.keys, 1)
+	_, owned, err := f.Inventory.Owner(t.Context(), svAlpha1)
+	require.NoError(t, err)
+	require.False(t, owned, "not activated before it is billed")
+
+	// The settlement from the event log bills it, under the same key.
+	_, err = f.Service.DeliverEvents(sys, porting.SettlementConsumer, f.Service.Settlements())
 	require.NoError(t, err)
 	require.Len(t, charges.keys, 2)
 	require.Equal(t, charges.keys[0], charges.keys[1])
+	_, owned, err = f.Inventory.Owner(t.Context(), svAlpha1)
+	require.NoError(t, err)
+	require.True(t, owned, "activated once billed")
 
-	// Beta completes with the rest of the request: its own key, whichever
-	// way it completes.
+	// Beta completes with the rest of the request: its own key.
 	r, err = f.Service.Transition(f.AsAuthority(), r.ID, 0, porting.StateCompleted, porting.TransitionOptions{})
 	require.NoError(t, err)
 	require.Equal(t, porting.StateCompleted, r.State)
@@ -610,4 +625,57 @@ func TestServiceScheduledDateIsTheSubRequestsFOC(t *testing.T) {
 	require.NoError(t, err)
 	require.True(t, svSub(t, r, "Alpha").FOCDate.IsZero())
 	require.Equal(t, day(5), r.ScheduledDate())
+}
+
+// svLosingStore loses the commit of every write that completes something:
+// it answers ErrConflict, as when another writer got in first, and
+// stores nothing.
+type svLosingStore struct {
+	porting.Store
+	lost atomic.Int64
+}
+
+func (s *svLosingStore) UpdateRequest(ctx context.Context, r *porting.PortRequest, w porting.Write) error {
+	for _, e := range w.Events {
+		if len(e.Completions) > 0 {
+			s.lost.Add(1)
+			return fmt.Errorf("lost the race: %w", porting.ErrConflict)
+		}
+	}
+	return s.Store.UpdateRequest(ctx, r, w)
+}
+
+// A completion whose write does not commit takes no money and activates
+// no number: its hold is released, and the number stays portable.
+func TestServiceCompletionThatDoesNotCommitChargesNothing(t *testing.T) {
+	t.Parallel()
+	f := portingtest.New(t, func(o *porting.Options) { o.Charges = &portingtest.Charges{PerNumber: 5} })
+	r := svReach(t, f, porting.StateScheduled, svOther1)
+	losing := &svLosingStore{Store: f.Store}
+	svc := porting.NewService(losing, f.Service.Options())
+
+	_, err := svc.Transition(f.AsAuthority(), r.ID, r.Revision, porting.StateCompleted, porting.TransitionOptions{})
+	require.ErrorIs(t, err, porting.ErrConflict)
+	charges := f.Service.Options().Charges.(*portingtest.Charges)
+	require.Empty(t, charges.Charged(), "no charge for a completion that did not commit")
+	require.Empty(t, charges.Held(), "its hold was released")
+	require.Equal(t, []string{r.ID + "/completed/" + r.SubRequests[0].ID}, charges.Released())
+	_, owned, err := f.Inventory.Owner(t.Context(), svOther1)
+	require.NoError(t, err)
+	require.False(t, owned, "no number activated")
+	require.Equal(t, porting.StateScheduled, svGet(t, f, r.ID).State)
+
+	// With no revision named the Service tries again, losing each time.
+	_, err = svc.Transition(f.AsAuthority(), r.ID, 0, porting.StateCompleted, porting.TransitionOptions{})
+	require.ErrorIs(t, err, porting.ErrConflict)
+	require.Greater(t, losing.lost.Load(), int64(2))
+	require.Empty(t, charges.Charged())
+	require.Empty(t, charges.Held())
+
+	// Once a write commits, it is billed once.
+	done, err := f.Service.Transition(f.AsAuthority(), r.ID, 0, porting.StateCompleted, porting.TransitionOptions{})
+	require.NoError(t, err)
+	require.Equal(t, porting.StateCompleted, done.State)
+	require.Len(t, charges.Charged(), 1)
+	require.Empty(t, charges.Held())
 }

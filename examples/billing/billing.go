@@ -25,9 +25,11 @@ type Invoice struct {
 	Amount    float64
 }
 
-// Ledger is a porting.Charges: it quotes PricePerNumber for every number
-// of a request and invoices each completed sub request once, whatever how
-// often portkit retries.
+// Ledger is a porting.Charges and a porting.ChargeAuthorizer: it quotes
+// PricePerNumber for every number of a request, refuses a completion of
+// an account whose payments are declined (before portkit stores it), and
+// invoices each committed completion once, however often portkit settles
+// it again.
 type Ledger struct {
 	PricePerNumber float64
 
@@ -37,7 +39,10 @@ type Ledger struct {
 	declined map[string]bool
 }
 
-var _ porting.Charges = (*Ledger)(nil)
+var (
+	_ porting.Charges          = (*Ledger)(nil)
+	_ porting.ChargeAuthorizer = (*Ledger)(nil)
+)
 
 // Quote implements porting.Charges.
 func (l *Ledger) Quote(_ context.Context, _ *porting.PortRequest, numbers []string) (porting.Quote, error) {
@@ -45,30 +50,42 @@ func (l *Ledger) Quote(_ context.Context, _ *porting.PortRequest, numbers []stri
 	return porting.Quote{ActivationCharges: l.PricePerNumber * float64(n), PerNumber: l.PricePerNumber, Numbers: n}, nil
 }
 
-// Charge implements porting.Charges. It bills the price the customer
-// accepted (the quote), not today's price.
-func (l *Ledger) Charge(_ context.Context, r *porting.PortRequest, numbers []string, q porting.Quote, key string) error {
+// Authorize implements porting.ChargeAuthorizer: a declined account's
+// port does not complete.
+func (l *Ledger) Authorize(_ context.Context, c porting.Completion) error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if l.byKey[key] {
-		return nil // already invoiced: portkit retried
+	if l.declined[c.AccountID] {
+		return fmt.Errorf("account %s: %w", c.AccountID, ErrDeclined)
 	}
-	if l.declined[r.AccountID] {
-		return fmt.Errorf("account %s: %w", r.AccountID, ErrDeclined)
+	return nil
+}
+
+// Release implements porting.ChargeAuthorizer: a ledger that holds
+// nothing has nothing to release.
+func (l *Ledger) Release(context.Context, porting.Completion) error { return nil }
+
+// Charge implements porting.Charges. It bills the price the customer
+// accepted (the quote), not today's price, once per completion key.
+func (l *Ledger) Charge(_ context.Context, c porting.Completion) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.byKey[c.Key] {
+		return nil // already invoiced: portkit settled it again
 	}
 	if l.byKey == nil {
 		l.byKey = make(map[string]bool)
 	}
-	l.byKey[key] = true
+	l.byKey[c.Key] = true
 	l.invoices = append(l.invoices, Invoice{
-		Key: key, AccountID: r.AccountID, RequestID: r.ID,
-		Numbers: append([]string(nil), numbers...), Amount: q.PerNumber * float64(len(numbers)),
+		Key: c.Key, AccountID: c.AccountID, RequestID: c.RequestID,
+		Numbers: append([]string(nil), c.Numbers...), Amount: c.Quote.PerNumber * float64(len(c.Numbers)),
 	})
 	return nil
 }
 
-// Decline makes every further charge to the account fail (or succeed
-// again, with false).
+// Decline makes every further completion of the account's ports refused
+// (or accepted again, with false).
 func (l *Ledger) Decline(accountID string, declined bool) {
 	l.mu.Lock()
 	defer l.mu.Unlock()

@@ -103,14 +103,18 @@ func TestACanceledPortCostsNothing(t *testing.T) {
 	require.Empty(t, ledger.Invoices())
 }
 
-// portkit may call Charge again for the same completion (a retried
-// transition); the key makes the second call a no-op.
-func TestARetriedChargeIsNotBilledTwice(t *testing.T) {
+// portkit may settle a completion again (after a crash, from the event
+// log); the key makes the second charge a no-op.
+func TestASettledAgainCompletionIsNotBilledTwice(t *testing.T) {
 	ledger := &billing.Ledger{PricePerNumber: 1}
-	r := &porting.PortRequest{ID: "r1", AccountID: "acme"}
-	q := porting.Quote{PerNumber: 1}
-	for range 3 {
-		require.NoError(t, ledger.Charge(t.Context(), r, []string{"+12025550100"}, q, "r1/completed/s1"))
-	}
+	f := newFixture(t, ledger)
+	r := f.Complete(t, f.Create(t, "+12025550100").ID)
 	require.Len(t, ledger.Invoices(), 1)
+
+	// Replay the whole event log through the settlement handler, as a
+	// restarted program does.
+	n, err := f.Service.DeliverEvents(porting.AsSystem(t.Context()), porting.SettlementConsumer, f.Service.Settlements())
+	require.NoError(t, err)
+	require.Positive(t, n)
+	require.Len(t, ledger.Invoices(), 1, "completion of %s settled again, billed once", r.ID)
 }

@@ -62,16 +62,28 @@ type crashTail struct {
 	mu    sync.Mutex
 	lines []string
 	max   int
+	// warnings are the WARN lines, all of them, kept apart from the tail.
+	warnings []string
 }
 
 // add appends a line, dropping the oldest beyond max.
 func (l *crashTail) add(line string) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	if strings.Contains(line, "level=WARN") {
+		l.warnings = append(l.warnings, line)
+	}
 	l.lines = append(l.lines, line)
 	if len(l.lines) > l.max {
 		l.lines = slices.Delete(l.lines, 0, len(l.lines)-l.max)
 	}
+}
+
+// warned reports whether a warning containing s was logged.
+func (l *crashTail) warned(s string) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return slices.ContainsFunc(l.warnings, func(w string) bool { return strings.Contains(w, s) })
 }
 
 // String returns the lines kept, one per line.

@@ -67,7 +67,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.StringVar(&c.carriers, "carriers", "", "carrier table (CSV of prefix,carrier) for splitting requests by losing carrier")
 	fs.BoolVar(&c.logJSON, "log-json", false, "log in JSON instead of text")
 	fs.Int64Var(&c.memtableMB, "memtable-mb", 0, "badger store: memtable size in MiB (default 16)")
-	fs.Int64Var(&c.minFreeMB, "min-free-mb", 0, "badger store: free disk space kept in reserve, in MiB; writes are refused (507) below it (default 4 memtables + 16)")
+	fs.Int64Var(&c.minFreeMB, "min-free-mb", 0, "badger store: free disk space kept in reserve, in MiB; writes are refused (507) below it (default 12 memtables + 4, what Badger writes on its own)")
 	fs.DurationVar(&c.readHeaderTimeout, "read-header-timeout", readHeaderTimeout, "time a client has to send a request's headers")
 	fs.DurationVar(&c.readTimeout, "read-timeout", readTimeout, "time a client has to send a whole request, body included")
 	fs.DurationVar(&c.writeTimeout, "write-timeout", writeTimeout, "time a client has to take a whole response")

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"github.com/portkit/portkit/httpapi"
@@ -140,14 +141,21 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, listening
 		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 	}
 
-	// Log every event (transitions, comments...) as it is written.
-	events := make(chan struct{})
+	// Log every event (transitions, comments...) as it is written, and
+	// settle from the event log every completion whose billing and
+	// activation a crash or a failure interrupted.
+	var watchers sync.WaitGroup
 	evCtx, stopEvents := context.WithCancel(context.WithoutCancel(ctx))
-	go func() {
-		defer close(events)
-		_ = svc.WatchEvents(porting.AsSystem(evCtx), "portd-log", logEvents(log), 5*time.Second)
-	}()
-	defer func() { stopEvents(); <-events }()
+	for consumer, h := range map[string]porting.EventHandler{
+		"portd-log": logEvents(log), porting.SettlementConsumer: svc.Settlements(),
+	} {
+		watchers.Add(1)
+		go func() {
+			defer watchers.Done()
+			_ = svc.WatchEvents(porting.AsSystem(evCtx), consumer, h, 5*time.Second)
+		}()
+	}
+	defer func() { stopEvents(); watchers.Wait() }()
 
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
@@ -266,10 +274,12 @@ type loggedCharges struct {
 	log *slog.Logger
 }
 
-// Charge implements porting.Charges: it logs the amount due for the
-// numbers, at the accepted quote's price.
-func (c loggedCharges) Charge(_ context.Context, r *porting.PortRequest, numbers []string, q porting.Quote, key string) error {
-	amount := fmt.Sprintf("%.2f", q.PerNumber*float64(len(numbers)))
-	c.log.Info("charge", "account", r.AccountID, "request", r.ID, "numbers", len(numbers), "amount", amount, "key", key)
+// Charge implements porting.Charges: it logs the amount due for a
+// committed completion, at the accepted quote's price. (A completion is
+// settled again from the event log after a crash; the key tells the
+// repeats apart.)
+func (c loggedCharges) Charge(_ context.Context, cp porting.Completion) error {
+	amount := fmt.Sprintf("%.2f", cp.Quote.PerNumber*float64(len(cp.Numbers)))
+	c.log.Info("charge", "account", cp.AccountID, "request", cp.RequestID, "numbers", len(cp.Numbers), "amount", amount, "key", cp.Key)
 	return nil
 }

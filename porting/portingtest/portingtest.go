@@ -12,6 +12,7 @@ package portingtest
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"sync"
 	"testing"
@@ -79,7 +80,7 @@ func (g *IDs) NewSupportKey(prefix string) string {
 	return fmt.Sprintf("%s%06x", prefix, g.keys)
 }
 
-// Charge is one call of Charges.Charge.
+// Charge is one charge Charges billed.
 type Charge struct {
 	RequestID string
 	AccountID string
@@ -88,43 +89,93 @@ type Charge struct {
 	Key       string
 }
 
-// Charges is a porting.Charges that quotes PerNumber for each number and
-// records every charge, once per key. Safe for concurrent use.
+// Charges is a porting.Charges and porting.ChargeAuthorizer that quotes
+// PerNumber for each number, holds each completion's charge before it is
+// stored, and bills it once per key after it committed. Safe for
+// concurrent use.
 type Charges struct {
 	PerNumber float64
-	// Fail, when set, is returned by Charge (and nothing is recorded).
+	// Fail, when set, refuses every completion (Authorize returns it):
+	// the transition fails and nothing changes.
 	Fail error
 
-	mu      sync.Mutex
-	charged []Charge
+	mu       sync.Mutex
+	charged  []Charge
+	held     map[string]bool
+	released []string
 }
+
+var (
+	_ porting.Charges          = (*Charges)(nil)
+	_ porting.ChargeAuthorizer = (*Charges)(nil)
+)
 
 // Quote implements porting.Charges.
 func (c *Charges) Quote(ctx context.Context, r *porting.PortRequest, numbers []string) (porting.Quote, error) {
 	return porting.FlatCharges{PerNumber: c.PerNumber}.Quote(ctx, r, numbers)
 }
 
-// Charge implements porting.Charges.
-func (c *Charges) Charge(_ context.Context, r *porting.PortRequest, numbers []string, q porting.Quote, key string) error {
+// Authorize implements porting.ChargeAuthorizer.
+func (c *Charges) Authorize(_ context.Context, cp porting.Completion) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.Fail != nil {
 		return c.Fail
 	}
-	for _, ch := range c.charged {
-		if ch.Key == key {
-			return nil
-		}
+	if c.held == nil {
+		c.held = make(map[string]bool)
 	}
-	c.charged = append(c.charged, Charge{RequestID: r.ID, AccountID: r.AccountID, Numbers: append([]string(nil), numbers...), Quote: q, Key: key})
+	c.held[cp.Key] = true
 	return nil
 }
 
-// Charged returns the charges made so far.
+// Release implements porting.ChargeAuthorizer.
+func (c *Charges) Release(_ context.Context, cp porting.Completion) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.held[cp.Key] {
+		delete(c.held, cp.Key)
+		c.released = append(c.released, cp.Key)
+	}
+	return nil
+}
+
+// Charge implements porting.Charges: it bills a key once.
+func (c *Charges) Charge(_ context.Context, cp porting.Completion) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, ch := range c.charged {
+		if ch.Key == cp.Key {
+			return nil
+		}
+	}
+	delete(c.held, cp.Key)
+	c.charged = append(c.charged, Charge{RequestID: cp.RequestID, AccountID: cp.AccountID,
+		Numbers: slices.Clone(cp.Numbers), Quote: cp.Quote, Key: cp.Key})
+	return nil
+}
+
+// Charged returns the charges billed so far.
 func (c *Charges) Charged() []Charge {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return append([]Charge(nil), c.charged...)
+	return slices.Clone(c.charged)
+}
+
+// Held returns the keys of the charges held and neither billed nor
+// released: completions still being stored, or whose settlement failed.
+func (c *Charges) Held() []string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return slices.Sorted(maps.Keys(c.held))
+}
+
+// Released returns the keys of the holds dropped because their completion
+// did not commit.
+func (c *Charges) Released() []string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return slices.Clone(c.released)
 }
 
 // Fixture is a ready Service and everything behind it.

@@ -40,8 +40,13 @@ type Options struct {
 	MemTableSize int64
 	// MinFree is the free disk space kept in reserve, in bytes: a write
 	// that would leave less is refused with porting.ErrInsufficientStorage
-	// (reads go on; a disk below it opens so, down to 4 MiB). Default: four
-	// memtables and 16 MiB; negative turns the guard off.
+	// (reads go on; a disk below it opens so, down to 4 MiB). The reserve
+	// is what Badger writes on its own, through memory-mapped files that a
+	// full disk answers with SIGBUS: flushing the memtables, and its
+	// largest compaction (level 0 into level 1, which rewrites both).
+	// Default: that, computed from the memtable size (12 memtables and
+	// 4 MiB: 196 MiB with the default 16 MiB memtable); negative turns the
+	// guard off.
 	MinFree int64
 	// WarnFree is the free space below which a warning is logged, once
 	// each time it is crossed. Default twice MinFree.
@@ -77,8 +82,9 @@ func (o Options) badgerOptions() bdg.Options {
 		bo.MemTableSize = o.MemTableSize
 		bo.NumMemtables = 3
 		bo.NumLevelZeroTables = 3
-		bo.NumLevelZeroTablesStall = 8
+		bo.NumLevelZeroTablesStall = 6
 		bo.BaseTableSize = min(bo.BaseTableSize, o.MemTableSize)
+		bo.BaseLevelSize = min(bo.BaseLevelSize, 4*o.MemTableSize)
 		// A value above the threshold goes to the value log, which a batch
 		// must be able to hold (Badger's rule); small memtables mean small
 		// value log files too.

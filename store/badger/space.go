@@ -114,3 +114,11 @@ func memtableBytes(dir string) (uint64, error) {
 	}
 	return total, nil
 }
+
+// defaultReserve is the room Badger may need on its own, with the
+// options badgerOptions sets for memtables of size m: the flush of its
+// memtables (3), and its largest compaction, level 0 (up to 6 tables of
+// a memtable each, when writes stall) into level 1 (4 memtables), written
+// whole before the old tables go; and 4 MiB for the rest (manifest, value
+// log header, a new memtable log).
+func defaultReserve(m int64) int64 { return 12*m + 4<<20 }

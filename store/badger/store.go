@@ -59,7 +59,7 @@ func Open(opt Options) (*Store, error) {
 	var sp *space
 	if !opt.InMemory && opt.MinFree >= 0 {
 		if opt.MinFree == 0 {
-			opt.MinFree = 4*opt.MemTableSize + 16<<20
+			opt.MinFree = defaultReserve(opt.MemTableSize)
 		}
 		if opt.WarnFree <= 0 {
 			opt.WarnFree = 2 * opt.MinFree
