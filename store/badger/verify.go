@@ -3,9 +3,10 @@ package badger
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strings"
 
 	bdg "github.com/dgraph-io/badger/v4"
@@ -47,22 +48,41 @@ func (e *DamagedError) Unwrap() error { return e.Err }
 // with them on at open, a mismatch or a truncated table panics inside one
 // of its goroutines, which takes the process down.
 func verifyTables(dir string, bo bdg.Options) error {
-	paths, err := filepath.Glob(filepath.Join(dir, "*.sst"))
+	ids, err := manifestTables(dir, bo)
 	if err != nil {
-		return err
+		return &DamagedError{Dir: dir, Table: bdg.ManifestFilename, Err: err}
 	}
-	sort.Strings(paths)
 	opts := table.Options{
 		ReadOnly: true, ChkMode: options.OnTableRead, BlockSize: bo.BlockSize,
 		BloomFalsePositive: bo.BloomFalsePositive, Compression: bo.Compression,
 		ZSTDCompressionLevel: bo.ZSTDCompressionLevel, TableSize: uint64(bo.BaseTableSize),
 	}
-	for _, p := range paths {
+	for _, id := range ids {
+		p := table.NewFilename(id, dir)
 		if err := verifyTable(p, opts); err != nil {
 			return &DamagedError{Dir: dir, Table: p, Err: err}
 		}
 	}
 	return nil
+}
+
+// manifestTables lists the tables the manifest names, in order. A table
+// it does not name is one a flush or a compaction was writing when the
+// process died: Badger deletes it as it opens, and it holds nothing.
+func manifestTables(dir string, bo bdg.Options) ([]uint64, error) {
+	f, err := os.Open(filepath.Join(dir, bdg.ManifestFilename))
+	if os.IsNotExist(err) {
+		return nil, nil // a new store
+	}
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	m, _, err := bdg.ReplayManifestFile(f, bo.ExternalMagicVersion, bo)
+	if err != nil {
+		return nil, err
+	}
+	return slices.Sorted(maps.Keys(m.Tables)), nil
 }
 
 // verifyTable checks one table; a panic while reading it is damage too.
