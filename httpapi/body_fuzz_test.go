@@ -246,12 +246,12 @@ func checkComments(tb testing.TB, f *portingtest.Fixture, id string, data []byte
 		}
 		contents = []string{c}
 	}
-	r, err := f.Store.Request(tb.Context(), id)
+	page, err := f.Store.Timeline(tb.Context(), id, porting.TimelineQuery{Kind: porting.TimelineComments, Limit: porting.MaxPageSize})
 	require.NoError(tb, err)
-	require.GreaterOrEqual(tb, len(r.Comments), len(contents), what)
-	stored := r.Comments[len(r.Comments)-len(contents):]
+	require.GreaterOrEqual(tb, len(page.Entries), len(contents), what)
+	stored := page.Entries[len(page.Entries)-len(contents):]
 	for i, c := range contents {
-		require.Equal(tb, c, stored[i].Body, "%s: comment %d stored otherwise than sent", what, i)
+		require.Equal(tb, c, stored[i].Comment.Body, "%s: comment %d stored otherwise than sent", what, i)
 	}
 }
 

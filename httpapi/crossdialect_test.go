@@ -137,10 +137,10 @@ func TestDialectsThroughService(t *testing.T) {
 		_, err = apitest.AddComment(svc, ctx, id, porting.CommentInput{Body: "from kazoo"})
 		require.NoError(t, err)
 		e.Must(t, http.StatusCreated, "POST", "/port_requests/"+id+"/comments", apitest.CustomerToken, `{"body": "from telnyx"}`)
-		comments, err := svc.Comments(ctx, id)
+		comments, err := svc.Timeline(ctx, id, porting.TimelineQuery{Kind: porting.TimelineComments})
 		require.NoError(t, err)
-		require.Len(t, comments, 2)
-		require.Equal(t, "from telnyx", comments[1].Body)
+		require.Len(t, comments.Entries, 2)
+		require.Equal(t, "from telnyx", comments.Entries[1].Comment.Body)
 		list := telnyxtest.Decode[[]telnyxtest.Obj](t, e.Must(t, http.StatusOK, "GET", "/port_requests/"+id+"/comments", apitest.CustomerToken, nil))
 		require.Equal(t, "from kazoo", list[0]["body"])
 

@@ -70,9 +70,9 @@ func Example() {
 	owner, owned, _ := inventory.Owner(ctx, "+12025550100")
 	fmt.Println("+12025550100 active:", owned, "for", owner)
 
-	timeline, err := svc.Timeline(customer, r.ID)
+	timeline, err := svc.Timeline(customer, r.ID, porting.TimelineQuery{Kind: porting.TimelineTransitions})
 	must(err)
-	for _, e := range timeline {
+	for _, e := range timeline.Entries {
 		if t := e.Transition; t != nil {
 			fmt.Printf("%s %s -> %s by %s", t.At.Format(time.RFC3339), t.From, t.To, t.Actor.Name)
 			if t.Reason != "" {

@@ -51,8 +51,11 @@ type PortRequest struct {
 	SubRequests []SubRequest `json:"sub_requests"`
 	// Attachments are sorted by name.
 	Attachments []Attachment `json:"attachments,omitempty"`
-	Comments    []Comment    `json:"comments,omitempty"`
-	Transitions []Transition `json:"transitions,omitempty"`
+	// CommentCount is how many comments the request has. The comments
+	// themselves, and the transitions, are kept apart from the request, in
+	// its timeline (Service.Timeline), so that adding one costs the same
+	// however many there are.
+	CommentCount int `json:"comment_count,omitempty"`
 
 	Created time.Time `json:"created"`
 	Updated time.Time `json:"updated"`
@@ -307,8 +310,6 @@ func (r *PortRequest) Clone() *PortRequest {
 		c.SubRequests[i] = c.SubRequests[i].clone()
 	}
 	c.Attachments = slices.Clone(r.Attachments)
-	c.Comments = slices.Clone(r.Comments)
-	c.Transitions = slices.Clone(r.Transitions)
 	if r.Quote != nil {
 		q := *r.Quote
 		c.Quote = &q

@@ -41,6 +41,11 @@ type Options struct {
 	// MaxNumbers caps the numbers of one request, and of one portability
 	// check. Default 10,000.
 	MaxNumbers int
+	// MaxComments caps the comments of one request. Default 2,000.
+	MaxComments int
+	// MaxAttachments caps the attachments (Telnyx's supporting documents)
+	// of one request. Default 100.
+	MaxAttachments int
 	// CancelCutoff is how close to a confirmed FOC a cancellation may no
 	// longer be asked for. Default 48 hours.
 	CancelCutoff time.Duration
@@ -53,6 +58,8 @@ const (
 	DefaultMaxAttachmentSize = 8_000_000
 	DefaultMaxNumbers        = 10_000
 	DefaultCancelCutoff      = 48 * time.Hour
+	DefaultMaxComments       = 2_000
+	DefaultMaxAttachments    = 100
 )
 
 // maxRetries bounds how often a write that lost a race is retried.
@@ -99,6 +106,12 @@ func NewService(store Store, opt Options) *Service {
 	}
 	if opt.MaxNumbers <= 0 {
 		opt.MaxNumbers = DefaultMaxNumbers
+	}
+	if opt.MaxComments <= 0 {
+		opt.MaxComments = DefaultMaxComments
+	}
+	if opt.MaxAttachments <= 0 {
+		opt.MaxAttachments = DefaultMaxAttachments
 	}
 	if opt.CancelCutoff <= 0 {
 		opt.CancelCutoff = DefaultCancelCutoff
@@ -186,7 +199,6 @@ func (s *Service) event(c *change, t EventType, e Event) {
 // mutate loads a request, applies edit and stores the result. rev is the
 // revision the caller read, or 0 for "the current one": then a write that
 // loses a race is retried on fresh data, with every rule checked again.
-// The caller gets the request as Get shows it.
 func (s *Service) mutate(ctx context.Context, id string, rev int64, edit func(c *change) error) (*PortRequest, error) {
 	c, err := s.write(ctx, id, rev, edit, func(c *change) error {
 		c.r.State = DeriveState(c.r.SubRequests)
@@ -199,7 +211,7 @@ func (s *Service) mutate(ctx context.Context, id string, rev int64, edit func(c 
 	if err != nil {
 		return nil, err
 	}
-	return s.visible(ctx, c.actor).request(c.r), nil
+	return c.r, nil
 }
 
 // write runs one change of one request: it loads the request the actor

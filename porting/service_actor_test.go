@@ -100,11 +100,11 @@ var svOps = []struct {
 		return err
 	}},
 	{name: "Comments", op: func(ctx context.Context, f *portingtest.Fixture, r *porting.PortRequest) error {
-		_, err := f.Service.Comments(ctx, r.ID)
+		_, err := f.Service.Timeline(ctx, r.ID, porting.TimelineQuery{Kind: porting.TimelineComments})
 		return err
 	}},
 	{name: "Timeline", op: func(ctx context.Context, f *portingtest.Fixture, r *porting.PortRequest) error {
-		_, err := f.Service.Timeline(ctx, r.ID)
+		_, err := f.Service.Timeline(ctx, r.ID, porting.TimelineQuery{})
 		return err
 	}},
 	{name: "PutAttachment", op: func(ctx context.Context, f *portingtest.Fixture, r *porting.PortRequest) error {

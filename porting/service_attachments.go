@@ -169,6 +169,11 @@ func (s *Service) PutAttachment(ctx context.Context, id string, rev int64, in At
 			att.Name = freeName(r, name)
 			found = false
 		}
+		if !found && len(r.Attachments) >= s.opt.MaxAttachments {
+			return &ValidationError{Fields: []FieldError{{Field: "attachments", Index: -1, Code: "maxItems",
+				Limit: int64(s.opt.MaxAttachments), Err: &TooLargeError{What: "attachments", Limit: int64(s.opt.MaxAttachments)},
+				Message: fmt.Sprintf("A port request holds at most %d attachments", s.opt.MaxAttachments)}}}
+		}
 		if found {
 			att.ID = existing.ID
 			if in.DocumentType == "" {

@@ -1,6 +1,7 @@
 package porting_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -28,7 +29,8 @@ func TestServiceAddComment(t *testing.T) {
 	}, c)
 
 	got := svGet(t, f, r.ID)
-	require.Equal(t, []porting.Comment{c}, got.Comments)
+	require.Equal(t, []porting.Comment{c}, svComments(t, f, f.AsCustomer(), r.ID))
+	require.Equal(t, 1, got.CommentCount)
 	require.Equal(t, r.Revision+1, got.Revision)
 	require.Equal(t, portingtest.Epoch.Add(time.Minute), got.Updated)
 }
@@ -78,7 +80,8 @@ func TestServiceCommentsInEveryState(t *testing.T) {
 			_, err = addComment(f.Service, f.AsAuthority(), r.ID, porting.CommentInput{Body: "internal", Private: true})
 			require.NoError(t, err)
 			got := svGet(t, f, r.ID)
-			require.Len(t, got.Comments, 2)
+			require.Len(t, svComments(t, f, f.AsAuthority(), r.ID), 2)
+			require.Equal(t, 2, got.CommentCount)
 			require.Equal(t, r.State, got.State, "a comment does not move the request")
 		})
 	}
@@ -103,62 +106,20 @@ func TestServicePrivateComments(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, "system", system.Author)
 
-	// The authority sees everything.
-	got, err := f.Service.Get(f.AsAuthority(), r.ID)
-	require.NoError(t, err)
-	require.Equal(t, []porting.Comment{public, private, system}, got.Comments)
-	cs, err := f.Service.Comments(f.AsAuthority(), r.ID)
-	require.NoError(t, err)
-	require.Equal(t, []porting.Comment{public, private, system}, cs)
-	page, err := f.Service.List(f.AsAuthority(), porting.Query{AccountID: f.Customer.ID})
-	require.NoError(t, err)
-	require.Len(t, page.Requests[0].Comments, 3)
-
-	// The customer sees only the public one, wherever it looks.
-	got, err = f.Service.Get(f.AsCustomer(), r.ID)
-	require.NoError(t, err)
-	require.Equal(t, []porting.Comment{public}, got.Comments)
-	cs, err = f.Service.Comments(f.AsCustomer(), r.ID)
-	require.NoError(t, err)
-	require.Equal(t, []porting.Comment{public}, cs)
-	tl, err := f.Service.Timeline(f.AsCustomer(), r.ID)
-	require.NoError(t, err)
+	// The authority sees everything; the customer only the public one.
+	require.Equal(t, []porting.Comment{public, private, system}, svComments(t, f, f.AsAuthority(), r.ID))
+	require.Equal(t, []porting.Comment{public}, svComments(t, f, f.AsCustomer(), r.ID))
+	tl := svTimeline(t, f, f.AsCustomer(), r.ID, porting.TimelineAll)
 	require.Len(t, tl, 1)
 	require.Equal(t, public, *tl[0].Comment)
-	page, err = f.Service.List(f.AsCustomer(), porting.Query{AccountID: f.Customer.ID})
+	// A customer cannot ask for the private ones either.
+	page, err := f.Service.Timeline(f.AsCustomer(), r.ID, porting.TimelineQuery{Public: false, WithTotal: true})
 	require.NoError(t, err)
-	require.Len(t, page.Requests, 1)
-	require.Equal(t, []porting.Comment{public}, page.Requests[0].Comments)
-	page, err = f.Service.List(f.AsCustomer(), porting.Query{AccountID: f.Customer.ID, Number: svOther1})
+	require.Equal(t, 1, page.Total)
+	// The request itself carries only the count, for everyone.
+	got, err := f.Service.Get(f.AsCustomer(), r.ID)
 	require.NoError(t, err)
-	require.Equal(t, []porting.Comment{public}, page.Requests[0].Comments)
-
-	// Nor in what a write returns.
-	in := got.Input()
-	in.Name = "renamed"
-	got, err = f.Service.Update(f.AsCustomer(), r.ID, 0, in)
-	require.NoError(t, err)
-	require.Equal(t, []porting.Comment{public}, got.Comments)
-	got, err = f.Service.UpdateSubRequest(f.AsCustomer(), r.ID, r.SubRequests[0].ID, 0, porting.SubRequestPatch{Description: svStr("x")})
-	require.NoError(t, err)
-	require.Equal(t, []porting.Comment{public}, got.Comments)
-	_, got, err = f.Service.PutAttachment(f.AsCustomer(), r.ID, 0, porting.AttachmentInput{Name: "a", ContentType: "application/pdf", Body: svBody("x")})
-	require.NoError(t, err)
-	require.Equal(t, []porting.Comment{public}, got.Comments)
-	got, err = f.Service.Transition(f.AsCustomer(), r.ID, 0, porting.StateSubmitted, porting.TransitionOptions{})
-	require.NoError(t, err)
-	require.Equal(t, []porting.Comment{public}, got.Comments)
-	got, err = f.Service.RequestCancellation(f.AsCustomer(), r.ID, "", 0, "")
-	require.NoError(t, err)
-	require.Equal(t, []porting.Comment{public}, got.Comments)
-
-	// But the authority's writes return every comment, and nothing was lost.
-	got, err = f.Service.Transition(f.AsAuthority(), r.ID, 0, porting.StateCanceled, porting.TransitionOptions{})
-	require.NoError(t, err)
-	require.Equal(t, []porting.Comment{public, private, system}, got.Comments)
-	got, err = f.Service.Delete(f.AsCustomer(), r.ID, 0)
-	require.NoError(t, err)
-	require.Equal(t, []porting.Comment{public}, got.Comments)
+	require.Equal(t, 3, got.CommentCount)
 }
 
 func TestServiceTimeline(t *testing.T) {
@@ -181,8 +142,7 @@ func TestServiceTimeline(t *testing.T) {
 	c3, err := addComment(f.Service, f.AsCustomer(), r.ID, porting.CommentInput{Body: "last"})
 	require.NoError(t, err)
 
-	tl, err := f.Service.Timeline(f.AsAuthority(), r.ID)
-	require.NoError(t, err)
+	tl := svTimeline(t, f, f.AsAuthority(), r.ID, porting.TimelineAll)
 	type line struct {
 		at   time.Time
 		what string
@@ -203,14 +163,12 @@ func TestServiceTimeline(t *testing.T) {
 	require.Equal(t, []line{
 		{at(1), c1.Body},
 		{at(2), "unconfirmed->submitted"},
-		{at(3), "submitted->pending"}, // transitions first at equal times
-		{at(3), c2.Body},
+		{at(3), c2.Body}, // in the order written, at equal times too
+		{at(3), "submitted->pending"},
 		{at(4), c3.Body},
 	}, got)
 
-	tl, err = f.Service.Timeline(f.AsCustomer(), r.ID)
-	require.NoError(t, err)
-	require.Len(t, tl, 4, "the private comment is left out")
+	require.Len(t, svTimeline(t, f, f.AsCustomer(), r.ID, porting.TimelineAll), 4, "the private comment is left out")
 }
 
 func TestServiceCommentsOfUnreachableRequest(t *testing.T) {
@@ -221,13 +179,11 @@ func TestServiceCommentsOfUnreachableRequest(t *testing.T) {
 
 	_, err := addComment(f.Service, stranger, r.ID, porting.CommentInput{Body: "hi"})
 	require.ErrorIs(t, err, porting.ErrNotFound)
-	_, err = f.Service.Comments(stranger, r.ID)
-	require.ErrorIs(t, err, porting.ErrNotFound)
-	_, err = f.Service.Timeline(stranger, r.ID)
+	_, err = f.Service.Timeline(stranger, r.ID, porting.TimelineQuery{})
 	require.ErrorIs(t, err, porting.ErrNotFound)
 	_, err = addComment(f.Service, f.AsCustomer(), "0123", porting.CommentInput{Body: "hi"})
 	require.ErrorIs(t, err, porting.ErrNotFound)
-	require.Empty(t, svGet(t, f, r.ID).Comments)
+	require.Empty(t, svComments(t, f, f.AsAuthority(), r.ID))
 }
 
 // Several comments are added in one write: all, or none when one is
@@ -242,9 +198,7 @@ func TestServiceAddCommentsIsAtomic(t *testing.T) {
 	require.ErrorAs(t, err, &ve)
 	require.Equal(t, "is_private", ve.Fields[0].Field)
 	require.Equal(t, 1, ve.Fields[0].Index, "the second comment is at fault")
-	got, err := f.Service.Get(f.AsCustomer(), r.ID)
-	require.NoError(t, err)
-	require.Empty(t, got.Comments, "nothing was added")
+	require.Empty(t, svComments(t, f, f.AsCustomer(), r.ID), "nothing was added")
 
 	_, _, err = f.Service.AddComments(f.AsCustomer(), r.ID, r.Revision+1, []porting.CommentInput{{Body: "late"}})
 	require.ErrorIs(t, err, porting.ErrConflict)
@@ -253,5 +207,38 @@ func TestServiceAddCommentsIsAtomic(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, added, 2)
 	require.Equal(t, r.Revision+1, after.Revision, "one write")
-	require.Equal(t, []string{"one", "two"}, []string{after.Comments[0].Body, after.Comments[1].Body})
+	cs := svComments(t, f, f.AsCustomer(), r.ID)
+	require.Equal(t, []string{"one", "two"}, []string{cs[0].Body, cs[1].Body})
+	require.Equal(t, 2, after.CommentCount)
+}
+
+// A request holds at most MaxComments comments, and at most
+// MaxAttachments attachments: more is a validation error naming the field,
+// which changes nothing.
+func TestServiceCommentAndAttachmentCaps(t *testing.T) {
+	t.Parallel()
+	f := portingtest.New(t, func(o *porting.Options) { o.MaxComments, o.MaxAttachments = 5, 3 })
+	r := f.Create(t, svOther1)
+	_, _, err := f.Service.AddComments(f.AsCustomer(), r.ID, 0, []porting.CommentInput{{Body: "1"}, {Body: "2"}, {Body: "3"}, {Body: "4"}})
+	require.NoError(t, err)
+	_, _, err = f.Service.AddComments(f.AsCustomer(), r.ID, 0, []porting.CommentInput{{Body: "5"}, {Body: "6"}})
+	fe := svOnlyField(t, err)
+	require.Equal(t, "comments", fe.Field)
+	require.Equal(t, "maxItems", fe.Code)
+	require.EqualValues(t, 5, fe.Limit)
+	require.ErrorIs(t, err, porting.ErrTooLarge)
+	require.Len(t, svComments(t, f, f.AsCustomer(), r.ID), 4, "neither was added")
+	_, err = addComment(f.Service, f.AsCustomer(), r.ID, porting.CommentInput{Body: "5"})
+	require.NoError(t, err, "up to the cap")
+
+	for i := range 3 {
+		_, _, err := f.Service.PutAttachment(f.AsCustomer(), r.ID, 0, porting.AttachmentInput{Name: fmt.Sprint("a", i), ContentType: "application/pdf", Body: svBody("x"), Mode: porting.AttachNew})
+		require.NoError(t, err)
+	}
+	_, _, err = f.Service.PutAttachment(f.AsCustomer(), r.ID, 0, porting.AttachmentInput{Name: "a3", ContentType: "application/pdf", Body: svBody("x"), Mode: porting.AttachNew})
+	fe = svOnlyField(t, err)
+	require.Equal(t, "attachments", fe.Field)
+	require.Equal(t, "maxItems", fe.Code)
+	_, _, err = f.Service.PutAttachment(f.AsCustomer(), r.ID, 0, porting.AttachmentInput{Name: "a0.pdf", ContentType: "application/pdf", Body: svBody("y")})
+	require.NoError(t, err, "replacing one is no more")
 }

@@ -3,7 +3,6 @@ package porting
 import (
 	"context"
 	"fmt"
-	"sort"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -45,6 +44,11 @@ func (s *Service) AddComments(ctx context.Context, id string, rev int64, ins []C
 	var added []Comment
 	r, err := s.mutate(ctx, id, rev, func(c *change) error {
 		added = added[:0]
+		if n := c.r.CommentCount + len(ins); n > s.opt.MaxComments {
+			return &ValidationError{Fields: []FieldError{{Field: "comments", Index: -1, Code: "maxItems",
+				Limit: int64(s.opt.MaxComments), Err: &TooLargeError{What: "comments", Limit: int64(s.opt.MaxComments)},
+				Message: fmt.Sprintf("A port request holds at most %d comments; it has %d", s.opt.MaxComments, c.r.CommentCount)}}}
+		}
 		for i, in := range ins {
 			if in.SubRequestID != "" && c.r.SubRequest(in.SubRequestID) == nil {
 				return invalidAt("sub_request_id", i, "format", "Sub request does not belong to this port request")
@@ -64,7 +68,8 @@ func (s *Service) AddComments(ctx context.Context, id string, rev int64, ins []C
 				ActionRequired: in.ActionRequired, Created: c.now,
 			}
 			added = append(added, cm)
-			c.r.Comments = append(c.r.Comments, cm)
+			c.r.CommentCount++
+			c.w.Timeline = append(c.w.Timeline, TimelineEntry{At: cm.Created, Comment: &cm})
 			s.event(c, EventCommentAdded, Event{SubRequestID: in.SubRequestID, Comment: &cm})
 		}
 		return nil
@@ -80,38 +85,26 @@ func invalidAt(field string, i int, code, msg string) error {
 	return &ValidationError{Fields: []FieldError{{Field: field, Index: i, Code: code, Message: msg}}}
 }
 
-// Comments returns a request's comments, oldest first, without the private
-// ones unless the actor is a port authority over the request.
-func (s *Service) Comments(ctx context.Context, id string) ([]Comment, error) {
-	r, err := s.Get(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	return r.Comments, nil
-}
-
 // TimelineEntry is one line of a request's history: a transition or a
 // comment.
 type TimelineEntry struct {
-	At         time.Time
-	Transition *Transition
-	Comment    *Comment
+	At         time.Time   `json:"at"`
+	Transition *Transition `json:"transition,omitempty"`
+	Comment    *Comment    `json:"comment,omitempty"`
 }
 
-// Timeline returns a request's transitions and comments (the ones the
-// actor may see), sorted by time; at equal times transitions come first.
-func (s *Service) Timeline(ctx context.Context, id string) ([]TimelineEntry, error) {
-	r, err := s.Get(ctx, id)
+// Timeline returns one page of a request's transitions and comments (q.Kind
+// chooses), oldest first. Private comments are left out unless the actor
+// is a port authority over the request (q.Public is set for others).
+func (s *Service) Timeline(ctx context.Context, id string, q TimelineQuery) (TimelinePage, error) {
+	r, a, err := s.load(ctx, id)
 	if err != nil {
-		return nil, err
+		return TimelinePage{}, err
 	}
-	out := make([]TimelineEntry, 0, len(r.Transitions)+len(r.Comments))
-	for i := range r.Transitions {
-		out = append(out, TimelineEntry{At: r.Transitions[i].At, Transition: &r.Transitions[i]})
+	sees, err := s.visible(ctx, a).seesPrivate(r.AccountPath)
+	if err != nil {
+		return TimelinePage{}, err
 	}
-	for i := range r.Comments {
-		out = append(out, TimelineEntry{At: r.Comments[i].Created, Comment: &r.Comments[i]})
-	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].At.Before(out[j].At) })
-	return out, nil
+	q.Public = q.Public || !sees
+	return s.store.Timeline(ctx, r.ID, q)
 }

@@ -166,7 +166,7 @@ func TestServiceCreateRequest(t *testing.T) {
 	require.Equal(t, "Acme move", r.Name)
 	require.Equal(t, "+12025550100", r.Bill.BTN, "the BTN is stored in E.164")
 	require.Equal(t, "1234", r.Bill.PIN)
-	require.Empty(t, r.Transitions)
+	require.Empty(t, svTransitions(t, f, r.ID))
 
 	// Numbers: sorted by E.164, raw input kept, details kept ("{}" is none).
 	require.Equal(t, []string{"+12025550100", "+12025550101", "+12025550200", "+12025550300"}, r.E164s())

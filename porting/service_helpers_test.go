@@ -190,3 +190,39 @@ func addComment(svc *porting.Service, ctx context.Context, id string, in porting
 	}
 	return added[0], nil
 }
+
+// svTimeline reads a request's whole timeline as ctx's actor.
+func svTimeline(t *testing.T, f *portingtest.Fixture, ctx context.Context, id string, kind porting.TimelineKind) []porting.TimelineEntry {
+	t.Helper()
+	var out []porting.TimelineEntry
+	q := porting.TimelineQuery{Kind: kind}
+	for {
+		page, err := f.Service.Timeline(ctx, id, q)
+		require.NoError(t, err)
+		out = append(out, page.Entries...)
+		if page.Next == "" {
+			return out
+		}
+		q.Cursor = page.Next
+	}
+}
+
+// svComments returns the comments of a request ctx's actor may see.
+func svComments(t *testing.T, f *portingtest.Fixture, ctx context.Context, id string) []porting.Comment {
+	t.Helper()
+	var out []porting.Comment
+	for _, e := range svTimeline(t, f, ctx, id, porting.TimelineComments) {
+		out = append(out, *e.Comment)
+	}
+	return out
+}
+
+// svTransitions returns the transitions of a request.
+func svTransitions(t *testing.T, f *portingtest.Fixture, id string) []porting.Transition {
+	t.Helper()
+	var out []porting.Transition
+	for _, e := range svTimeline(t, f, f.AsAuthority(), id, porting.TimelineTransitions) {
+		out = append(out, *e.Transition)
+	}
+	return out
+}

@@ -131,7 +131,7 @@ func (s *Service) transition(ctx context.Context, id, subID string, rev int64, t
 			}
 		}
 		t := Transition{At: c.now, SubRequestID: subID, From: from, To: to, Reason: opt.Reason, Actor: c.actor}
-		r.Transitions = append(r.Transitions, t)
+		c.w.Timeline = append(c.w.Timeline, TimelineEntry{At: t.At, Transition: &t})
 		s.event(c, EventTransitioned, Event{SubRequestID: subID, Transition: &t, Numbers: activated, Completions: completed})
 		return nil
 	})
@@ -371,7 +371,7 @@ func (s *Service) RequestCancellation(ctx context.Context, id, subID string, rev
 				sr.ResumeState = sr.State
 			}
 			sr.State, sr.Updated = to, c.now
-			r.Transitions = append(r.Transitions, t)
+			c.w.Timeline = append(c.w.Timeline, TimelineEntry{At: t.At, Transition: &t})
 			s.event(c, EventTransitioned, Event{SubRequestID: sr.ID, Transition: &t})
 		}
 		return nil

@@ -194,14 +194,10 @@ func displayNumber(p NumberParser, raw string) string {
 	return raw
 }
 
-// Get returns a request the actor can reach. Private comments are left
-// out unless the actor is a port authority over it.
+// Get returns a request the actor can reach.
 func (s *Service) Get(ctx context.Context, id string) (*PortRequest, error) {
-	r, a, err := s.load(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	return s.visible(ctx, a).show(r)
+	r, _, err := s.load(ctx, id)
+	return r, err
 }
 
 // View calls fn with a request the actor can reach, as Get returns it, but
@@ -224,11 +220,6 @@ func (s *Service) View(ctx context.Context, id string, fn func(r *PortRequest) e
 	}
 	if !a.reaches(r.AccountPath) {
 		return fmt.Errorf("port request %s: %w", id, ErrNotFound)
-	}
-	if hasPrivate(r.Comments) { // else nothing to hide: no viewer to make
-		if r, err = s.visible(ctx, a).show(r); err != nil {
-			return err
-		}
 	}
 	return fn(r)
 }
@@ -325,7 +316,7 @@ func (s *Service) Delete(ctx context.Context, id string, rev int64) (*PortReques
 	if err != nil {
 		return nil, err
 	}
-	return s.visible(ctx, c.actor).show(c.r)
+	return c.r, nil
 }
 
 // List returns one page of the requests matching q. q.AccountID must be
@@ -360,12 +351,8 @@ func (s *Service) List(ctx context.Context, q Query) (Page, error) {
 	if err != nil {
 		return Page{}, err
 	}
-	v := s.visible(ctx, a)
-	for i, r := range page.Requests {
+	for _, r := range page.Requests {
 		r.redact() // the page is ours: the store returns copies
-		if page.Requests[i], err = v.show(r); err != nil {
-			return Page{}, err
-		}
 	}
 	return page, nil
 }

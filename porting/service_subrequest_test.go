@@ -75,7 +75,8 @@ func TestServiceTransitionSubRequestRecordsAndChecks(t *testing.T) {
 	r, err := f.Service.TransitionSubRequest(f.AsAuthority(), r.ID, alpha, 0, porting.StateRejected,
 		porting.TransitionOptions{Reason: "PIN mismatch"})
 	require.NoError(t, err)
-	last := r.Transitions[len(r.Transitions)-1]
+	ts := svTransitions(t, f, r.ID)
+	last := ts[len(ts)-1]
 	require.Equal(t, alpha, last.SubRequestID)
 	require.Equal(t, porting.StatePending, last.From)
 	require.Equal(t, porting.StateRejected, last.To)
@@ -146,8 +147,9 @@ func TestServiceRequestCancellationOfDraftIsImmediate(t *testing.T) {
 	require.Equal(t, porting.StateCanceled, r.State)
 	require.Equal(t, porting.StateCanceled, r.SubRequest(alpha).State)
 	require.Equal(t, porting.StateCanceled, r.SubRequest(beta).State)
-	require.Len(t, r.Transitions, 2)
-	for _, tr := range r.Transitions {
+	ts := svTransitions(t, f, r.ID)
+	require.Len(t, ts, 2)
+	for _, tr := range ts {
 		require.Equal(t, porting.StateUnconfirmed, tr.From)
 		require.Equal(t, porting.StateCanceled, tr.To)
 		require.Equal(t, "changed my mind", tr.Reason)
@@ -172,7 +174,8 @@ func TestServiceRequestCancellationNeedsConfirmation(t *testing.T) {
 			require.Equal(t, porting.StateCancelPending, sr.State)
 			require.Equal(t, st, sr.ResumeState)
 			require.Equal(t, st, r.State, "the request shows the state it was in until the authority decides")
-			last := r.Transitions[len(r.Transitions)-1]
+			ts := svTransitions(t, f, r.ID)
+			last := ts[len(ts)-1]
 			require.Equal(t, porting.Transition{At: f.Clock.Now(), SubRequestID: sub, From: st, To: porting.StateCancelPending,
 				Actor: porting.Actor{AccountID: f.Customer.ID, UserID: "customer-user", Name: "Customer User"}}, last)
 

@@ -51,6 +51,13 @@ type Store interface {
 	// call serves a batch.
 	ClaimedNumbers(ctx context.Context, numbers []string) (map[string]Claim, error)
 
+	// Timeline returns one page of a request's timeline: the entries
+	// written with it (Write.Timeline), in the order written. A request
+	// without any, or one that does not exist, has an empty timeline.
+	// Deleting the request deletes its timeline. A malformed q.Cursor is a
+	// *ValidationError on the field "cursor".
+	Timeline(ctx context.Context, requestID string, q TimelineQuery) (TimelinePage, error)
+
 	// Content returns the bytes stored under an attachment's content ID.
 	Content(ctx context.Context, requestID, contentID string) ([]byte, error)
 
@@ -90,6 +97,10 @@ type Claim struct {
 type Write struct {
 	// Events to append; the Store assigns their Seq.
 	Events []Event
+	// Timeline is the request's timeline entries to append (comments and
+	// transitions), in order: a write appends them whatever the length of
+	// the timeline already stored.
+	Timeline []TimelineEntry
 	// Content is attachment bytes to store, keyed by content ID. A content
 	// ID names one version of the bytes and is never reused: the Service
 	// draws a fresh one for every upload, and a Store may rely on that
@@ -131,6 +142,58 @@ type Query struct {
 	// WithTotal asks for Page.Total, the number of results of the whole
 	// query. It costs a walk of the index.
 	WithTotal bool
+}
+
+// TimelineKind selects the entries of a timeline query.
+type TimelineKind int
+
+// Timeline kinds.
+const (
+	// TimelineAll is comments and transitions.
+	TimelineAll TimelineKind = iota
+	// TimelineComments is comments only.
+	TimelineComments
+	// TimelineTransitions is transitions only.
+	TimelineTransitions
+)
+
+// TimelineQuery selects entries of a request's timeline, oldest first.
+type TimelineQuery struct {
+	Kind TimelineKind
+	// Public leaves private comments out.
+	Public bool
+	// Cursor continues from the Next of a previous page of the same query.
+	Cursor string
+	// Offset skips this many matching entries (for page-numbered APIs).
+	Offset int
+	// Limit is the page size; 0 means DefaultPageSize, at most MaxPageSize.
+	Limit int
+	// WithTotal asks for TimelinePage.Total: the matching entries after
+	// the cursor (all of them, without one).
+	WithTotal bool
+}
+
+// PageSize returns the effective page size.
+func (q TimelineQuery) PageSize() int { return Query{Limit: q.Limit}.PageSize() }
+
+// Matches reports whether an entry is one the query selects.
+func (q TimelineQuery) Matches(e TimelineEntry) bool {
+	switch {
+	case e.Comment != nil:
+		return q.Kind != TimelineTransitions && !(q.Public && e.Comment.Private)
+	case e.Transition != nil:
+		return q.Kind != TimelineComments
+	}
+	return false
+}
+
+// TimelinePage is one page of a timeline.
+type TimelinePage struct {
+	Entries []TimelineEntry
+	// Next is the cursor of the next page, empty on the last.
+	Next string
+	// Total is the number of matching entries, when asked.
+	Total int
 }
 
 // Page sizes.

@@ -88,12 +88,12 @@ func run(ctx context.Context, w io.Writer, opt porting.Options) error {
 		fmt.Fprintf(w, "moved to %s\n", r.State)
 	}
 
-	timeline, err := svc.Timeline(reseller, r.ID)
+	timeline, err := svc.Timeline(reseller, r.ID, porting.TimelineQuery{})
 	if err != nil {
 		return err
 	}
 	fmt.Fprintln(w, "timeline:")
-	for _, e := range timeline {
+	for _, e := range timeline.Entries {
 		switch {
 		case e.Transition != nil:
 			fmt.Fprintf(w, "  %s  %s -> %s by %s: %s\n", e.At.Format(time.RFC3339), e.Transition.From, e.Transition.To, e.Transition.Actor.Name, e.Transition.Reason)

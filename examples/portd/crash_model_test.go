@@ -93,6 +93,8 @@ type crashEnvelope struct {
 	Revision string          `json:"revision"`
 	Status   string          `json:"status"`
 	Message  string          `json:"message"`
+	// NextStartKey continues a paged listing.
+	NextStartKey string `json:"next_start_key"`
 }
 
 // crashUpload is one entry of a request's uploads.

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"maps"
@@ -449,22 +450,36 @@ func crashByNumber(p *portdProc, number string) ([]crashRep, error) {
 // (path under port_requests: "?by_types=all", "/submitted"...), by ID.
 func (h *crashHarness) listing(p *portdProc, path string) map[string]crashRep {
 	h.t.Helper()
-	res, err := p.kazoo("GET", path, 0, "", nil)
-	require.NoError(h.t, err)
-	require.Equal(h.t, http.StatusOK, res.status, "listing %s: %s", path, res)
-	var groups []crashGroup
-	_, err = crashDecode(res, &groups)
-	require.NoError(h.t, err)
 	out := map[string]crashRep{}
-	for _, g := range groups {
-		require.Equal(h.t, p.account, g.AccountID, "listing %s: group of another account", path)
-		for _, r := range g.PortRequests {
-			_, dup := out[r.ID]
-			require.False(h.t, dup, "listing %s lists %s twice", path, r.ID)
-			out[r.ID] = r
+	sep := "?"
+	if strings.Contains(path, "?") {
+		sep = "&"
+	}
+	for page, start := 0, ""; ; page++ {
+		require.Less(h.t, page, 1000, "listing %s never ends", path)
+		q := path
+		if start != "" {
+			q += sep + "start_key=" + url.QueryEscape(start)
+		}
+		res, err := p.kazoo("GET", q, 0, "", nil)
+		require.NoError(h.t, err)
+		require.Equal(h.t, http.StatusOK, res.status, "listing %s: %s", q, res)
+		var env crashEnvelope
+		require.NoError(h.t, json.Unmarshal(res.body, &env))
+		var groups []crashGroup
+		require.NoError(h.t, json.Unmarshal(env.Data, &groups))
+		for _, g := range groups {
+			require.Equal(h.t, p.account, g.AccountID, "listing %s: group of another account", path)
+			for _, r := range g.PortRequests {
+				_, dup := out[r.ID]
+				require.False(h.t, dup, "listing %s lists %s twice", path, r.ID)
+				out[r.ID] = r
+			}
+		}
+		if start = env.NextStartKey; start == "" {
+			return out
 		}
 	}
-	return out
 }
 
 // checkEvents opens the store of the killed portd in-process and checks

@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/portkit/portkit/httpapi/internal/httpjson"
 	"github.com/portkit/portkit/porting"
 )
 
@@ -42,12 +41,45 @@ func (k *handler) listComments(c *call) {
 	if !ok {
 		return
 	}
-	c.replyComments(http.StatusOK, r)
+	k.replyComments(c, r, http.StatusOK)
+}
+
+// replyComments answers a page of the comments of r the caller may see.
+func (k *handler) replyComments(c *call, r *porting.PortRequest, status int) {
+	page, t, ok := k.timelinePage(c, r, porting.TimelineComments)
+	if !ok {
+		return
+	}
+	out := make([]wireComment, 0, len(page.Entries))
+	for _, e := range page.Entries {
+		out = append(out, commentOf(*e.Comment))
+	}
+	c.replyData(status, out, t)
+}
+
+// timelinePage reads the page of r's timeline the query asks for (a
+// thousand entries unless page_size says less), and the envelope's tail
+// for it; on failure it answers and reports false.
+func (k *handler) timelinePage(c *call, r *porting.PortRequest, kind porting.TimelineKind) (porting.TimelinePage, tail, bool) {
+	limit, cursor, err := pageOf(c.r.URL.Query(), porting.MaxPageSize)
+	if err != nil {
+		c.fail(err)
+		return porting.TimelinePage{}, tail{}, false
+	}
+	page, err := k.svc.Timeline(c.ctx, r.ID, porting.TimelineQuery{Kind: kind, Cursor: cursor, Limit: limit})
+	if err != nil {
+		c.failRenamed(err, queryFields)
+		return porting.TimelinePage{}, tail{}, false
+	}
+	t := tailOf(r)
+	t.paged, t.pageSize, t.startKey, t.nextStartKey = true, len(page.Entries), cursor, page.Next
+	return page, t, true
 }
 
 // addComments: PUT port_requests/{id}/comments with data {"comments":
 // [...]} or one comment object. The comments are added in one write, all
-// or none; the answer is the request's comments.
+// or none; the answer is the request's comments (the first page), as
+// after a GET.
 func (k *handler) addComments(c *call) {
 	r, rev, ok := c.writable()
 	if !ok {
@@ -62,16 +94,12 @@ func (k *handler) addComments(c *call) {
 		c.fail(err)
 		return
 	}
-	if _, r, err = k.svc.AddComments(c.ctx, r.ID, rev, ins); err != nil {
+	_, r, err = k.svc.AddComments(c.ctx, r.ID, rev, ins)
+	if err != nil {
 		c.failRenamed(err, commentFields)
 		return
 	}
-	c.replyComments(http.StatusCreated, r)
-}
-
-// replyComments answers the comments of r the caller may see.
-func (c *call) replyComments(status int, r *porting.PortRequest) {
-	c.replyData(status, httpjson.List(r.Comments, commentOf), tailOf(r))
+	k.replyComments(c, r, http.StatusCreated)
 }
 
 // commentInputs decodes {"comments": [...]} or a single comment.

@@ -1,12 +1,14 @@
 package kazoo_test
 
 import (
+	"fmt"
 	"net/http"
 	"testing"
 	"time"
 
 	"github.com/portkit/portkit/httpapi/internal/apitest"
 	"github.com/portkit/portkit/httpapi/internal/kazootest"
+	"github.com/portkit/portkit/porting"
 	"github.com/portkit/portkit/porting/portingtest"
 	"github.com/stretchr/testify/require"
 )
@@ -62,9 +64,9 @@ func TestComments(t *testing.T) {
 		r.Failed(http.StatusBadRequest, "")
 		r = e.Do("PUT", apitest.CustomerToken, path("customer"), `{"data":{"content":"x","is_private":"yes"}}`)
 		r.Failed(http.StatusBadRequest, "is_private must be a boolean")
-		got, err := e.F.Service.Comments(e.F.AsAuthority(), id)
+		got, err := e.F.Service.Timeline(e.F.AsAuthority(), id, porting.TimelineQuery{Kind: porting.TimelineComments})
 		require.NoError(t, err)
-		require.Len(t, got, 3, "nothing added")
+		require.Len(t, got.Entries, 3, "nothing added")
 	})
 }
 
@@ -112,4 +114,41 @@ func TestTimeline(t *testing.T) {
 	require.Equal(t, []any{"comment", "transition", "transition"}, []any{tl[0]["type"], tl[1]["type"], tl[2]["type"]})
 	require.Equal(t, map[string]any{"id": "authority"}, tl[2]["authorization"].(map[string]any)["account"],
 		"the name of an account the caller cannot reach is not shown")
+}
+
+// Comments and the timeline are paged with page_size and start_key.
+func TestCommentsAndTimelinePaged(t *testing.T) {
+	e := kazootest.Setup(t)
+	id := e.Create("Porting 202.555.9000", kazootest.Phone)
+	for i := range 5 {
+		e.Do("PUT", apitest.CustomerToken, kazootest.URL("customer", "port_requests/"+id+"/comments"),
+			fmt.Sprintf(`{"data":{"content":"comment %d"}}`, i)).OK(http.StatusCreated, apitest.CustomerToken)
+	}
+	for _, rest := range []string{"/comments", "/timeline"} {
+		var got []string
+		start := ""
+		for pages := 1; ; pages++ {
+			q := "?page_size=2"
+			if start != "" {
+				q += "&start_key=" + start
+			}
+			r := e.Do("GET", apitest.CustomerToken, kazootest.URL("customer", "port_requests/"+id+rest+q), nil)
+			r.OK(http.StatusOK, apitest.CustomerToken)
+			for _, c := range r.List() {
+				content, _ := c["content"].(string)
+				if inner, ok := c["comment"].(map[string]any); ok {
+					content, _ = inner["content"].(string)
+				}
+				got = append(got, content)
+			}
+			require.LessOrEqual(t, pages, 3, rest)
+			if r.Env.NextStartKey == nil {
+				break
+			}
+			start = *r.Env.NextStartKey
+		}
+		require.Equal(t, []string{"comment 0", "comment 1", "comment 2", "comment 3", "comment 4"}, got, rest)
+	}
+	e.Do("GET", apitest.CustomerToken, kazootest.URL("customer", "port_requests/"+id+"/comments?start_key=nope"), nil).
+		Failed(http.StatusBadRequest, "")
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/portkit/portkit/httpapi/internal/apitest"
 	"github.com/portkit/portkit/httpapi/internal/kazootest"
+	"github.com/portkit/portkit/porting"
 	"github.com/stretchr/testify/require"
 )
 
@@ -150,11 +151,11 @@ func TestRejectAndResubmit(t *testing.T) {
 	r.OK(http.StatusOK, apitest.CustomerToken)
 	require.Equal(t, "submitted", r.Obj()["port_state"])
 
-	got, err := e.F.Service.Get(e.F.AsAuthority(), id)
+	got, err := e.F.Service.Timeline(e.F.AsAuthority(), id, porting.TimelineQuery{Kind: porting.TimelineTransitions})
 	require.NoError(t, err)
-	require.Len(t, got.Transitions, 3)
-	require.Equal(t, "name does not match the CSR", got.Transitions[1].Reason)
-	require.Equal(t, "fixed the name", got.Transitions[2].Reason)
+	require.Len(t, got.Entries, 3)
+	require.Equal(t, "name does not match the CSR", got.Entries[1].Transition.Reason)
+	require.Equal(t, "fixed the name", got.Entries[2].Transition.Reason)
 }
 
 // The document's "Cancel a port".

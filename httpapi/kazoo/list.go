@@ -85,57 +85,47 @@ func (k *handler) listing(c *call, descendants bool) {
 			return
 		}
 	}
-	rs, err := k.walk(c, q)
+	if q.Limit, q.Cursor, err = pageOf(qs, listingPage); err != nil {
+		c.fail(err)
+		return
+	}
+	page, err := k.svc.List(c.ctx, q)
 	if err != nil {
 		c.failRenamed(err, queryFields)
 		return
 	}
+	t := tail{paged: true, pageSize: len(page.Requests), startKey: q.Cursor, nextStartKey: page.Next}
+	if q.Number == "" && page.Next == "" && q.Cursor == "" && !qs.Has("page_size") && !qs.Has("paginate") {
+		t.paged = false // all of it in one page, as the document shows it
+	}
 	if q.Number != "" {
 		bp := c.start()
-		*bp = appendRequests(*bp, rs)
-		c.finish(bp, http.StatusOK, tail{paged: true, pageSize: len(rs)})
+		*bp = appendRequests(*bp, page.Requests)
+		c.finish(bp, http.StatusOK, t)
 		return
 	}
-	k.replyGrouped(c, rs, tail{})
+	k.replyGrouped(c, page.Requests, t)
 }
 
-// listState: GET port_requests/{state}. completed and canceled are ranged
-// by time (the last 31 days by default) and paginated; the others list
-// every request in the state.
+// listState: GET port_requests/{state}, paged. completed and canceled are
+// ranged by time (the last 31 days by default).
 func (k *handler) listState(st porting.State) func(*call) {
 	return func(c *call) {
 		qs := c.r.URL.Query()
 		q := porting.Query{AccountID: c.account.ID, States: []porting.State{st}}
+		now := k.now() // completed and canceled default to the last 31 days
 		if !st.Terminal() {
-			if err := parseRange(&q, qs, time.Time{}); err != nil {
-				c.fail(err)
-				return
-			}
-			rs, err := k.walk(c, q)
-			if err != nil {
-				c.fail(err)
-				return
-			}
-			k.replyGrouped(c, rs, tail{paged: true, pageSize: len(rs)})
-			return
+			now = time.Time{}
 		}
-		if err := parseRange(&q, qs, k.now()); err != nil {
+		if err := parseRange(&q, qs, now); err != nil {
 			c.fail(err)
 			return
 		}
-		if v := qs.Get("page_size"); v != "" {
-			n, err := strconv.Atoi(v)
-			if err != nil || n < 1 {
-				c.fail(problem("page_size", "minimum", v, fmt.Sprintf("page_size %q must be a positive integer", v)))
-				return
-			}
-			if n > porting.MaxPageSize {
-				c.fail(problem("page_size", "maximum", v, fmt.Sprintf("page_size %q must be at most %d", v, porting.MaxPageSize)))
-				return
-			}
-			q.Limit = n
+		var err error
+		if q.Limit, q.Cursor, err = pageOf(qs, porting.DefaultPageSize); err != nil {
+			c.fail(err)
+			return
 		}
-		q.Cursor = qs.Get("start_key")
 		page, err := k.svc.List(c.ctx, q)
 		if err != nil {
 			c.failRenamed(err, queryFields)
@@ -147,21 +137,33 @@ func (k *handler) listState(st porting.State) func(*call) {
 	}
 }
 
-// walk returns every request matching q, page after page.
-func (k *handler) walk(c *call, q porting.Query) ([]*porting.PortRequest, error) {
-	q.Limit = porting.MaxPageSize
-	var out []*porting.PortRequest
-	for {
-		page, err := k.svc.List(c.ctx, q)
-		if err != nil {
-			return nil, err
+// Pages. Every list answers one page, of page_size items (listingPage
+// unless the client names one, at most porting.MaxPageSize), and
+// next_start_key when there are more: a client that asks for
+// paginate=false gets the largest page, never an unbounded answer.
+const listingPage = porting.DefaultPageSize
+
+// pageOf reads page_size, paginate and start_key.
+func pageOf(qs url.Values, def int) (limit int, cursor string, err error) {
+	limit = def
+	if v := qs.Get("paginate"); v != "" {
+		if p, perr := strconv.ParseBool(v); perr != nil {
+			return 0, "", problem("paginate", "type", v, fmt.Sprintf("paginate %q must be true or false", v))
+		} else if !p {
+			limit = porting.MaxPageSize
 		}
-		out = append(out, page.Requests...)
-		if page.Next == "" {
-			return out, nil
-		}
-		q.Cursor = page.Next
 	}
+	if v := qs.Get("page_size"); v != "" {
+		n, perr := strconv.Atoi(v)
+		if perr != nil || n < 1 {
+			return 0, "", problem("page_size", "minimum", v, fmt.Sprintf("page_size %q must be a positive integer", v))
+		}
+		if n > porting.MaxPageSize {
+			return 0, "", problem("page_size", "maximum", v, fmt.Sprintf("page_size %q must be at most %d", v, porting.MaxPageSize))
+		}
+		limit = n
+	}
+	return limit, qs.Get("start_key"), nil
 }
 
 // replyGrouped answers requests grouped by account:

@@ -2,9 +2,11 @@ package kazoo_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -314,4 +316,57 @@ func TestListDescendants(t *testing.T) {
 		require.Equal(t, "unconfirmed", rs[0]["port_state"])
 		require.Equal(t, 1, *r.Env.PageSize)
 	})
+}
+
+// Every listing is bounded: a page of 50 by default, with next_start_key
+// while there are more; page_size up to 1,000; paginate=false the largest
+// page, still bounded.
+func TestListingsArePaged(t *testing.T) {
+	e := kazootest.Setup(t)
+	ids := map[string]bool{}
+	for i := range 120 {
+		e.F.Clock.Advance(time.Second)
+		ids[e.Create(fmt.Sprint("request ", i), fmt.Sprintf("+1202555%04d", 3000+i))] = true
+	}
+	for _, path := range []string{"port_requests", "port_requests?by_types=all", "descendants/port_requests", "port_requests/unconfirmed"} {
+		seen := map[string]bool{}
+		pages, start := 0, ""
+		for {
+			p := path
+			sep := "?"
+			if strings.Contains(p, "?") {
+				sep = "&"
+			}
+			if start != "" {
+				p += sep + "start_key=" + url.QueryEscape(start)
+			}
+			r := e.Do("GET", apitest.CustomerToken, kazootest.URL("customer", p), nil)
+			r.OK(http.StatusOK, apitest.CustomerToken)
+			pages++
+			n := 0
+			for _, list := range groupIDs(t, r.List()) {
+				for _, id := range list {
+					require.False(t, seen[id], "%s lists %s twice", path, id)
+					seen[id] = true
+					n++
+				}
+			}
+			require.LessOrEqual(t, n, 50, path)
+			if r.Env.NextStartKey == nil {
+				break
+			}
+			require.Equal(t, 50, n, "%s: a page that is not the last is full", path)
+			start = *r.Env.NextStartKey
+		}
+		require.Equal(t, ids, seen, "%s: every request, once", path)
+		require.Equal(t, 3, pages, path)
+	}
+	r := e.Do("GET", apitest.CustomerToken, kazootest.URL("customer", "port_requests?paginate=false"), nil)
+	r.OK(http.StatusOK, apitest.CustomerToken)
+	require.Len(t, groupIDs(t, r.List())["customer"], 120, "paginate=false: the largest page")
+	r = e.Do("GET", apitest.CustomerToken, kazootest.URL("customer", "port_requests?page_size=7"), nil)
+	require.Len(t, groupIDs(t, r.List())["customer"], 7)
+	require.NotNil(t, r.Env.NextStartKey)
+	e.Do("GET", apitest.CustomerToken, kazootest.URL("customer", "port_requests?page_size=1001"), nil).Failed(http.StatusBadRequest, "")
+	e.Do("GET", apitest.CustomerToken, kazootest.URL("customer", "port_requests?paginate=maybe"), nil).Failed(http.StatusBadRequest, "")
 }

@@ -36,20 +36,19 @@ type named struct {
 }
 
 // timeline: GET port_requests/{id}/timeline, the transitions and the
-// comments the caller may see, sorted by time.
+// comments the caller may see, in the order they happened, paged.
 func (k *handler) timeline(c *call) {
 	r, ok := c.request()
 	if !ok {
 		return
 	}
-	entries, err := k.svc.Timeline(c.ctx, r.ID)
-	if err != nil {
-		c.fail(err)
+	page, t, ok := k.timelinePage(c, r, porting.TimelineAll)
+	if !ok {
 		return
 	}
 	names := map[string]string{}
-	out := make([]timelineEntry, 0, len(entries))
-	for _, e := range entries {
+	out := make([]timelineEntry, 0, len(page.Entries))
+	for _, e := range page.Entries {
 		te := timelineEntry{Timestamp: gregorian(e.At)}
 		switch {
 		case e.Transition != nil:
@@ -66,7 +65,7 @@ func (k *handler) timeline(c *call) {
 		}
 		out = append(out, te)
 	}
-	c.replyData(http.StatusOK, out, tailOf(r))
+	c.replyData(http.StatusOK, out, t)
 }
 
 // authorization describes the actor of a transition. An account's name is

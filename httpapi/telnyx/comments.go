@@ -26,10 +26,26 @@ func renderComment(c porting.Comment) wireComment {
 	}
 }
 
-// listComments serves GET port_requests/{id}/comments, oldest first;
+// listComments serves GET port_requests/{id}/comments, oldest first,
+// paged as the listings are (page, per_page, Total and Total-Pages);
 // private comments only for the port authority.
 func (h *handler) listComments(w http.ResponseWriter, r *http.Request, req *porting.PortRequest) {
-	httpjson.Write(w, http.StatusOK, httpjson.List(req.Comments, renderComment))
+	p, err := parseList(r.URL.Query())
+	if err != nil {
+		h.fail(w, r, err, nil)
+		return
+	}
+	page, err := h.svc.Timeline(r.Context(), req.ID, porting.TimelineQuery{
+		Kind: porting.TimelineComments, Offset: (p.page - 1) * p.perPage, Limit: p.perPage, WithTotal: true,
+	})
+	if err != nil {
+		h.fail(w, r, err, nil)
+		return
+	}
+	setTotals(w, page.Total, p.perPage)
+	httpjson.Write(w, http.StatusOK, httpjson.List(page.Entries, func(e porting.TimelineEntry) wireComment {
+		return renderComment(*e.Comment)
+	}))
 }
 
 // addComment serves POST port_requests/{id}/comments with {"body": "...",

@@ -1,6 +1,7 @@
 package telnyx_test
 
 import (
+	"fmt"
 	"net/http"
 	"testing"
 	"time"
@@ -61,4 +62,19 @@ func TestComments(t *testing.T) {
 	// A draft has no comments through this dialect.
 	d := e.F.Create(t, "+14155550155")
 	telnyxtest.RequireError(t, e.Do("POST", "/port_requests/"+d.ID+"/comments", apitest.CustomerToken, `{"body": "hi"}`), http.StatusNotFound)
+}
+
+// Comments are paged as the listings are.
+func TestCommentsPaged(t *testing.T) {
+	e := telnyxtest.Setup(t)
+	r := e.Submitted(t, "+13125350001")
+	for i := range 5 {
+		e.Must(t, http.StatusCreated, "POST", "/port_requests/"+r.ID+"/comments", apitest.CustomerToken, fmt.Sprintf(`{"body": "comment %d"}`, i))
+	}
+	rec := e.Must(t, http.StatusOK, "GET", "/port_requests/"+r.ID+"/comments?per_page=2&page=3", apitest.CustomerToken, nil)
+	list := telnyxtest.Decode[[]telnyxtest.Obj](t, rec)
+	require.Len(t, list, 1)
+	require.Equal(t, "comment 4", list[0]["body"])
+	require.Equal(t, "5", rec.Header().Get("Total"))
+	require.Equal(t, "3", rec.Header().Get("Total-Pages"))
 }

@@ -108,8 +108,7 @@ func serveList[T any](h *handler, w http.ResponseWriter, r *http.Request, a port
 		h.fail(w, r, err, nil)
 		return
 	}
-	w.Header().Set("Total", strconv.Itoa(page.Total))
-	w.Header().Set("Total-Pages", strconv.Itoa((page.Total+p.perPage-1)/p.perPage))
+	setTotals(w, page.Total, p.perPage)
 	httpjson.Write(w, http.StatusOK, httpjson.List(page.Requests, func(req *porting.PortRequest) T { return render(req, p) }))
 }
 
@@ -156,4 +155,10 @@ func (h *handler) portRequest(ctx context.Context, id string) (*porting.PortRequ
 // sub requests.
 func (h *handler) getPortRequest(w http.ResponseWriter, r *http.Request, req *porting.PortRequest) {
 	httpjson.Write(w, http.StatusOK, newView(req, true).portRequest(true, true))
+}
+
+// setTotals sets the Total and Total-Pages headers of a listing.
+func setTotals(w http.ResponseWriter, total, perPage int) {
+	w.Header().Set("Total", strconv.Itoa(total))
+	w.Header().Set("Total-Pages", strconv.Itoa((total+perPage-1)/perPage))
 }

@@ -3,6 +3,7 @@ package badger
 import (
 	"errors"
 	"fmt"
+	"sort"
 
 	"github.com/portkit/portkit/porting"
 )
@@ -107,13 +108,14 @@ const (
 	reqExtra           = 18 // repeated entry message
 	reqSubRequests     = 19 // repeated sub request message
 	reqAttachments     = 20 // repeated attachment message
-	reqComments        = 21 // repeated comment message
-	reqTransitions     = 22 // repeated transition message
+	reqComments        = 21 // retired: repeated comment message (in the timeline since); read to migrate
+	reqTransitions     = 22 // retired: repeated transition message (in the timeline since); read to migrate
 	reqCreated         = 23 // time message
 	reqUpdated         = 24 // time message
 	reqRevision        = 25 // zigzag
 	reqEmpty           = 26 // repeated uvarint: a non-nil, empty slice or map
-	reqMaxField        = 26 // the highest number in use
+	reqCommentCount    = 27 // uvarint
+	reqMaxField        = 27 // the highest number in use
 )
 
 // Field numbers of the port number message. Retired: none.
@@ -270,20 +272,61 @@ func encodeRequest(r *porting.PortRequest) []byte {
 	return e.b
 }
 
+// legacyTimeline is what documents written before the timeline was kept
+// apart from the request held inline: its comments and transitions. A
+// store that finds some moves them to the timeline (see migrate.go).
+type legacyTimeline struct {
+	comments    []porting.Comment
+	transitions []porting.Transition
+}
+
+// entries returns the legacy timeline as entries, in time order (at equal
+// times transitions first, as the timeline was read then).
+func (l legacyTimeline) entries() []porting.TimelineEntry {
+	out := make([]porting.TimelineEntry, 0, len(l.comments)+len(l.transitions))
+	for i := range l.transitions {
+		out = append(out, porting.TimelineEntry{At: l.transitions[i].At, Transition: &l.transitions[i]})
+	}
+	for i := range l.comments {
+		out = append(out, porting.TimelineEntry{At: l.comments[i].Created, Comment: &l.comments[i]})
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].At.Before(out[j].At) })
+	return out
+}
+
 // decodeRequest decodes a request document of any version this build
 // reads.
 func decodeRequest(b []byte) (*porting.PortRequest, error) {
+	r, _, err := decodeDocument(b)
+	return r, err
+}
+
+// decodeDocument decodes a request document, and the timeline that
+// documents of old versions held inline.
+func decodeDocument(b []byte) (*porting.PortRequest, legacyTimeline, error) {
 	if len(b) == 0 {
-		return nil, fmt.Errorf("%w: empty", errCorrupt)
+		return nil, legacyTimeline{}, fmt.Errorf("%w: empty", errCorrupt)
 	}
+	var (
+		r      *porting.PortRequest
+		legacy legacyTimeline
+		err    error
+	)
 	switch v := b[0]; {
 	case v == 1:
-		return decodeRequestV1(b)
+		r, legacy, err = decodeRequestV1(b)
 	case v == 2:
-		return decodeRequestV2(b)
+		r, legacy, err = decodeRequestV2(b)
 	case v > codecVersion:
-		return nil, fmt.Errorf("%w: codec version %d is newer than this build reads", errCorrupt, v)
+		return nil, legacy, fmt.Errorf("%w: codec version %d is newer than this build reads", errCorrupt, v)
 	default:
-		return nil, fmt.Errorf("%w: unknown codec version %d", errCorrupt, v)
+		return nil, legacy, fmt.Errorf("%w: unknown codec version %d", errCorrupt, v)
 	}
+	if err != nil {
+		return nil, legacyTimeline{}, err
+	}
+	if r.CommentCount == 0 {
+		r.CommentCount = len(legacy.comments)
+	}
+	return r, legacy, nil
 }

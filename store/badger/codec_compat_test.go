@@ -26,12 +26,15 @@ type shape map[uint64]shape
 
 // requestShape is the request message's shape, down to the messages the
 // tests look into: the numbers, the bill, the quote, the sub requests with
-// their porting options and times, the transitions with their actors.
+// their porting options and times, and, in documents holding the legacy
+// timeline inline (encodeLegacyV2), the comments with their times and the
+// transitions with their actors and times.
 var requestShape = shape{
 	reqNumbers:     nil,
 	reqBill:        nil,
 	reqQuote:       nil,
 	reqSubRequests: {subPortingOption: nil, subFOCDate: nil, subCreated: nil},
+	reqComments:    {cmtCreated: nil},
 	reqTransitions: {trnActor: nil, trnAt: nil},
 }
 
@@ -130,16 +133,32 @@ func withUnknownFields(t testing.TB, doc []byte) []byte {
 // TestCodecSkipsUnknownFields proves forward compatibility: a document
 // written by a newer build, with fields this build does not know of every
 // wire type, at the top level and inside nested messages (a sub request,
-// its porting option, a time), decodes to the request without them.
+// its porting option, a time, a legacy comment or transition and its
+// actor), decodes to the request and legacy timeline without them.
 func TestCodecSkipsUnknownFields(t *testing.T) {
-	for name, r := range map[string]*porting.PortRequest{"golden": goldenV1(), "filled": filled()} {
-		doc := encodeRequest(r)
+	golden, goldenLegacy := goldenV1()
+	for name, c := range map[string]struct {
+		r      *porting.PortRequest
+		legacy legacyTimeline
+	}{
+		"golden":          {golden, legacyTimeline{}},
+		"filled":          {filled(), legacyTimeline{}},
+		"golden, legacy":  {golden, goldenLegacy},
+		"filled, legacy":  {filled(), filledLegacy()},
+		"legacy, counted": {&porting.PortRequest{ID: "x"}, filledLegacy()},
+	} {
+		doc := encodeLegacyV2(c.r, c.legacy)
 		newer := withUnknownFields(t, doc)
 		require.Greater(t, len(newer), 2*len(doc), name)
-		got, err := decodeRequest(newer)
+		got, legacy, err := decodeDocument(newer)
 		require.NoError(t, err, name)
-		require.Equal(t, r, got, name)
-		require.Equal(t, doc, encodeRequest(got), name)
+		want := *c.r
+		if want.CommentCount == 0 {
+			want.CommentCount = len(c.legacy.comments)
+		}
+		require.Equal(t, &want, got, name)
+		require.Equal(t, c.legacy, legacy, name)
+		require.Equal(t, encodeLegacyV2(&want, c.legacy), encodeLegacyV2(got, legacy), name)
 	}
 }
 
@@ -152,7 +171,8 @@ func TestCodecReadsDocumentsLackingFields(t *testing.T) {
 		drop[pathString(p)] = true
 	}
 	dropped := 0
-	older := rewrite(t, encodeRequest(goldenV1())[1:], requestShape, func(path []uint64, f wireField) []wireField {
+	golden, _ := goldenV1()
+	older := rewrite(t, encodeRequest(golden)[1:], requestShape, func(path []uint64, f wireField) []wireField {
 		if drop[pathString(append(slices.Clip(path), f.num))] {
 			dropped++
 			return nil
@@ -162,7 +182,7 @@ func TestCodecReadsDocumentsLackingFields(t *testing.T) {
 	require.Equal(t, 6, dropped, "name, quote, revision, 2 FOC dates, 1 porting option")
 	got, err := decodeRequest(append([]byte{codecVersion}, older...))
 	require.NoError(t, err)
-	want := goldenV1()
+	want, _ := goldenV1()
 	want.Name, want.Quote, want.Revision = "", nil, 0
 	for i := range want.SubRequests {
 		want.SubRequests[i].FOCDate, want.SubRequests[i].PortingOption = time.Time{}, nil
@@ -174,23 +194,34 @@ func TestCodecReadsDocumentsLackingFields(t *testing.T) {
 // document in turn, at the top level and in the nested messages of
 // requestShape: every such document decodes, to a request that encodes
 // back to exactly that document, so nothing but the dropped field changed.
+// The same holds of a document holding a legacy timeline inline, encoded
+// back with it, but for the comment count: dropped, the legacy comments
+// count in its place.
 func TestCodecReadsDocumentsLackingAnyField(t *testing.T) {
-	doc := encodeRequest(filled())[1:]
-	fields := 0
-	rewrite(t, doc, requestShape, func(_ []uint64, f wireField) []wireField { fields++; return []wireField{f} })
-	require.Greater(t, fields, 100)
-	for i := range fields {
-		n := 0
-		older := rewrite(t, doc, requestShape, func(_ []uint64, f wireField) []wireField {
-			if n++; n-1 == i {
-				return nil
+	for name, legacy := range map[string]legacyTimeline{"today": {}, "legacy": filledLegacy()} {
+		doc := encodeLegacyV2(filled(), legacy)[1:]
+		fields := 0
+		rewrite(t, doc, requestShape, func(_ []uint64, f wireField) []wireField { fields++; return []wireField{f} })
+		require.Greater(t, fields, 100, name)
+		for i := range fields {
+			n := 0
+			var dropped []uint64
+			older := rewrite(t, doc, requestShape, func(path []uint64, f wireField) []wireField {
+				if n++; n-1 == i {
+					dropped = append(slices.Clip(path), f.num)
+					return nil
+				}
+				return []wireField{f}
+			})
+			older = append([]byte{codecVersion}, older...)
+			got, gotLegacy, err := decodeDocument(older)
+			require.NoError(t, err, "%s: without field %d", name, i)
+			if slices.Equal(dropped, []uint64{reqCommentCount}) {
+				require.Equal(t, len(legacy.comments), got.CommentCount, "%s: without the count", name)
+				continue
 			}
-			return []wireField{f}
-		})
-		older = append([]byte{codecVersion}, older...)
-		got, err := decodeRequest(older)
-		require.NoError(t, err, "without field %d", i)
-		require.Equal(t, older, encodeRequest(got), "without field %d", i)
+			require.Equal(t, older, encodeLegacyV2(got, gotLegacy), "%s: without field %d", name, i)
+		}
 	}
 }
 

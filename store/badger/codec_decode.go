@@ -23,20 +23,22 @@ type decoder struct {
 	wt    uint64 // its wire type
 	depth int    // how many messages enclose the one being read
 	err   error
+	// legacy collects the retired inline timeline of the request read.
+	legacy legacyTimeline
 }
 
 // decodeRequestV2 decodes a request document of version 2.
-func decodeRequestV2(b []byte) (*porting.PortRequest, error) {
+func decodeRequestV2(b []byte) (*porting.PortRequest, legacyTimeline, error) {
 	if len(b) == 0 || b[0] != 2 {
-		return nil, fmt.Errorf("%w: not of codec version 2", errCorrupt)
+		return nil, legacyTimeline{}, fmt.Errorf("%w: not of codec version 2", errCorrupt)
 	}
 	d := &decoder{s: string(b[1:])}
 	r := &porting.PortRequest{}
 	d.request(r)
 	if d.err != nil {
-		return nil, d.err
+		return nil, legacyTimeline{}, d.err
 	}
-	return r, nil
+	return r, d.legacy, nil
 }
 
 // fail records that the document is corrupt, and why, and stops reading.
@@ -308,12 +310,7 @@ func (d *decoder) request(r *porting.PortRequest) {
 	if n[reqAttachments] > 0 {
 		r.Attachments = make([]porting.Attachment, 0, n[reqAttachments])
 	}
-	if n[reqComments] > 0 {
-		r.Comments = make([]porting.Comment, 0, n[reqComments])
-	}
-	if n[reqTransitions] > 0 {
-		r.Transitions = make([]porting.Transition, 0, n[reqTransitions])
-	}
+
 	for d.next() {
 		switch d.num {
 		case reqID:
@@ -361,11 +358,13 @@ func (d *decoder) request(r *porting.PortRequest) {
 			r.Attachments = append(r.Attachments, porting.Attachment{})
 			d.attachment(&r.Attachments[len(r.Attachments)-1])
 		case reqComments:
-			r.Comments = append(r.Comments, porting.Comment{})
-			d.comment(&r.Comments[len(r.Comments)-1])
+			d.legacy.comments = append(d.legacy.comments, porting.Comment{})
+			d.comment(&d.legacy.comments[len(d.legacy.comments)-1])
 		case reqTransitions:
-			r.Transitions = append(r.Transitions, porting.Transition{})
-			d.transition(&r.Transitions[len(r.Transitions)-1])
+			d.legacy.transitions = append(d.legacy.transitions, porting.Transition{})
+			d.transition(&d.legacy.transitions[len(d.legacy.transitions)-1])
+		case reqCommentCount:
+			r.CommentCount = int(d.uint())
 		case reqCreated:
 			r.Created = d.time()
 		case reqUpdated:
@@ -384,10 +383,6 @@ func (d *decoder) request(r *porting.PortRequest) {
 				r.SubRequests = nonNil(r.SubRequests)
 			case reqAttachments:
 				r.Attachments = nonNil(r.Attachments)
-			case reqComments:
-				r.Comments = nonNil(r.Comments)
-			case reqTransitions:
-				r.Transitions = nonNil(r.Transitions)
 			}
 		default:
 			d.skip()

@@ -18,7 +18,7 @@ type encoder struct{ b []byte }
 
 // encodedSizeHint guesses the encoded size of r, for the first allocation.
 func encodedSizeHint(r *porting.PortRequest) int {
-	return 256 + 96*len(r.Numbers) + 256*len(r.SubRequests) + 96*(len(r.Attachments)+len(r.Comments)+len(r.Transitions))
+	return 256 + 96*len(r.Numbers) + 256*len(r.SubRequests) + 96*len(r.Attachments)
 }
 
 // uvarint appends v as a uvarint.
@@ -221,21 +221,10 @@ func (e *encoder) request(r *porting.PortRequest) {
 		e.end(at)
 	}
 	e.empty(reqEmpty, reqAttachments, len(r.Attachments), r.Attachments == nil)
-	for i := range r.Comments {
-		at := e.begin(reqComments)
-		e.comment(&r.Comments[i])
-		e.end(at)
-	}
-	e.empty(reqEmpty, reqComments, len(r.Comments), r.Comments == nil)
-	for i := range r.Transitions {
-		at := e.begin(reqTransitions)
-		e.transition(&r.Transitions[i])
-		e.end(at)
-	}
-	e.empty(reqEmpty, reqTransitions, len(r.Transitions), r.Transitions == nil)
 	e.time(reqCreated, r.Created)
 	e.time(reqUpdated, r.Updated)
 	e.int(reqRevision, r.Revision)
+	e.uint(reqCommentCount, uint64(r.CommentCount))
 }
 
 // number writes the fields of the port number message.

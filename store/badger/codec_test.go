@@ -74,6 +74,106 @@ func TestCodecRoundTripsEveryField(t *testing.T) {
 	got, err := decodeRequest(encodeRequest(&r))
 	require.NoError(t, err)
 	require.Equal(t, &r, got)
+	_, legacy, err := decodeDocument(encodeRequest(&r))
+	require.NoError(t, err)
+	require.Equal(t, legacyTimeline{}, legacy, "a document written now has no inline timeline")
+}
+
+// filledLegacy returns a legacy timeline with every field of its comments
+// and transitions set (see fill), none at the time of another.
+func filledLegacy() legacyTimeline {
+	var l legacyTimeline
+	n := 1000
+	fill(reflect.ValueOf(&l.comments).Elem(), &n)
+	fill(reflect.ValueOf(&l.transitions).Elem(), &n)
+	return l
+}
+
+// encodeLegacyV2 encodes r as a version 2 document of before the timeline
+// was kept apart: with legacy inline, as the retired fields 21 (comments)
+// and 22 (transitions), written by the encoder's comment and transition
+// writers as the version 2 encoder did (an empty, non-nil slice in the
+// "empty" field). They are written last, where the encoder of the day put
+// them before the times and the revision: the order of fields does not
+// matter to the decoder. Documents of the day had no comment count: pass
+// an r without one to build one as it was.
+func encodeLegacyV2(r *porting.PortRequest, legacy legacyTimeline) []byte {
+	e := &encoder{b: encodeRequest(r)}
+	for i := range legacy.comments {
+		at := e.begin(reqComments)
+		e.comment(&legacy.comments[i])
+		e.end(at)
+	}
+	e.empty(reqEmpty, reqComments, len(legacy.comments), legacy.comments == nil)
+	for i := range legacy.transitions {
+		at := e.begin(reqTransitions)
+		e.transition(&legacy.transitions[i])
+		e.end(at)
+	}
+	e.empty(reqEmpty, reqTransitions, len(legacy.transitions), legacy.transitions == nil)
+	return e.b
+}
+
+// TestCodecReadsTheLegacyTimeline decodes a version 2 document holding
+// comments and transitions inline (retired fields 21 and 22) into the
+// request and its legacy timeline. Without a comment count, the request
+// counts the legacy comments; with one, the count stands. Encoded again,
+// the inline timeline is gone.
+func TestCodecReadsTheLegacyTimeline(t *testing.T) {
+	legacy := filledLegacy()
+	for name, count := range map[string]int{"without a count": 0, "with a count": 7} {
+		r := filled()
+		r.CommentCount = count
+		got, gotLegacy, err := decodeDocument(encodeLegacyV2(r, legacy))
+		require.NoError(t, err, name)
+		require.Equal(t, legacy, gotLegacy, name)
+		want := filled()
+		want.CommentCount = count
+		if count == 0 {
+			want.CommentCount = len(legacy.comments)
+		}
+		require.Equal(t, want, got, name)
+		got2, err := decodeRequest(encodeLegacyV2(r, legacy))
+		require.NoError(t, err, name)
+		require.Equal(t, want, got2, name)
+
+		again, againLegacy, err := decodeDocument(encodeRequest(got))
+		require.NoError(t, err, name)
+		require.Equal(t, want, again, name)
+		require.Equal(t, legacyTimeline{}, againLegacy, name)
+	}
+	// Empty, non-nil, the legacy slices were written as "empty" fields: they
+	// are no timeline now, and the document has no comment.
+	r := &porting.PortRequest{ID: "x"}
+	got, gotLegacy, err := decodeDocument(encodeLegacyV2(r, legacyTimeline{comments: []porting.Comment{}, transitions: []porting.Transition{}}))
+	require.NoError(t, err)
+	require.Equal(t, r, got)
+	require.Empty(t, gotLegacy.entries())
+}
+
+// TestLegacyTimelineEntries orders the legacy timeline by time, transitions
+// first at equal times, each kind in its stored order at equal times.
+func TestLegacyTimelineEntries(t *testing.T) {
+	at := func(m int) time.Time { return time.Date(2026, 3, 2, 14, m, 0, 0, time.UTC) }
+	l := legacyTimeline{
+		comments: []porting.Comment{{ID: "c3", Created: at(3)}, {ID: "c1a", Created: at(1)}, {ID: "c1b", Created: at(1)}},
+		transitions: []porting.Transition{{Reason: "t2", At: at(2)}, {Reason: "t1a", At: at(1)},
+			{Reason: "t1b", At: at(1)}, {Reason: "t4", At: at(4)}},
+	}
+	var got []string
+	for _, e := range l.entries() {
+		switch {
+		case e.Comment != nil:
+			require.Nil(t, e.Transition)
+			require.Equal(t, e.Comment.Created, e.At)
+			got = append(got, e.Comment.ID)
+		case e.Transition != nil:
+			require.Equal(t, e.Transition.At, e.At)
+			got = append(got, e.Transition.Reason)
+		}
+	}
+	require.Equal(t, []string{"t1a", "t1b", "c1a", "c1b", "t2", "c3", "t4"}, got)
+	require.Empty(t, legacyTimeline{}.entries())
 }
 
 // TestCodecIsDeterministic encodes a request with maps many times: map
@@ -199,7 +299,8 @@ func corruptions() []struct {
 	b    []byte
 } {
 	full := encodeRequest(filled())
-	v1 := encodeRequestV1(filled(), time.Time{})
+	legacy := encodeLegacyV2(filled(), filledLegacy())
+	v1 := encodeRequestV1(filled(), filledLegacy(), time.Time{})
 	str := func(num uint64, s string) func(e *encoder) { return func(e *encoder) { e.strAlways(num, s) } }
 	return []struct {
 		name string
@@ -237,6 +338,23 @@ func corruptions() []struct {
 			e.uint(tmNanos, 1e9)
 			e.end(at)
 		})},
+		{"legacy comment of the wrong wire type", document(func(e *encoder) { e.key(reqComments, wireVarint); e.uvarint(1) })},
+		{"legacy transition of the wrong wire type", document(func(e *encoder) { e.key(reqTransitions, wireFixed64); e.b = append(e.b, 1, 2, 3, 4, 5, 6, 7, 8) })},
+		{"known field of a legacy comment of the wrong wire type", document(func(e *encoder) {
+			at := e.begin(reqComments)
+			e.key(cmtBody, wireVarint)
+			e.uvarint(1)
+			e.end(at)
+		})},
+		{"nanoseconds past a second in a legacy transition", document(func(e *encoder) {
+			at := e.begin(reqTransitions)
+			at2 := e.begin(trnAt)
+			e.uint(tmNanos, 1e9)
+			e.end(at2)
+			e.end(at)
+		})},
+		{"cut in a legacy transition", legacy[:len(legacy)-1]},
+		{"comment count of the wrong wire type", document(func(e *encoder) { str(reqCommentCount, "2")(e) })},
 		{"version 1 cut", v1[:len(v1)-1]},
 		{"version 1 with a trailing byte", append(slices.Clip(v1), 0)},
 	}
@@ -249,10 +367,11 @@ func TestCodecRefusesCorruptInput(t *testing.T) {
 		require.ErrorIs(t, err, errCorrupt, c.name)
 	}
 	// Cut anywhere, a document is corrupt or a valid shorter document.
-	full := encodeRequest(filled())
-	for i := range full {
-		if _, err := decodeRequest(full[:i]); err != nil {
-			require.ErrorIs(t, err, errCorrupt, "cut at %d", i)
+	for _, full := range [][]byte{encodeRequest(filled()), encodeLegacyV2(filled(), filledLegacy())} {
+		for i := range full {
+			if _, _, err := decodeDocument(full[:i]); err != nil {
+				require.ErrorIs(t, err, errCorrupt, "cut at %d", i)
+			}
 		}
 	}
 }
@@ -271,7 +390,7 @@ func TestCodecRefusesUnknownVersions(t *testing.T) {
 // model nests 3 deep and unknown messages are skipped, not entered, so no
 // document reaches the bound today: the test starts the decoder deep.
 func TestCodecBoundsNesting(t *testing.T) {
-	d := &decoder{s: string(encodeRequest(goldenV1())[1:]), depth: maxDepth}
+	d := &decoder{s: string(encodeLegacyV2(goldenV1())[1:]), depth: maxDepth}
 	d.request(&porting.PortRequest{})
 	require.ErrorIs(t, d.err, errCorrupt)
 	require.ErrorContains(t, d.err, "nested too deep")
@@ -284,15 +403,21 @@ func hasNaN(r *porting.PortRequest) bool {
 }
 
 // FuzzDecodeRequest decodes anything without panicking: it is a request
-// that survives another round trip unchanged, or errCorrupt.
+// and a legacy timeline that survive another round trip unchanged (the
+// request as a document of today, which has no legacy timeline; both as a
+// version 2 document holding the timeline inline), or errCorrupt.
 func FuzzDecodeRequest(f *testing.F) {
 	scheduled := time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC)
+	golden, goldenLegacy := goldenV1()
 	f.Add(encodeRequest(filled()))
 	f.Add(encodeRequest(&porting.PortRequest{ID: "a"}))
-	f.Add(encodeRequest(goldenV1()))
-	f.Add(encodeRequestV1(filled(), scheduled))
-	f.Add(encodeRequestV1(&porting.PortRequest{ID: "a"}, time.Time{}))
-	f.Add(withUnknownFields(f, encodeRequest(goldenV1())))
+	f.Add(encodeRequest(golden))
+	f.Add(encodeLegacyV2(filled(), filledLegacy()))
+	f.Add(encodeLegacyV2(&porting.PortRequest{ID: "a"}, legacyTimeline{comments: []porting.Comment{{ID: "c"}}}))
+	f.Add(encodeRequestV1(filled(), filledLegacy(), scheduled))
+	f.Add(encodeRequestV1(&porting.PortRequest{ID: "a"}, legacyTimeline{}, time.Time{}))
+	f.Add(withUnknownFields(f, encodeRequest(golden)))
+	f.Add(withUnknownFields(f, encodeLegacyV2(golden, goldenLegacy)))
 	for _, name := range []string{"testdata/request.v1.bin", "testdata/request.v2.bin"} {
 		b, err := os.ReadFile(name)
 		require.NoError(f, err)
@@ -302,14 +427,35 @@ func FuzzDecodeRequest(f *testing.F) {
 		f.Add(c.b)
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
-		got, err := decodeRequest(b)
+		got, legacy, err := decodeDocument(b)
 		if err != nil {
+			require.ErrorIs(t, err, errCorrupt)
+			_, err = decodeRequest(b)
 			require.ErrorIs(t, err, errCorrupt)
 			return
 		}
-		enc := encodeRequest(got)
-		again, err := decodeRequest(enc)
+		r, err := decodeRequest(b)
 		require.NoError(t, err)
+		if !hasNaN(got) {
+			require.Equal(t, got, r)
+		}
+		if got.CommentCount == 0 {
+			require.Empty(t, legacy.comments, "legacy comments are counted")
+		}
+
+		enc := encodeRequest(got)
+		again, againLegacy, err := decodeDocument(enc)
+		require.NoError(t, err)
+		require.Empty(t, againLegacy.entries(), "a document of today holds no timeline")
+		require.Equal(t, enc, encodeRequest(again))
+		if !hasNaN(got) {
+			require.Equal(t, got, again)
+		}
+
+		old := encodeLegacyV2(got, legacy)
+		again, againLegacy, err = decodeDocument(old)
+		require.NoError(t, err)
+		require.Equal(t, legacy.entries(), againLegacy.entries())
 		require.Equal(t, enc, encodeRequest(again))
 		if !hasNaN(got) {
 			require.Equal(t, got, again)
@@ -324,7 +470,6 @@ func BenchmarkCodec(b *testing.B) {
 		SupportKey: "pr_abcdef", Name: "Porting 202.555.9000", State: porting.StateUnconfirmed,
 		Created: time.Now().UTC(), Updated: time.Now().UTC(), Revision: 3,
 		SubRequests: []porting.SubRequest{{ID: "fedcba9876543210fedcba9876543210", SupportKey: "sr_abcdef", State: porting.StateUnconfirmed, Created: time.Now().UTC(), Updated: time.Now().UTC()}},
-		Comments:    []porting.Comment{{ID: "c", Body: "hello", Created: time.Now().UTC()}},
 	}
 	for i := 0; i < 10; i++ {
 		e := fmt.Sprintf("+1202555%04d", i)
@@ -333,7 +478,7 @@ func BenchmarkCodec(b *testing.B) {
 			PortabilityStatus: porting.PortabilityPending, SubRequestID: r.SubRequests[0].ID})
 	}
 	data := encodeRequest(r)
-	v1 := encodeRequestV1(r, time.Time{})
+	v1 := encodeRequestV1(r, legacyTimeline{}, time.Time{})
 	js, _ := json.Marshal(r)
 	b.Run("encode", func(b *testing.B) {
 		b.ReportAllocs()

@@ -168,12 +168,13 @@ func (d *v1Decoder) rawMap() map[string]json.RawMessage {
 }
 
 // decodeRequestV1 decodes a request document of version 1.
-func decodeRequestV1(b []byte) (*porting.PortRequest, error) {
+func decodeRequestV1(b []byte) (*porting.PortRequest, legacyTimeline, error) {
 	if len(b) == 0 || b[0] != 1 {
-		return nil, fmt.Errorf("%w: not of codec version 1", errCorrupt)
+		return nil, legacyTimeline{}, fmt.Errorf("%w: not of codec version 1", errCorrupt)
 	}
 	d := &v1Decoder{s: string(b[1:])}
 	r := &porting.PortRequest{}
+	var legacy legacyTimeline
 	r.ID = d.str()
 	r.AccountID = d.str()
 	r.AccountPath = d.strs()
@@ -234,9 +235,9 @@ func decodeRequestV1(b []byte) (*porting.PortRequest, error) {
 		}
 	}
 	if n, isNil := d.len(); !isNil {
-		r.Comments = make([]porting.Comment, n)
-		for i := range r.Comments {
-			c := &r.Comments[i]
+		legacy.comments = make([]porting.Comment, n)
+		for i := range legacy.comments {
+			c := &legacy.comments[i]
 			c.ID, c.Body, c.Author, c.AccountID, c.UserID, c.SubRequestID = d.str(), d.str(), d.str(), d.str(), d.str(), d.str()
 			c.Private = d.bool()
 			c.ActionRequired = d.bool()
@@ -244,9 +245,9 @@ func decodeRequestV1(b []byte) (*porting.PortRequest, error) {
 		}
 	}
 	if n, isNil := d.len(); !isNil {
-		r.Transitions = make([]porting.Transition, n)
-		for i := range r.Transitions {
-			t := &r.Transitions[i]
+		legacy.transitions = make([]porting.Transition, n)
+		for i := range legacy.transitions {
+			t := &legacy.transitions[i]
 			t.At = d.time()
 			t.SubRequestID = d.str()
 			t.From = porting.State(d.str())
@@ -271,9 +272,9 @@ func decodeRequestV1(b []byte) (*porting.PortRequest, error) {
 		d.err = fmt.Errorf("%w: %d trailing bytes", errCorrupt, len(d.s))
 	}
 	if d.err != nil {
-		return nil, d.err
+		return nil, legacyTimeline{}, d.err
 	}
-	return r, nil
+	return r, legacy, nil
 }
 
 // v1DecodeSubRequest reads one sub request.

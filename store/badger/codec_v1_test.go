@@ -85,8 +85,10 @@ func (e *v1Encoder) rawMap(m map[string]json.RawMessage) {
 }
 
 // encodeRequestV1 encodes a request document in version 1, with the
-// request-level scheduled date of version 1 (zero for none).
-func encodeRequestV1(r *porting.PortRequest, scheduled time.Time) []byte {
+// comments and transitions version 1 held inline (the legacy timeline) and
+// its request-level scheduled date (zero for none). Version 1 had no
+// comment count: r.CommentCount is not written.
+func encodeRequestV1(r *porting.PortRequest, legacy legacyTimeline, scheduled time.Time) []byte {
 	e := &v1Encoder{b: make([]byte, 0, 512+160*len(r.Numbers))}
 	e.b = append(e.b, 1)
 	e.str(r.ID)
@@ -145,8 +147,8 @@ func encodeRequestV1(r *porting.PortRequest, scheduled time.Time) []byte {
 		e.time(a.Created)
 		e.str(a.ContentID)
 	}
-	e.len(len(r.Comments), r.Comments == nil)
-	for _, c := range r.Comments {
+	e.len(len(legacy.comments), legacy.comments == nil)
+	for _, c := range legacy.comments {
 		e.str(c.ID)
 		e.str(c.Body)
 		e.str(c.Author)
@@ -157,8 +159,8 @@ func encodeRequestV1(r *porting.PortRequest, scheduled time.Time) []byte {
 		e.bool(c.ActionRequired)
 		e.time(c.Created)
 	}
-	e.len(len(r.Transitions), r.Transitions == nil)
-	for _, t := range r.Transitions {
+	e.len(len(legacy.transitions), legacy.transitions == nil)
+	for _, t := range legacy.transitions {
 		e.time(t.At)
 		e.str(t.SubRequestID)
 		e.str(string(t.From))
@@ -211,12 +213,30 @@ func v1EncodeActor(e *v1Encoder, a porting.Actor) {
 }
 
 // TestDecodeV1RoundTripsEveryField decodes a version 1 document with every
-// field set: the frozen decoder reads what the retired encoder wrote.
+// field set: the frozen decoder reads what the retired encoder wrote, the
+// inline comments and transitions as the legacy timeline, and counts the
+// comments (version 1 had no count).
 func TestDecodeV1RoundTripsEveryField(t *testing.T) {
-	r := filled()
-	got, err := decodeRequest(encodeRequestV1(r, time.Time{}))
+	r, legacy := filled(), filledLegacy()
+	got, gotLegacy, err := decodeDocument(encodeRequestV1(r, legacy, time.Time{}))
 	require.NoError(t, err)
+	r.CommentCount = len(legacy.comments)
 	require.Equal(t, r, got)
+	require.Equal(t, legacy, gotLegacy)
+}
+
+// TestDecodeV1KeepsTheLegacyTimelineApartFromNil decodes a version 1
+// document without comments or transitions, nil and empty alike: the
+// legacy timeline is empty and the count 0.
+func TestDecodeV1KeepsTheLegacyTimelineApartFromNil(t *testing.T) {
+	for _, legacy := range []legacyTimeline{{}, {comments: []porting.Comment{}, transitions: []porting.Transition{}}} {
+		r := &porting.PortRequest{ID: "x"}
+		got, gotLegacy, err := decodeDocument(encodeRequestV1(r, legacy, time.Time{}))
+		require.NoError(t, err)
+		require.Equal(t, r, got)
+		require.Equal(t, legacy, gotLegacy)
+		require.Empty(t, gotLegacy.entries())
+	}
 }
 
 // TestDecodeV1MovesTheScheduledDate gives version 1's request-level
@@ -230,7 +250,7 @@ func TestDecodeV1MovesTheScheduledDate(t *testing.T) {
 		{ID: "own", State: porting.StatePending, FOCDate: own},
 		{ID: "done", State: porting.StateCompleted},
 	}}
-	got, err := decodeRequest(encodeRequestV1(r, scheduled))
+	got, err := decodeRequest(encodeRequestV1(r, legacyTimeline{}, scheduled))
 	require.NoError(t, err)
 	require.Equal(t, scheduled, got.SubRequests[0].FOCDate)
 	require.Equal(t, own, got.SubRequests[1].FOCDate)

@@ -99,6 +99,12 @@ func Open(opt Options) (*Store, error) {
 		return nil, err
 	}
 	s := &Store{db: db, opt: opt, seq: newSequencer(last), stopGC: make(chan struct{}), space: sp}
+	if n, err := s.migrate(); err != nil {
+		_ = db.Close()
+		return nil, err
+	} else if n > 0 {
+		opt.Logger.Info("badger store: migrated documents to the current codec", "documents", n, "version", codecVersion)
+	}
 	if !opt.InMemory && opt.GCInterval > 0 {
 		s.gcDone.Add(1)
 		go s.runGC()
@@ -309,6 +315,15 @@ func (s *Store) ClaimedNumbers(ctx context.Context, numbers []string) (m map[str
 		return err
 	})
 	return m, err
+}
+
+// Timeline implements porting.Store.
+func (s *Store) Timeline(ctx context.Context, requestID string, q porting.TimelineQuery) (p porting.TimelinePage, err error) {
+	err = s.view(ctx, func(rd keyspace.Reader) error {
+		p, err = keyspace.Timeline(rd, requestID, q)
+		return err
+	})
+	return p, err
 }
 
 // Content implements porting.Store.

@@ -148,6 +148,15 @@ func (s *Store) ClaimedNumbers(ctx context.Context, numbers []string) (m map[str
 	return m, err
 }
 
+// Timeline implements porting.Store.
+func (s *Store) Timeline(ctx context.Context, requestID string, q porting.TimelineQuery) (p porting.TimelinePage, err error) {
+	err = s.read(ctx, func(rd keyspace.Reader) error {
+		p, err = keyspace.Timeline(rd, requestID, q)
+		return err
+	})
+	return p, err
+}
+
 // Content implements porting.Store.
 func (s *Store) Content(ctx context.Context, requestID, contentID string) (b []byte, err error) {
 	err = s.read(ctx, func(keyspace.Reader) error {

@@ -66,6 +66,7 @@ var groups = []struct {
 	{"Page", pageCases},
 	{"Content", contentCases},
 	{"Events", eventCases},
+	{"Timeline", timelineCases},
 	{"Concurrent", concurrentCases},
 	{"Viewer", viewerCases},
 	{"Close", closeCases},

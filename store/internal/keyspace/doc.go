@@ -19,6 +19,8 @@
 //	i/{scope}/{acct}/{state}/{order}/{ts}/{id}   listing indexes
 //	e/{seq}                                      event (JSON)
 //	x/{consumer}             -> seq              event cursor
+//	h/{id}/{seq}                                 timeline entry (JSON), seq from 1
+//	hn/{id}                  -> seq              a request's timeline length
 //
 // A listing index entry exists for each scope the request is visible in
 // (o: its own account; t: each account on its path, for descendant

@@ -21,6 +21,8 @@ const (
 	PrefixIndex    = "i/"
 	PrefixEvent    = "e/"
 	PrefixCursor   = "x/"
+	PrefixTimeline = "h/"
+	prefixTimeLen  = "hn/"
 	allStates      = "*"
 	globalAccount  = "-"
 	orderCreated   = "c"
@@ -45,6 +47,8 @@ func ScanPrefix(key string) string {
 		return prefixOfSegments(key, 2)
 	case strings.HasPrefix(key, PrefixIndex):
 		return prefixOfSegments(key, 5)
+	case strings.HasPrefix(key, PrefixTimeline):
+		return prefixOfSegments(key, 2)
 	}
 	return ""
 }
@@ -77,6 +81,10 @@ func EventSeq(key string) (uint64, error) {
 
 // CursorKey is the key of a consumer's event cursor.
 func CursorKey(consumer string) string { return PrefixCursor + consumer }
+
+func timelinePrefix(id string) string       { return PrefixTimeline + id + "/" }
+func timelineKey(id string, seq uint64) string { return timelinePrefix(id) + hex16(seq) }
+func timelineLenKey(id string) string          { return prefixTimeLen + id }
 
 func numberKey(e164, id string) string { return PrefixNumber + e164 + "/" + id }
 func claimKey(e164 string) string      { return PrefixClaim + e164 }

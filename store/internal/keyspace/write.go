@@ -46,6 +46,9 @@ func Delete(tx Txn, r *porting.PortRequest, w porting.Write) error {
 	if err := tx.DeleteRequestDoc(old.ID); err != nil {
 		return err
 	}
+	if err := deleteTimeline(tx, old.ID); err != nil {
+		return err
+	}
 	return tx.AppendEvents(w.Events)
 }
 
@@ -96,6 +99,9 @@ func apply(tx Txn, old, r *porting.PortRequest, w porting.Write) error {
 		r.Revision = 1
 	}
 	if err := tx.StoreRequest(r); err != nil {
+		return err
+	}
+	if err := AppendTimeline(tx, r.ID, w.Timeline); err != nil {
 		return err
 	}
 	for id, data := range w.Content {
