@@ -82,7 +82,7 @@ func EventSeq(key string) (uint64, error) {
 // CursorKey is the key of a consumer's event cursor.
 func CursorKey(consumer string) string { return PrefixCursor + consumer }
 
-func timelinePrefix(id string) string       { return PrefixTimeline + id + "/" }
+func timelinePrefix(id string) string          { return PrefixTimeline + id + "/" }
 func timelineKey(id string, seq uint64) string { return timelinePrefix(id) + hex16(seq) }
 func timelineLenKey(id string) string          { return prefixTimeLen + id }
 
