@@ -52,6 +52,9 @@ type config struct {
 	// Badger's memtable size and the free disk space kept in reserve, in
 	// MiB (0: the store's defaults).
 	memtableMB, minFreeMB int64
+	// memoryLimitMB is the Go runtime's soft memory limit, in MiB (0:
+	// none, or GOMEMLIMIT's when set).
+	memoryLimitMB int64
 	// Connection timeouts (see server.go for the defaults).
 	readHeaderTimeout, readTimeout, writeTimeout, idleTimeout time.Duration
 }
@@ -68,6 +71,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.BoolVar(&c.logJSON, "log-json", false, "log in JSON instead of text")
 	fs.Int64Var(&c.memtableMB, "memtable-mb", 0, "badger store: memtable size in MiB (default 16)")
 	fs.Int64Var(&c.minFreeMB, "min-free-mb", 0, "badger store: free disk space kept in reserve, in MiB; writes are refused (507) below it (default 12 memtables + 4, what Badger writes on its own)")
+	fs.Int64Var(&c.memoryLimitMB, "memory-limit-mb", defaultMemoryLimitMB, "soft limit of the memory portd's Go runtime holds, in MiB: the garbage collector works harder near it, so Badger's compaction bursts do not swell the process (0: none; GOMEMLIMIT, when set, wins)")
 	fs.DurationVar(&c.readHeaderTimeout, "read-header-timeout", readHeaderTimeout, "time a client has to send a request's headers")
 	fs.DurationVar(&c.readTimeout, "read-timeout", readTimeout, "time a client has to send a whole request, body included")
 	fs.DurationVar(&c.writeTimeout, "write-timeout", writeTimeout, "time a client has to take a whole response")
@@ -82,6 +86,9 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 		if d <= 0 {
 			return c, fmt.Errorf("timeouts must be positive, not %v", d)
 		}
+	}
+	if c.memoryLimitMB < 0 {
+		return c, fmt.Errorf("-memory-limit-mb must not be negative, not %d", c.memoryLimitMB)
 	}
 	if c.store != "badger" && c.store != "memory" {
 		return c, fmt.Errorf("-store must be badger or memory, not %q", c.store)

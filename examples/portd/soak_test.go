@@ -44,8 +44,9 @@ func rss(t *testing.T, pid int, field string) int64 {
 // transitions, listings, reads), portd's memory levels off: comments are
 // appended without rewriting the ones before, listings and reads are
 // bounded, and Badger's caches are bounded. The test samples the RSS
-// every second and requires the last third of the run to stay within a
-// margin of the middle third.
+// every second and requires the floor of the last third of the run to
+// stay within a margin of the middle third's, and every peak below half as
+// much again as portd's memory limit.
 func TestSoakMemoryIsFlat(t *testing.T) {
 	if _, err := os.Stat("/proc/self/status"); err != nil {
 		t.Skip("reading a process's memory needs /proc")
@@ -129,19 +130,18 @@ func TestSoakMemoryIsFlat(t *testing.T) {
 	wg.Wait()
 	require.Zero(t, fails.Load(), "no call failed or answered 5xx:\n%s", p.logs)
 
-	// The garbage collector makes the RSS saw; the medians of the middle
-	// and of the last third of the run are what must not grow.
+	// The RSS saws: Badger's compactions build tables in buffers of many
+	// MiB, garbage a moment later. What must not grow is the floor the
+	// saw comes back down to, which is the memory portd keeps (a leak, or
+	// a cost that grows with the comments, raises it); and the peaks must
+	// stay near the memory limit portd sets itself.
 	third := len(samples) / 3
-	middle, late := median(samples[third:2*third]), median(samples[2*third:])
-	t.Logf("soak: %v, %d calls; anonymous RSS %d MiB at start, median %d MiB in the middle third, %d MiB in the last, %d MiB at the end; file-backed RSS (mapped tables) %d MiB at the end",
-		d, ops.Load(), samples[0]>>20, middle>>20, late>>20, samples[len(samples)-1]>>20, files[len(files)-1]>>20)
-	require.LessOrEqual(t, late, middle*5/4+32<<20, "memory keeps growing: %v MiB", mib(samples))
-}
-
-func median(s []int64) int64 {
-	c := slices.Clone(s)
-	slices.Sort(c)
-	return c[len(c)/2]
+	middle, late := slices.Min(samples[third:2*third]), slices.Min(samples[2*third:])
+	peak := slices.Max(samples)
+	t.Logf("soak: %v, %d calls; anonymous RSS %d MiB at start, floor %d MiB in the middle third, %d MiB in the last, peak %d MiB, %d MiB at the end; file-backed RSS (mapped tables) %d MiB at the end",
+		d, ops.Load(), samples[0]>>20, middle>>20, late>>20, peak>>20, samples[len(samples)-1]>>20, files[len(files)-1]>>20)
+	require.LessOrEqual(t, late, middle+32<<20, "the memory portd keeps grows: %v MiB", mib(samples))
+	require.LessOrEqual(t, peak, int64(defaultMemoryLimitMB+defaultMemoryLimitMB/2)<<20, "the peaks pass the memory limit: %v MiB", mib(samples))
 }
 
 func mib(s []int64) []int64 {

@@ -92,6 +92,7 @@ func (o Options) badgerOptions() bdg.Options {
 		bo.ValueLogFileSize = min(bo.ValueLogFileSize, 64*o.MemTableSize)
 		bo.BlockCacheSize = 64 << 20
 		bo.IndexCacheSize = 16 << 20
+		bo.NumCompactors = 2
 	}
 	bo.SyncWrites = !o.NoSyncWrites && !o.InMemory
 	// Blocks and values are checked as they are read (Badger's own check
