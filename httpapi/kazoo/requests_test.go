@@ -17,6 +17,7 @@ import (
 
 	"github.com/portkit/portkit/httpapi/internal/apitest"
 	"github.com/portkit/portkit/httpapi/internal/kazootest"
+	"github.com/portkit/portkit/httpapi/kazoo"
 	"github.com/portkit/portkit/porting"
 	"github.com/portkit/portkit/porting/portingtest"
 )
@@ -313,10 +314,18 @@ func TestGetRouting(t *testing.T) {
 		base + "/0000000000000000000000000000dead": http.StatusNotFound,
 		"/v2/accounts/other/port_requests/" + id:   http.StatusForbidden,
 		"/v2/accounts/nobody/port_requests/" + id:  http.StatusNotFound,
-		base + "/" + id + "/":                      http.StatusNotFound,
 	} {
 		e.Do("GET", apitest.CustomerToken, path, nil).Failed(code, "")
 	}
+	r = e.Do("GET", apitest.CustomerToken, base+"/"+id+"/", nil)
+	require.Equal(t, http.StatusOK, r.Code, "a trailing slash is the same path")
+	require.Contains(t, string(r.Env.Data), `"id":"`+id+`"`)
+	// The handler itself routes doubled slashes (a ServeMux in front of it
+	// would redirect them: see httpapi.CleanPaths).
+	h := kazoo.New(e.F.Service, apitest.Tokens(e.F), kazoo.Options{})
+	rec := apitest.Serve(h, "GET", "/v2//accounts/customer//port_requests/"+id, apitest.CustomerToken, "", nil)
+	require.Equal(t, http.StatusOK, rec.Code, rec.Body.String())
+	require.Contains(t, rec.Body.String(), `"id":"`+id+`"`)
 	r = e.Do("GET", apitest.CustomerToken, base+"/"+id+"/timeline", nil)
 	require.Equal(t, http.StatusOK, r.Code, "deeper paths are the ServeMux's")
 	r = e.Do("GET", "", base+"/"+id, nil)

@@ -3,6 +3,13 @@
 // path wildcards as http.ServeMux takes them. A Table answers what no
 // route serves in the dialect's own error body: 405 with an Allow header
 // when the path is served with another method, else 404.
+//
+// A path is routed in its clean form (see Clean): a trailing slash and
+// doubled slashes are the client's way of writing the same path
+// ("port_requests/" from a client that joins a base and an empty ID,
+// "//origination" from a base URL ending in a slash), so they are routed
+// where the path without them goes, never redirected: a client that
+// does not resend its body on a redirect would lose its PUT or POST.
 package route
 
 import (
@@ -65,8 +72,55 @@ func New(prefix string, routes []Route, errs Errors) *Table {
 	return t
 }
 
-// ServeHTTP routes r.
-func (t *Table) ServeHTTP(w http.ResponseWriter, r *http.Request) { t.mux.ServeHTTP(w, r) }
+// ServeHTTP routes r by its clean path (see Clean).
+func (t *Table) ServeHTTP(w http.ResponseWriter, r *http.Request) { t.mux.ServeHTTP(w, Cleaned(r)) }
+
+// Clean returns a path without doubled slashes and without a trailing
+// slash ("/" stays "/"). Dot segments are left as they are: what they
+// name is not the same path.
+func Clean(p string) string {
+	if !needsCleaning(p) {
+		return p
+	}
+	b := make([]byte, 0, len(p))
+	for i := 0; i < len(p); i++ {
+		if p[i] == '/' && len(b) > 0 && b[len(b)-1] == '/' {
+			continue
+		}
+		b = append(b, p[i])
+	}
+	if len(b) > 1 && b[len(b)-1] == '/' {
+		b = b[:len(b)-1]
+	}
+	return string(b)
+}
+
+// needsCleaning reports whether Clean changes p.
+func needsCleaning(p string) bool {
+	return len(p) > 1 && p[len(p)-1] == '/' || strings.Contains(p, "//")
+}
+
+// Cleaned returns r itself when its path is clean, else a shallow copy
+// of r whose path (and escaped path) is.
+func Cleaned(r *http.Request) *http.Request {
+	if !needsCleaning(r.URL.Path) && !needsCleaning(r.URL.RawPath) {
+		return r
+	}
+	r2 := new(http.Request)
+	*r2 = *r
+	u := *r.URL
+	u.Path, u.RawPath = Clean(u.Path), Clean(u.RawPath)
+	r2.URL = &u
+	return r2
+}
+
+// Handler returns next behind path cleaning: next sees every request
+// with its clean path. Put it in front of an http.ServeMux that mounts
+// the dialects, which would otherwise answer a doubled slash with a
+// redirect.
+func Handler(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { next.ServeHTTP(w, Cleaned(r)) })
+}
 
 // miss answers a request no route serves.
 func (t *Table) miss(w http.ResponseWriter, r *http.Request) {
