@@ -35,6 +35,10 @@ var svOps = []struct {
 		}
 		return err
 	}},
+	{name: "PortAuthority", op: func(ctx context.Context, f *portingtest.Fixture, r *porting.PortRequest) error {
+		_, err := f.Service.PortAuthority(ctx, f.Customer.ID)
+		return err
+	}},
 	{name: "Create", op: func(ctx context.Context, f *portingtest.Fixture, r *porting.PortRequest) error {
 		_, err := f.Service.Create(ctx, f.Customer.ID, portingtest.Input("x", svOther2))
 		return err
@@ -199,4 +203,53 @@ func TestServiceSystemMayDoAnything(t *testing.T) {
 			require.NoError(t, o.op(porting.AsSystem(t.Context()), f, r))
 		})
 	}
+}
+
+// An account's port authority is the nearest authority at or above it;
+// its users learn it even when it is above what they reach; others are
+// refused; without one it is not found.
+func TestServicePortAuthority(t *testing.T) {
+	t.Parallel()
+	f := portingtest.New(t)
+	sys := porting.AsSystem(t.Context())
+	for _, a := range []porting.Account{
+		{ID: "reseller", Name: "Reseller", ParentID: "customer", PortAuthority: true},
+		{ID: "shop", Name: "Shop", ParentID: "reseller"},
+		{ID: "lonely", Name: "Lonely root"},
+	} {
+		require.NoError(t, f.Service.PutAccount(sys, a))
+	}
+	as := func(acct string) context.Context {
+		return porting.WithActor(t.Context(), porting.Actor{AccountID: acct, UserID: "u"})
+	}
+	for _, tc := range []struct {
+		ctx           context.Context
+		account, want string
+	}{
+		{f.AsCustomer(), "customer", "authority"},
+		{f.AsAuthority(), "customer", "authority"},
+		{f.AsAuthority(), "authority", "authority"},
+		{as("shop"), "shop", "reseller"},
+		{f.AsCustomer(), "shop", "reseller"},
+		{as("reseller"), "reseller", "reseller"},
+		{sys, "shop", "reseller"},
+	} {
+		got, err := f.Service.PortAuthority(tc.ctx, tc.account)
+		require.NoError(t, err, tc.account)
+		require.Equal(t, tc.want, got.ID, tc.account)
+	}
+	got, err := f.Service.PortAuthority(as("shop"), "shop")
+	require.NoError(t, err)
+	require.Equal(t, porting.Account{ID: "reseller", Name: "Reseller", ParentID: "customer", PortAuthority: true}, got)
+
+	_, err = f.Service.PortAuthority(as("lonely"), "lonely")
+	require.ErrorIs(t, err, porting.ErrNotFound)
+	_, err = f.Service.PortAuthority(as("lonely"), "customer")
+	require.ErrorIs(t, err, porting.ErrForbidden)
+	_, err = f.Service.PortAuthority(as("shop"), "customer")
+	require.ErrorIs(t, err, porting.ErrForbidden, "an account above the actor's")
+	_, err = f.Service.PortAuthority(f.AsCustomer(), "nobody")
+	require.ErrorIs(t, err, porting.ErrNotFound)
+	_, err = f.Service.PortAuthority(t.Context(), "customer")
+	require.ErrorIs(t, err, porting.ErrForbidden, "no actor")
 }

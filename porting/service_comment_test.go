@@ -242,3 +242,56 @@ func TestServiceCommentAndAttachmentCaps(t *testing.T) {
 	_, _, err = f.Service.PutAttachment(f.AsCustomer(), r.ID, 0, porting.AttachmentInput{Name: "a0.pdf", ContentType: "application/pdf", Body: svBody("y")})
 	require.NoError(t, err, "replacing one is no more")
 }
+
+// A client's author and time are kept; what it leaves out is filled in;
+// a time from before the request or from the future is not kept (the
+// comment is dated now), nor is a name longer than a request's.
+func TestServiceCommentAuthorAndTime(t *testing.T) {
+	t.Parallel()
+	f := portingtest.New(t)
+	f.Clock.Advance(time.Hour)
+	r := f.Create(t, svOther1) // created at Epoch+1h
+	f.Clock.Advance(time.Hour)
+	now := portingtest.Epoch.Add(2 * time.Hour)
+	tests := []struct {
+		name        string
+		in          porting.CommentInput
+		author      string
+		created     time.Time
+		wantCreated time.Time
+	}{
+		{"neither given", porting.CommentInput{}, "Customer User", time.Time{}, now},
+		{"both given", porting.CommentInput{Author: "  Jane Doe "}, "Jane Doe", now.Add(-30 * time.Minute), now.Add(-30 * time.Minute)},
+		{"the request's own time", porting.CommentInput{}, "Customer User", r.Created, r.Created},
+		{"a little ahead of the clock", porting.CommentInput{}, "Customer User", now.Add(porting.CommentClockSkew), now.Add(porting.CommentClockSkew)},
+		{"in another zone", porting.CommentInput{}, "Customer User", now.Add(-time.Minute).In(time.FixedZone("X", 3600)), now.Add(-time.Minute)},
+		{"far in the future", porting.CommentInput{}, "Customer User", now.Add(porting.CommentClockSkew + time.Second), now},
+		{"before the request", porting.CommentInput{}, "Customer User", r.Created.Add(-time.Second), now},
+		{"year one", porting.CommentInput{}, "Customer User", time.Date(1, 1, 1, 0, 0, 1, 0, time.UTC), now},
+	}
+	for _, tt := range tests {
+		in := tt.in
+		in.Body, in.Created = "hello", tt.created
+		c, err := addComment(f.Service, f.AsCustomer(), r.ID, in)
+		require.NoError(t, err, tt.name)
+		require.Equal(t, tt.author, c.Author, tt.name)
+		require.Equal(t, tt.wantCreated.UTC(), c.Created, tt.name)
+		require.Equal(t, time.UTC, c.Created.Location(), tt.name)
+	}
+	// The timeline keeps the order comments were written in, whatever
+	// their own times.
+	page, err := f.Service.Timeline(f.AsCustomer(), r.ID, porting.TimelineQuery{Kind: porting.TimelineComments})
+	require.NoError(t, err)
+	require.Len(t, page.Entries, len(tests))
+	for i, e := range page.Entries {
+		require.Equal(t, now, e.At, tests[i].name)
+	}
+
+	_, err = addComment(f.Service, f.AsCustomer(), r.ID, porting.CommentInput{Body: "x", Author: strings.Repeat("é", porting.MaxNameLength+1)})
+	fe := svOnlyField(t, err)
+	require.Equal(t, "author", fe.Field)
+	require.Equal(t, "maxLength", fe.Code)
+	require.EqualValues(t, porting.MaxNameLength, fe.Limit)
+	_, err = addComment(f.Service, f.AsCustomer(), r.ID, porting.CommentInput{Body: "x", Author: strings.Repeat("é", porting.MaxNameLength)})
+	require.NoError(t, err, "the limit itself is fine")
+}

@@ -11,6 +11,11 @@ import (
 // MaxCommentLength caps a comment's body, in characters.
 const MaxCommentLength = 10_000
 
+// CommentClockSkew is how far ahead of the Service's clock a comment's
+// own time may be and still be kept (see CommentInput.Created): a
+// browser's clock is seldom exact.
+const CommentClockSkew = 5 * time.Minute
+
 // CommentInput is a new comment.
 type CommentInput struct {
 	Body string
@@ -20,6 +25,17 @@ type CommentInput struct {
 	// authority may write one.
 	Private        bool
 	ActionRequired bool
+	// Author is the name to show with the comment, as the client wrote it
+	// (Monster UI sends the user's full name); empty: the actor's name. At
+	// most MaxNameLength characters, surrounding spaces trimmed.
+	Author string
+	// Created is when the client says the comment was written (Monster UI
+	// sends its own clock); zero: now. It is kept when it is plausible: not
+	// before the request was created, nor more than CommentClockSkew after
+	// now. Otherwise the comment is dated now, as one without a time is:
+	// the timeline never holds a comment from before its request, or from
+	// the future.
+	Created time.Time
 }
 
 // AddComments appends comments to a request, in any state, in one write:
@@ -31,6 +47,7 @@ func (s *Service) AddComments(ctx context.Context, id string, rev int64, ins []C
 		return nil, nil, invalid("comments", "", "minItems", "At least one comment is required")
 	}
 	bodies := make([]string, len(ins))
+	authors := make([]string, len(ins))
 	for i, in := range ins {
 		body := strings.TrimSpace(in.Body)
 		switch {
@@ -40,6 +57,11 @@ func (s *Service) AddComments(ctx context.Context, id string, rev int64, ins []C
 			return nil, nil, invalidAt("body", i, "maxLength", fmt.Sprintf("Comment must not be more than %d characters", MaxCommentLength))
 		}
 		bodies[i] = body
+		authors[i] = strings.TrimSpace(in.Author)
+		if utf8.RuneCountInString(authors[i]) > MaxNameLength {
+			return nil, nil, &ValidationError{Fields: []FieldError{{Field: "author", Index: i, Code: "maxLength",
+				Limit: MaxNameLength, Message: fmt.Sprintf("Author must not be more than %d characters", MaxNameLength)}}}
+		}
 	}
 	var added []Comment
 	r, err := s.mutate(ctx, id, rev, func(c *change) error {
@@ -62,14 +84,18 @@ func (s *Service) AddComments(ctx context.Context, id string, rev int64, ins []C
 					return invalidAt("is_private", i, "forbidden", "Only the port authority may write private comments")
 				}
 			}
+			author := authors[i]
+			if author == "" {
+				author = c.actor.Name
+			}
 			cm := Comment{
-				ID: s.opt.IDs.NewID(), Body: bodies[i], Author: c.actor.Name, AccountID: c.actor.AccountID,
+				ID: s.opt.IDs.NewID(), Body: bodies[i], Author: author, AccountID: c.actor.AccountID,
 				UserID: c.actor.UserID, SubRequestID: in.SubRequestID, Private: in.Private,
-				ActionRequired: in.ActionRequired, Created: c.now,
+				ActionRequired: in.ActionRequired, Created: commentTime(in.Created, c.r.Created, c.now),
 			}
 			added = append(added, cm)
 			c.r.CommentCount++
-			c.w.Timeline = append(c.w.Timeline, TimelineEntry{At: cm.Created, Comment: &cm})
+			c.w.Timeline = append(c.w.Timeline, TimelineEntry{At: c.now, Comment: &cm})
 			s.event(c, EventCommentAdded, Event{SubRequestID: in.SubRequestID, Comment: &cm})
 		}
 		return nil
@@ -78,6 +104,16 @@ func (s *Service) AddComments(ctx context.Context, id string, rev int64, ins []C
 		return nil, nil, err
 	}
 	return added, r, nil
+}
+
+// commentTime is the time a new comment is dated: the client's, when it
+// is plausible (see CommentInput.Created), else now; in UTC, as every
+// time the Service keeps.
+func commentTime(client, requestCreated, now time.Time) time.Time {
+	if client.IsZero() || client.Before(requestCreated) || client.After(now.Add(CommentClockSkew)) {
+		return now
+	}
+	return client.UTC()
 }
 
 // invalidAt is invalid for the i-th item of a list input.

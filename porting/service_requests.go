@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -92,6 +93,42 @@ func (s *Service) IsAuthority(ctx context.Context, accountID string) (bool, erro
 		return false, err
 	}
 	return s.isAuthority(ctx, a, path)
+}
+
+// PortAuthority returns the port authority of an account's requests: the
+// nearest account marked PortAuthority at or above it, the one that
+// processes them (an authority above it does too, but that one is
+// theirs). The actor must reach the account (ErrForbidden otherwise, as
+// Account); the authority may be above what the actor reaches, since a
+// customer is told who processes its requests. ErrNotFound when no account
+// at or above it is an authority: then only system administrators
+// process its requests.
+func (s *Service) PortAuthority(ctx context.Context, accountID string) (Account, error) {
+	a, err := actor(ctx)
+	if err != nil {
+		return Account{}, err
+	}
+	var chain []Account // the account, then its ancestors
+	for cur := accountID; cur != ""; {
+		if len(chain) >= maxAccountDepth {
+			return Account{}, fmt.Errorf("account %s: tree deeper than %d", accountID, maxAccountDepth)
+		}
+		acct, err := s.store.Account(ctx, cur)
+		if err != nil {
+			return Account{}, fmt.Errorf("account %s: %w", cur, err)
+		}
+		chain = append(chain, acct)
+		cur = acct.ParentID
+	}
+	if !a.Admin && !slices.ContainsFunc(chain, func(acct Account) bool { return acct.ID == a.AccountID }) {
+		return Account{}, fmt.Errorf("account %s: %w", accountID, ErrForbidden)
+	}
+	for _, acct := range chain {
+		if acct.PortAuthority {
+			return acct, nil
+		}
+	}
+	return Account{}, fmt.Errorf("no port authority at or above account %s: %w", accountID, ErrNotFound)
 }
 
 // accountPath returns the IDs from the root down to the account.
