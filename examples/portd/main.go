@@ -30,6 +30,8 @@ import (
 	"syscall"
 	"time"
 	_ "time/tzdata" // schedule_on time zones work without the system's zoneinfo
+
+	"github.com/portkit/portkit/httpapi"
 )
 
 func main() {
@@ -57,6 +59,8 @@ type config struct {
 	memoryLimitMB int64
 	// Connection timeouts (see server.go for the defaults).
 	readHeaderTimeout, readTimeout, writeTimeout, idleTimeout time.Duration
+	// corsOrigins are the browser origins allowed to call both APIs.
+	corsOrigins []string
 }
 
 func parseFlags(args []string, stderr io.Writer) (config, error) {
@@ -76,8 +80,14 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.DurationVar(&c.readTimeout, "read-timeout", readTimeout, "time a client has to send a whole request, body included")
 	fs.DurationVar(&c.writeTimeout, "write-timeout", writeTimeout, "time a client has to take a whole response")
 	fs.DurationVar(&c.idleTimeout, "idle-timeout", idleTimeout, "how long an idle keep-alive connection stays open")
+	cors := fs.String("cors-origins", "", "browser origins allowed to call the APIs (CORS), comma-separated scheme://host[:port], "+
+		"e.g. http://localhost:3000 for a Monster UI served there; * for any (default: none)")
 	if err := fs.Parse(args); err != nil {
 		return c, err
+	}
+	var err error
+	if c.corsOrigins, err = httpapi.ParseOrigins(*cors); err != nil {
+		return c, fmt.Errorf("-cors-origins: %w", err)
 	}
 	if fs.NArg() > 0 {
 		return c, fmt.Errorf("unexpected arguments: %v", fs.Args())

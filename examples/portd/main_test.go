@@ -251,6 +251,51 @@ func TestFlags(t *testing.T) {
 	require.ErrorContains(t, err, "unexpected arguments")
 	err = run(context.Background(), []string{"-write-timeout", "0s"}, io.Discard, &stderr, nil)
 	require.ErrorContains(t, err, "timeouts must be positive")
+	err = run(context.Background(), []string{"-cors-origins", "monster.example.com"}, io.Discard, &stderr, nil)
+	require.ErrorContains(t, err, "-cors-origins")
+}
+
+// With -cors-origins, a browser app of that origin calls both APIs: its
+// preflight is answered before authentication, its calls carry the CORS
+// headers; another origin gets none. A doubled slash in the path (a
+// base URL ending in "/") is served, not redirected.
+func TestCORSAndPaths(t *testing.T) {
+	s := start(t, "-store", "memory", "-cors-origins", "http://localhost:3000")
+	for _, path := range []string{"/v2/accounts/" + s.account + "/port_requests", "/origination/porting/port_requests"} {
+		code, _, raw := s.call(t, "OPTIONS", path, map[string]string{"Origin": "http://localhost:3000",
+			"Access-Control-Request-Method": "PUT", "Access-Control-Request-Headers": "content-type,x-auth-token"}, "")
+		require.Equal(t, http.StatusNoContent, code, "%s: %s", path, raw)
+	}
+	req, err := http.NewRequest("GET", s.base+"/v2/accounts/"+s.account+"/port_requests/", nil)
+	require.NoError(t, err)
+	req.Header.Set("Origin", "http://localhost:3000")
+	req.Header.Set("X-Auth-Token", s.token)
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	resp.Body.Close()
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	require.Equal(t, "http://localhost:3000", resp.Header.Get("Access-Control-Allow-Origin"))
+	require.Contains(t, resp.Header.Get("Access-Control-Expose-Headers"), "X-Request-Id")
+
+	req.Header.Set("Origin", "http://evil.example.com")
+	resp, err = http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	resp.Body.Close()
+	require.Empty(t, resp.Header.Get("Access-Control-Allow-Origin"))
+
+	// No redirect is followed here: a doubled slash must be served as is.
+	noRedirect := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	req, err = http.NewRequest("POST", s.base+"//origination/porting//portability_checks",
+		strings.NewReader(`{"phone_numbers":[{"phone_number":"+12025550100"}]}`))
+	require.NoError(t, err)
+	req.Header.Set("Authorization", "Token "+s.token)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err = noRedirect.Do(req)
+	require.NoError(t, err)
+	raw, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	require.Equal(t, http.StatusOK, resp.StatusCode, "%s", raw)
+	require.Contains(t, string(raw), `"portable":true`)
 }
 
 // A store lost or replaced under an existing portd.json is refused with

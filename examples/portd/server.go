@@ -123,9 +123,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, listening
 		return fmt.Errorf("link key in %s: %w", statePath(dir), err)
 	}
 
+	cors := httpapi.CORS{Origins: cfg.corsOrigins}
 	mux := http.NewServeMux()
-	mux.Handle("/v2/", kazoo.New(svc, tokens, kazoo.Options{LOA: renderLOA, Logger: log}))
-	mux.Handle("/origination/porting/", telnyx.New(svc, tokens, telnyx.Options{LOA: renderLOA, LinkKey: linkKey, Logger: log}))
+	mux.Handle("/v2/", kazoo.New(svc, tokens, kazoo.Options{LOA: renderLOA, Logger: log, CORS: cors}))
+	mux.Handle("/origination/porting/", telnyx.New(svc, tokens, telnyx.Options{LOA: renderLOA, LinkKey: linkKey, Logger: log, CORS: cors}))
 	mux.HandleFunc("GET /healthz", healthz(store))
 
 	ln, err := net.Listen("tcp", cfg.addr)
@@ -133,7 +134,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, listening
 		return err
 	}
 	srv := &http.Server{
-		Handler:           logRequests(log, mux),
+		Handler:           logRequests(log, httpapi.CleanPaths(mux)), // no redirect for //origination/...
 		ReadHeaderTimeout: cfg.readHeaderTimeout,
 		ReadTimeout:       cfg.readTimeout,
 		WriteTimeout:      cfg.writeTimeout,

@@ -27,6 +27,9 @@ type Options struct {
 	// Now tells the time, for the default 31-day window of the completed
 	// and canceled listings. Default: the Service's clock.
 	Now func() time.Time
+	// CORS lets browser apps of other origins (Monster UI) call the API;
+	// the zero value allows none. See httpapi.CORS.
+	CORS httpapi.CORS
 }
 
 // handler serves the Kazoo dialect.
@@ -78,7 +81,7 @@ func New(svc *porting.Service, auth httpapi.Authenticator, opt Options) http.Han
 		MethodNotAllowed: k.handle(func(c *call) { c.failWith(http.StatusMethodNotAllowed, "method "+c.r.Method+" not allowed", nil) }, false),
 	})
 	k.base, k.getOne = prefix+"/accounts/", k.handle(k.get, true)
-	return k
+	return opt.CORS.Wrap(k)
 }
 
 // ServeHTTP implements http.Handler. A GET of one port request, the most

@@ -61,6 +61,9 @@ type Options struct {
 	BaseURL string
 	// Logger receives server errors (5xx); default slog.Default().
 	Logger *slog.Logger
+	// CORS lets browser apps of other origins call the API; the zero
+	// value allows none. See httpapi.CORS.
+	CORS httpapi.CORS
 }
 
 // handler serves the Telnyx v1 porting dialect.
@@ -107,7 +110,7 @@ func New(svc *porting.Service, auth httpapi.Authenticator, opt Options) http.Han
 		NotFound:         http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { h.fail(w, r, errNoRoute, nil) }),
 		MethodNotAllowed: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { h.fail(w, r, errMethod, nil) }),
 	})
-	return h
+	return opt.CORS.Wrap(h)
 }
 
 // cleanPrefix gives a prefix one leading slash and no trailing one.
