@@ -73,8 +73,8 @@ func accessJSON(v any) accessBody {
 type accessRow struct {
 	dialect string // "kazoo" or "telnyx"
 	method  string
-	// route is the path as the handler registers it: under
-	// /v2/accounts/{account} for Kazoo, under the prefix for Telnyx.
+	// route is the path as the handler registers it, under its prefix
+	// (/v2 for Kazoo, /origination/porting for Telnyx).
 	route string
 	// variant names a second row of the same route.
 	variant string
@@ -98,13 +98,13 @@ func (row accessRow) name() string {
 // Kazoo). A download link is made as the owner when the route needs one.
 func (row accessRow) path(t *testing.T, w *accessWorld, tg accessTarget, account, id string) string {
 	t.Helper()
-	p := strings.NewReplacer("{id}", id, "{sid}", tg.SubID, "{doc}", tg.DocID, "{name}", accessDocName).Replace(row.route)
+	p := strings.NewReplacer("{account}", account, "{id}", id, "{sid}", tg.SubID, "{doc}", tg.DocID, "{name}", accessDocName).Replace(row.route)
 	if strings.Contains(p, "{token}") {
 		_, tok := w.link(t, apitest.CustomerToken, tg.ID, tg.DocID)
 		p = strings.ReplaceAll(p, "{token}", tok)
 	}
 	if row.dialect == "kazoo" {
-		return "/v2/accounts/" + account + p + row.query
+		return "/v2" + p + row.query
 	}
 	return "/origination/porting" + p + row.query
 }
@@ -126,9 +126,14 @@ func (row accessRow) payload(w *accessWorld, tg accessTarget) (string, []byte) {
 // as if it did not exist.
 func accessRows() []accessRow {
 	var rows []accessRow
-	kz := func(method, route string, st porting.State, want accessWant, body accessBody) *accessRow {
+	// kz is a Kazoo route under the account (/accounts/{account}/...);
+	// kzRoot one at the prefix's root.
+	kzRoot := func(method, route string, st porting.State, want accessWant, body accessBody) *accessRow {
 		rows = append(rows, accessRow{dialect: "kazoo", method: method, route: route, state: st, body: body, want: want})
 		return &rows[len(rows)-1]
+	}
+	kz := func(method, route string, st porting.State, want accessWant, body accessBody) *accessRow {
+		return kzRoot(method, "/accounts/{account}"+route, st, want, body)
 	}
 	tx := func(method, route string, st porting.State, want accessWant, body accessBody) *accessRow {
 		rows = append(rows, accessRow{dialect: "telnyx", method: method, route: route, state: st, body: body, want: want})
@@ -139,8 +144,15 @@ func accessRows() []accessRow {
 	}
 	un, sub := porting.StateUnconfirmed, porting.StateSubmitted
 
+	// Kazoo: the requests the caller manages as a port authority (none
+	// for the others: an empty list).
+	kzRoot("GET", "/port_requests", sub, accessEveryone(200), nil)
 	// Kazoo, under the customer's account.
 	kz("GET", "/port_requests", un, forbiddenToOthers(200, 200), nil)
+	kz("POST", "/port_requests/lnp_lookup", un, forbiddenToOthers(200, 200), func(w *accessWorld, tg accessTarget) (string, []byte) {
+		return accessMarshal(map[string]any{"data": map[string]any{"numbers": []string{tg.Number, w.number()}}})
+	})
+	kz("GET", "/port_requests/last_submitted", sub, forbiddenToOthers(200, 200), nil)
 	kz("PUT", "/port_requests", un, forbiddenToOthers(201, 201), func(w *accessWorld, _ accessTarget) (string, []byte) {
 		return accessMarshal(map[string]any{"data": map[string]any{"name": "Created", "numbers": map[string]any{w.number(): map[string]any{}}}})
 	})
@@ -161,8 +173,9 @@ func accessRows() []accessRow {
 	kz("PUT", "/port_requests/{id}/comments", un, forbiddenToOthers(201, 201), accessJSON(map[string]any{"data": map[string]any{"content": "a new comment"}}))
 	kz("GET", "/port_requests/{id}/timeline", un, forbiddenToOthers(200, 200), nil)
 	for _, st := range porting.States() {
-		// The listing of a state, with a request in that state.
+		// The listings of a state, with a request in that state.
 		kz("GET", "/port_requests/"+string(st), st, forbiddenToOthers(200, 200), nil)
+		kz("GET", "/descendants/port_requests/"+string(st), st, forbiddenToOthers(200, 200), nil)
 	}
 	scheduled := func(w *accessWorld, tg accessTarget) (string, []byte) {
 		date := w.f.Clock.Now().Add(72*time.Hour).Unix() + kazootest.GregorianOffset
@@ -241,7 +254,7 @@ func TestAccessRoutesCovered(t *testing.T) {
 	for _, rt := range telnyx.Routes() {
 		served["telnyx"] = append(served["telnyx"], rt.Method+" "+rt.Path)
 	}
-	require.Len(t, served["kazoo"], 16+2*len(porting.States()), "the Kazoo routes as kazoo.Routes lists them")
+	require.Len(t, served["kazoo"], 19+3*len(porting.States()), "the Kazoo routes as kazoo.Routes lists them")
 	require.Len(t, served["telnyx"], 23, "the Telnyx routes as telnyx.Routes lists them")
 	rows := map[string][]string{}
 	for _, row := range accessRows() {
@@ -438,11 +451,13 @@ func TestAccessListsHideSecrets(t *testing.T) {
 
 	accountLists := []string{
 		"/port_requests", "/port_requests?by_types=all", "/port_requests?by_number=" + someNumber,
-		"/descendants/port_requests", "/descendants/port_requests?by_types=all",
+		"/descendants/port_requests", "/descendants/port_requests?by_types=all", "/port_requests/last_submitted",
 	}
 	for _, st := range porting.States() {
-		accountLists = append(accountLists, "/port_requests/"+string(st))
+		accountLists = append(accountLists, "/port_requests/"+string(st), "/descendants/port_requests/"+string(st))
 	}
+	// The port authority's listing, at the root: what the caller manages.
+	managedLists := []string{"/port_requests", "/port_requests?by_types=all", "/port_requests?by_number=" + someNumber}
 	portingLists := []string{
 		"/port_requests", "/port_requests?include_sub_requests=true",
 		"/port_requests?status=incomplete&include_sub_requests=true", "/port_requests?status=complete&include_sub_requests=true",
@@ -497,6 +512,20 @@ func TestAccessListsHideSecrets(t *testing.T) {
 			}
 		}
 	}
+	for _, list := range managedLists {
+		for _, role := range accessRoles {
+			t.Run(fmt.Sprintf("kazoo/GET %s/%s", list, role), func(t *testing.T) {
+				res := w.call("GET", "/v2"+list, role.token(), "", nil)
+				if role != roleNone {
+					require.Equal(t, http.StatusOK, res.Code, "%s", res.Body)
+				}
+				if role != roleAuthority {
+					require.NotContains(t, string(res.Body), `"port_requests"`, "only a port authority manages requests")
+				}
+				check(t, "kazoo root "+list, role, res)
+			})
+		}
+	}
 	for _, list := range portingLists {
 		for _, role := range accessRoles {
 			t.Run(fmt.Sprintf("telnyx/GET %s/%s", list, role), func(t *testing.T) {
@@ -522,6 +551,9 @@ func TestAccessListsHideSecrets(t *testing.T) {
 	t.Run("every listing was tried with secrets in it", func(t *testing.T) {
 		for _, list := range accountLists {
 			require.True(t, seen["kazoo "+list], "kazoo %s listed no request", list)
+		}
+		for _, list := range managedLists {
+			require.True(t, seen["kazoo root "+list], "kazoo root %s listed no request", list)
 		}
 		for _, list := range portingLists {
 			require.True(t, seen["telnyx "+list], "telnyx %s listed no request", list)

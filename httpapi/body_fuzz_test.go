@@ -157,7 +157,15 @@ func FuzzKazooBody(f *testing.F) {
 		require.True(t, json.Valid(body), "%s: accepted a body that is not JSON", what)
 		back := kazootest.CheckAnswer(t, fuzzServe(w.h, "GET", p, "", http.Header{"X-Auth-Token": {token}}, nil), what+": read back")
 		require.Equal(t, http.StatusOK, back.Code, what)
-		require.JSONEq(t, string(a.Env.Data), string(back.Env.Data), "%s: read back otherwise than answered", what)
+		answered := a.Env.Data
+		if rt.rest == "/comments" { // the PUT answers {"comments": [...]}, the GET the list
+			var d struct {
+				Comments json.RawMessage `json:"comments"`
+			}
+			require.NoError(t, json.Unmarshal(answered, &d), what)
+			answered = d.Comments
+		}
+		require.JSONEq(t, string(answered), string(back.Env.Data), "%s: read back otherwise than answered", what)
 		var env struct {
 			Data json.RawMessage `json:"data"`
 		}

@@ -8,8 +8,10 @@ import (
 	"github.com/portkit/portkit/porting"
 )
 
-// wireComment is a comment on the wire. Only content, is_private and
-// action_required are read from a client; the rest is set by porting.
+// wireComment is a comment on the wire. A client sets content,
+// is_private, action_required, and may set author and timestamp (which
+// porting keeps when they are plausible, see porting.CommentInput); the
+// rest is set by porting.
 type wireComment struct {
 	AccountID      string `json:"account_id,omitempty"`
 	ActionRequired bool   `json:"action_required"`
@@ -78,8 +80,9 @@ func (k *handler) timelinePage(c *call, r *porting.PortRequest, kind porting.Tim
 
 // addComments: PUT port_requests/{id}/comments with data {"comments":
 // [...]} or one comment object. The comments are added in one write, all
-// or none; the answer is the request's comments (the first page), as
-// after a GET.
+// or none; the answer is {"comments": [...]}, the latest page of the
+// request's comments the caller may see, oldest first, so that it ends
+// with those just added (Monster UI shows the last one).
 func (k *handler) addComments(c *call) {
 	r, rev, ok := c.writable()
 	if !ok {
@@ -99,7 +102,33 @@ func (k *handler) addComments(c *call) {
 		c.failRenamed(err, commentFields)
 		return
 	}
-	k.replyComments(c, r, http.StatusCreated)
+	latest, err := k.latestComments(c, r.ID)
+	if err != nil {
+		c.fail(err)
+		return
+	}
+	c.replyData(http.StatusCreated, struct {
+		Comments []wireComment `json:"comments"`
+	}{latest}, tailOf(r))
+}
+
+// latestComments returns the last page of a request's comments the caller
+// may see, oldest first.
+func (k *handler) latestComments(c *call, id string) ([]wireComment, error) {
+	count, err := k.svc.Timeline(c.ctx, id, porting.TimelineQuery{Kind: porting.TimelineComments, Limit: 1, WithTotal: true})
+	if err != nil {
+		return nil, err
+	}
+	page, err := k.svc.Timeline(c.ctx, id, porting.TimelineQuery{Kind: porting.TimelineComments,
+		Offset: max(0, count.Total-porting.MaxPageSize), Limit: porting.MaxPageSize})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]wireComment, 0, len(page.Entries))
+	for _, e := range page.Entries {
+		out = append(out, commentOf(*e.Comment))
+	}
+	return out, nil
 }
 
 // commentInputs decodes {"comments": [...]} or a single comment.
@@ -130,7 +159,9 @@ func commentInputs(members []member) ([]porting.CommentInput, error) {
 	return ins, d.errs.err()
 }
 
-// commentInput decodes one comment; read-only keys are ignored.
+// commentInput decodes one comment: content, is_private,
+// action_required, author and timestamp (Gregorian seconds); the other
+// keys (id, account_id, user_id...) are porting's and ignored.
 func commentInput(path string, members []member) (porting.CommentInput, error) {
 	var in porting.CommentInput
 	d := inputDecoder{}
@@ -142,6 +173,10 @@ func commentInput(path string, members []member) (porting.CommentInput, error) {
 			in.Private = d.bool(path+"is_private", m.val)
 		case "action_required":
 			in.ActionRequired = d.bool(path+"action_required", m.val)
+		case "author":
+			d.str(path+"author", m.val, &in.Author)
+		case "timestamp":
+			d.date(path+"timestamp", m.val, &in.Created)
 		}
 	}
 	if err := d.errs.err(); err != nil {

@@ -1,6 +1,7 @@
 package kazoo_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"testing"
@@ -23,27 +24,33 @@ func TestComments(t *testing.T) {
 	r.OK(http.StatusOK, apitest.CustomerToken)
 	require.JSONEq(t, `[]`, string(r.Env.Data))
 
+	// The client's author is kept; a time before the request is not (see
+	// porting.CommentInput).
 	e.F.Clock.Advance(time.Minute)
-	r = e.Do("PUT", apitest.CustomerToken, path("customer"), `{"data":{"content":"Is the bill attached?","action_required":true,"author":"forged","timestamp":1}}`)
+	r = e.Do("PUT", apitest.CustomerToken, path("customer"), `{"data":{"content":"Is the bill attached?","action_required":true,"author":"Jane Doe","timestamp":1,"id":"forged","account_id":"forged"}}`)
 	r.OK(http.StatusCreated, apitest.CustomerToken)
-	cs := r.List()
+	cs := comments(t, r)
 	require.Len(t, cs, 1)
 	require.Regexp(t, kazootest.Hex32, cs[0]["id"])
 	delete(cs[0], "id")
 	require.Equal(t, map[string]any{
-		"author": "Customer User", "content": "Is the bill attached?", "timestamp": kazootest.Gregorian(portingtest.Epoch.Add(time.Minute)),
+		"author": "Jane Doe", "content": "Is the bill attached?", "timestamp": kazootest.Gregorian(portingtest.Epoch.Add(time.Minute)),
 		"account_id": "customer", "user_id": "customer-user", "is_private": false, "action_required": true,
 	}, cs[0])
 	require.Regexp(t, `^2-`, r.Revision())
 
 	e.F.Clock.Advance(time.Minute)
-	r = e.Do("PUT", apitest.AuthorityToken, path("authority"), `{"data":{"comments":[
+	written := kazootest.Gregorian(portingtest.Epoch.Add(30 * time.Second))
+	r = e.Do("PUT", apitest.AuthorityToken, path("authority"), fmt.Sprintf(`{"data":{"comments":[
 		{"content":"CSR name differs","is_private":true},
-		{"content":"We will check the name"}]}}`)
+		{"content":"We will check the name","timestamp":%d}]}}`, int64(written)))
 	r.OK(http.StatusCreated, apitest.AuthorityToken)
-	require.Equal(t, []string{"Is the bill attached?", "CSR name differs", "We will check the name"}, apitest.StringsAt(r.List(), "content"))
-	require.Equal(t, true, r.List()[1]["is_private"])
-	require.Equal(t, "Authority User", r.List()[1]["author"])
+	cs = comments(t, r)
+	require.Equal(t, []string{"Is the bill attached?", "CSR name differs", "We will check the name"}, apitest.StringsAt(cs, "content"))
+	require.Equal(t, true, cs[1]["is_private"])
+	require.Equal(t, "Authority User", cs[1]["author"], "no author: the actor's name")
+	require.Equal(t, kazootest.Gregorian(portingtest.Epoch.Add(2*time.Minute)), cs[1]["timestamp"], "no time: now")
+	require.Equal(t, written, cs[2]["timestamp"], "the client's time, after the request's creation")
 
 	t.Run("private comments hidden from the customer", func(t *testing.T) {
 		r := e.Do("GET", apitest.CustomerToken, path("customer"), nil)
@@ -57,6 +64,12 @@ func TestComments(t *testing.T) {
 		r.Failed(http.StatusBadRequest, "invalid request")
 		require.Contains(t, r.Obj(), "is_private")
 	})
+	t.Run("wrong types", func(t *testing.T) {
+		r := e.Do("PUT", apitest.CustomerToken, path("customer"), `{"data":{"content":"x","author":5}}`)
+		r.Failed(http.StatusBadRequest, "author must be a string")
+		r = e.Do("PUT", apitest.CustomerToken, path("customer"), `{"data":{"content":"x","timestamp":"now"}}`)
+		r.Failed(http.StatusBadRequest, "timestamp must be a number of Gregorian seconds")
+	})
 	t.Run("content is required", func(t *testing.T) {
 		r := e.Do("PUT", apitest.CustomerToken, path("customer"), `{"data":{"comments":[{"content":"ok"},{"content":"  "}]}}`)
 		r.Failed(http.StatusBadRequest, "comments[1].content is required")
@@ -68,6 +81,17 @@ func TestComments(t *testing.T) {
 		require.NoError(t, err)
 		require.Len(t, got.Entries, 3, "nothing added")
 	})
+}
+
+// comments returns the comments of a PUT's answer, data.comments.
+func comments(t *testing.T, r *kazootest.Resp) []map[string]any {
+	t.Helper()
+	var d struct {
+		Comments []map[string]any `json:"comments"`
+	}
+	require.NoError(t, json.Unmarshal(r.Env.Data, &d), "%s", r.Env.Data)
+	require.NotNil(t, d.Comments, "data.comments: %s", r.Env.Data)
+	return d.Comments
 }
 
 // The timeline: transitions and comments sorted by time.
@@ -93,12 +117,21 @@ func TestTimeline(t *testing.T) {
 	require.Equal(t, "comment", tl[0]["type"])
 	require.Equal(t, g(1), tl[0]["timestamp"])
 	require.Equal(t, "ready", tl[0]["comment"].(map[string]any)["content"])
+	// A comment's fields are at the top level too, as Kazoo's timeline has
+	// them: Monster UI tells a comment by its author.
+	for _, k := range []string{"content", "author", "timestamp", "is_private", "account_id", "user_id", "id", "action_required"} {
+		require.Equal(t, tl[0]["comment"].(map[string]any)[k], tl[0][k], k)
+	}
+	require.Equal(t, "Customer User", tl[0]["author"])
+	for _, i := range []int{1, 3} {
+		require.NotContains(t, tl[i], "author", "a transition has no author")
+	}
 	require.Equal(t, map[string]any{
 		"timestamp": g(2), "type": "transition", "reason": "go",
 		"transition": map[string]any{"previous": "unconfirmed", "new": "submitted"},
 		"authorization": map[string]any{
 			"account": map[string]any{"id": "customer", "name": "Customer"},
-			"user":    map[string]any{"id": "customer-user", "name": "Customer User"},
+			"user":    map[string]any{"id": "customer-user", "name": "Customer User", "first_name": "Customer", "last_name": "User"},
 		},
 	}, tl[1])
 	require.Equal(t, "internal", tl[2]["comment"].(map[string]any)["content"])

@@ -112,10 +112,17 @@ func tailOf(r *porting.PortRequest) tail {
 	return tail{revision: revisionOf(r.ID, r.Revision)}
 }
 
-// replyRequest answers one port request.
+// replyRequest answers one port request, with its _read_only.
 func (c *call) replyRequest(status int, r *porting.PortRequest) {
 	bp := c.start()
-	*bp = appendRequest(*bp, r)
+	at := len(*bp)
+	b, err := c.withReadOnly(appendRequest(*bp, r), at, r.AccountID)
+	*bp = b
+	if err != nil {
+		putBuffer(bp)
+		c.fail(err)
+		return
+	}
 	c.finish(bp, status, tailOf(r))
 }
 

@@ -130,16 +130,6 @@ func fieldMessage(f porting.FieldError) string {
 	return f.Message
 }
 
-// chargesData is the data of a 402: the quote to accept.
-type chargesData struct {
-	ActivationCharges float64 `json:"activation_charges"`
-	NumberServices    struct {
-		Port struct {
-			ActivationCharges float64 `json:"activation_charges"`
-		} `json:"port"`
-	} `json:"number_services"`
-}
-
 // messageBody is the data of an error answer without field details.
 type messageBody struct {
 	Message string `json:"message"`
@@ -173,13 +163,12 @@ func (c *call) failRenamed(err error, rename map[string]string) {
 	case http.StatusUnauthorized:
 		msg = "invalid credentials"
 	case http.StatusPaymentRequired:
-		var d chargesData
+		var q porting.Quote
 		var ce *porting.ChargesError
 		if errors.As(err, &ce) {
-			d.ActivationCharges = ce.Quote.ActivationCharges
-			d.NumberServices.Port.ActivationCharges = ce.Quote.ActivationCharges
+			q = ce.Quote
 		}
-		data, msg = d, "accept charges"
+		data, msg = c.k.chargesData(q), "accept charges"
 	case http.StatusForbidden:
 		msg = "forbidden"
 	case http.StatusNotFound:

@@ -30,17 +30,28 @@ type Options struct {
 	// CORS lets browser apps of other origins (Monster UI) call the API;
 	// the zero value allows none. See httpapi.CORS.
 	CORS httpapi.CORS
+	// CarrierName is the carrier port_requests/lnp_lookup offers to port
+	// numbers to: this platform's name. Default DefaultCarrierName.
+	CarrierName string
+	// InvoiceCharges makes the 402 of a submission that costs money
+	// answer the newer Kazoo body, a list of invoices [{bookkeeper:
+	// {type}, items: [...]}] (current Monster UI reads it), instead of the
+	// document's {activation_charges, number_services}.
+	InvoiceCharges bool
 }
 
 // handler serves the Kazoo dialect.
 type handler struct {
-	svc    *porting.Service
-	auth   httpapi.Authenticator
-	loa    func(io.Writer, *porting.PortRequest) error
-	log    *slog.Logger
-	now    func() time.Time
-	routes *route.Table
-	reps   repCache
+	svc  *porting.Service
+	auth httpapi.Authenticator
+	loa  func(io.Writer, *porting.PortRequest) error
+	log  *slog.Logger
+	// carrierName is Options.CarrierName; invoices Options.InvoiceCharges.
+	carrierName string
+	invoices    bool
+	now         func() time.Time
+	routes      *route.Table
+	reps        repCache
 	// base is the path of the account routes, prefix + "/accounts/";
 	// getOne serves GET port_requests/{id}, the most frequent call, which
 	// ServeHTTP routes itself (see ServeHTTP).
@@ -54,13 +65,18 @@ type handler struct {
 //
 //	mux.Handle("/v2/", kazoo.New(svc, auth, kazoo.Options{}))
 //
-// It serves the routes Routes lists, under {prefix}/accounts/{ACCOUNT_ID}/.
-// Every answer is in Kazoo's envelope. New panics if svc or auth is nil.
+// It serves the routes Routes lists, under the prefix: all but the port
+// authority's listing under {prefix}/accounts/{ACCOUNT_ID}/. Every answer
+// is in Kazoo's envelope. New panics if svc or auth is nil.
 func New(svc *porting.Service, auth httpapi.Authenticator, opt Options) http.Handler {
 	if svc == nil || auth == nil {
 		panic("kazoo: New needs a porting.Service and an httpapi.Authenticator")
 	}
-	k := &handler{svc: svc, auth: auth, loa: opt.LOA, log: opt.Logger, now: opt.Now}
+	k := &handler{svc: svc, auth: auth, loa: opt.LOA, log: opt.Logger, now: opt.Now,
+		carrierName: opt.CarrierName, invoices: opt.InvoiceCharges}
+	if k.carrierName == "" {
+		k.carrierName = DefaultCarrierName
+	}
 	if k.log == nil {
 		k.log = slog.Default()
 	}
@@ -76,7 +92,7 @@ func New(svc *porting.Service, auth httpapi.Authenticator, opt Options) http.Han
 	for _, rt := range k.table() {
 		routes = append(routes, route.Route{Method: rt.method, Path: rt.path, Handler: k.handle(rt.serve, strings.Contains(rt.path, "{id}"))})
 	}
-	k.routes = route.New(prefix+"/accounts/{account}", routes, route.Errors{
+	k.routes = route.New(prefix, routes, route.Errors{
 		NotFound:         k.handle(func(c *call) { c.fail(porting.ErrNotFound) }, false),
 		MethodNotAllowed: k.handle(func(c *call) { c.failWith(http.StatusMethodNotAllowed, "method "+c.r.Method+" not allowed", nil) }, false),
 	})
@@ -102,7 +118,8 @@ func (k *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // oneRequestPath matches {base}{account}/port_requests/{id}, where both
 // names are plain IDs (lowercase letters, digits, '-', '_') and id is not
-// a state (port_requests/{state} is a listing).
+// a state (port_requests/{state} is a listing) nor another literal
+// (last_submitted, lnp_lookup).
 func (k *handler) oneRequestPath(path string) (account, id string, ok bool) {
 	rest, ok := strings.CutPrefix(path, k.base)
 	if !ok {
@@ -116,7 +133,7 @@ func (k *handler) oneRequestPath(path string) (account, id string, ok bool) {
 	if !ok || !plainID(id) {
 		return "", "", false
 	}
-	if _, isState := stateOf(id); isState {
+	if _, isState := stateOf(id); isState || literals[id] {
 		return "", "", false
 	}
 	return account, id, true
@@ -137,44 +154,57 @@ func plainID(s string) bool {
 	return true
 }
 
-// entry is one route: a method, a path under the account and what
-// serves it.
+// entry is one route: a method, a path under the prefix and what serves
+// it.
 type entry struct {
 	method, path string
 	serve        func(*call)
 }
 
+// acct is where the routes of one account live, under the prefix.
+const acct = "/accounts/{account}"
+
+// literals are the names that follow port_requests/ as routes of their
+// own, not as a request ID.
+var literals = map[string]bool{"last_submitted": true, "lnp_lookup": true}
+
 // table lists every route, in the order Routes gives them.
 func (k *handler) table() []entry {
 	rs := []entry{
-		{http.MethodGet, "/port_requests", k.list},
-		{http.MethodPut, "/port_requests", k.create},
-		{http.MethodGet, "/descendants/port_requests", k.listDescendants},
-		{http.MethodGet, "/port_requests/{id}", k.get},
-		{http.MethodPost, "/port_requests/{id}", k.edit},
-		{http.MethodPatch, "/port_requests/{id}", k.patch},
-		{http.MethodDelete, "/port_requests/{id}", k.delete},
-		{http.MethodGet, "/port_requests/{id}/attachments", k.listAttachments},
-		{http.MethodPut, "/port_requests/{id}/attachments", k.putAttachment},
-		{http.MethodGet, "/port_requests/{id}/attachments/{name}", k.getAttachment},
-		{http.MethodPost, "/port_requests/{id}/attachments/{name}", k.replaceAttachment},
-		{http.MethodDelete, "/port_requests/{id}/attachments/{name}", k.deleteAttachment},
-		{http.MethodGet, "/port_requests/{id}/loa", k.getLOA},
-		{http.MethodGet, "/port_requests/{id}/comments", k.listComments},
-		{http.MethodPut, "/port_requests/{id}/comments", k.addComments},
-		{http.MethodGet, "/port_requests/{id}/timeline", k.timeline},
+		{http.MethodGet, "/port_requests", k.listManaged},
+		{http.MethodGet, acct + "/port_requests", k.list},
+		{http.MethodPut, acct + "/port_requests", k.create},
+		{http.MethodPost, acct + "/port_requests/lnp_lookup", k.lnpLookup},
+		{http.MethodGet, acct + "/port_requests/last_submitted", k.lastSubmitted},
+		{http.MethodGet, acct + "/descendants/port_requests", k.listDescendants},
+		{http.MethodGet, acct + "/port_requests/{id}", k.get},
+		{http.MethodPost, acct + "/port_requests/{id}", k.edit},
+		{http.MethodPatch, acct + "/port_requests/{id}", k.patch},
+		{http.MethodDelete, acct + "/port_requests/{id}", k.delete},
+		{http.MethodGet, acct + "/port_requests/{id}/attachments", k.listAttachments},
+		{http.MethodPut, acct + "/port_requests/{id}/attachments", k.putAttachment},
+		{http.MethodGet, acct + "/port_requests/{id}/attachments/{name}", k.getAttachment},
+		{http.MethodPost, acct + "/port_requests/{id}/attachments/{name}", k.replaceAttachment},
+		{http.MethodDelete, acct + "/port_requests/{id}/attachments/{name}", k.deleteAttachment},
+		{http.MethodGet, acct + "/port_requests/{id}/loa", k.getLOA},
+		{http.MethodGet, acct + "/port_requests/{id}/comments", k.listComments},
+		{http.MethodPut, acct + "/port_requests/{id}/comments", k.addComments},
+		{http.MethodGet, acct + "/port_requests/{id}/timeline", k.timeline},
 	}
 	for _, st := range porting.States() {
 		rs = append(rs,
-			entry{http.MethodGet, "/port_requests/" + string(st), k.listState(st)},
-			entry{http.MethodPatch, "/port_requests/{id}/" + string(st), k.transition(st)})
+			entry{http.MethodGet, acct + "/port_requests/" + string(st), k.listState(st, false)},
+			entry{http.MethodGet, acct + "/descendants/port_requests/" + string(st), k.listState(st, true)},
+			entry{http.MethodPatch, acct + "/port_requests/{id}/" + string(st), k.transition(st)})
 	}
 	return rs
 }
 
 // Routes lists the routes the dialect serves, each a method and a path
-// under {prefix}/accounts/{account}: for documentation, gateways and
-// tests. Paths name their wildcards as http.ServeMux does ({id}, {name}).
+// under the prefix ("/v2"): the port authority's listing
+// /port_requests, and every other under /accounts/{account}. For
+// documentation, gateways and tests; paths name their wildcards as
+// http.ServeMux does ({account}, {id}, {name}).
 func Routes() []httpapi.Route {
 	var out []httpapi.Route
 	for _, rt := range (&handler{}).table() {

@@ -46,8 +46,11 @@ func (k *handler) move(c *call, to porting.State) {
 }
 
 // transitionKeys are the data keys that steer a transition rather
-// than set fields of the request.
-var transitionKeys = []string{"reason", "accept_charges", "schedule_on"}
+// than set fields of the request, and ui_metadata, which Monster UI puts
+// in the data of every call (its version and app): a transition keeps the
+// request's as it is, since a request no longer editable may change only
+// the few fields a transition carries.
+var transitionKeys = []string{"reason", "accept_charges", "schedule_on", "ui_metadata"}
 
 // transitionOptions reads a transition's options from the query, the
 // envelope and its data, and returns the data members that set fields

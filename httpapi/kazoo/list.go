@@ -55,15 +55,19 @@ func byTypes(v string) ([]porting.State, error) {
 
 // list: GET port_requests, grouped by account; ?by_number= gives a flat
 // list; ?by_types= chooses the states.
-func (k *handler) list(c *call) { k.listing(c, false) }
+func (k *handler) list(c *call) { k.listingOf(c, porting.Query{AccountID: c.account.ID}, true) }
 
 // listDescendants: GET descendants/port_requests, the same over the
 // account and its sub-accounts at any depth.
-func (k *handler) listDescendants(c *call) { k.listing(c, true) }
+func (k *handler) listDescendants(c *call) {
+	k.listingOf(c, porting.Query{AccountID: c.account.ID, Descendants: true}, true)
+}
 
-func (k *handler) listing(c *call, descendants bool) {
+// listingOf answers a listing of q's accounts as the query parameters
+// narrow it; when run is false the parameters are checked and the list
+// is empty (an account that manages no request).
+func (k *handler) listingOf(c *call, q porting.Query, run bool) {
 	qs := c.r.URL.Query()
-	q := porting.Query{AccountID: c.account.ID, Descendants: descendants}
 	types := qs.Get("by_types")
 	if types == "" && !qs.Has("by_number") {
 		types = defaultTypes
@@ -89,10 +93,12 @@ func (k *handler) listing(c *call, descendants bool) {
 		c.fail(err)
 		return
 	}
-	page, err := k.svc.List(c.ctx, q)
-	if err != nil {
-		c.failRenamed(err, queryFields)
-		return
+	var page porting.Page
+	if run {
+		if page, err = k.svc.List(c.ctx, q); err != nil {
+			c.failRenamed(err, queryFields)
+			return
+		}
 	}
 	t := tail{paged: true, pageSize: len(page.Requests), startKey: q.Cursor, nextStartKey: page.Next}
 	if q.Number == "" && page.Next == "" && q.Cursor == "" && !qs.Has("page_size") && !qs.Has("paginate") {
@@ -107,12 +113,13 @@ func (k *handler) listing(c *call, descendants bool) {
 	k.replyGrouped(c, page.Requests, t)
 }
 
-// listState: GET port_requests/{state}, paged. completed and canceled are
-// ranged by time (the last 31 days by default).
-func (k *handler) listState(st porting.State) func(*call) {
+// listState: GET port_requests/{state}, paged; with descendants, GET
+// descendants/port_requests/{state}, over the sub-accounts too. completed
+// and canceled are ranged by time (the last 31 days by default).
+func (k *handler) listState(st porting.State, descendants bool) func(*call) {
 	return func(c *call) {
 		qs := c.r.URL.Query()
-		q := porting.Query{AccountID: c.account.ID, States: []porting.State{st}}
+		q := porting.Query{AccountID: c.account.ID, Descendants: descendants, States: []porting.State{st}}
 		now := k.now() // completed and canceled default to the last 31 days
 		if !st.Terminal() {
 			now = time.Time{}

@@ -20,11 +20,21 @@ func (k *handler) create(c *call) {
 	c.replyRequest(http.StatusCreated, r)
 }
 
-// get: GET port_requests/{id}.
+// get: GET port_requests/{id}: the cached representation, with its
+// _read_only.
 func (k *handler) get(c *call) {
 	c.view(func(r *porting.PortRequest) {
 		data, revision := k.reps.render(r)
-		c.replyRaw(http.StatusOK, data, tail{revision: revision})
+		bp := c.start()
+		b := append(*bp, '{')
+		b, err := c.appendReadOnly(b, r.AccountID)
+		*bp = append(b, data[1:]...)
+		if err != nil {
+			putBuffer(bp)
+			c.fail(err)
+			return
+		}
+		c.finish(bp, http.StatusOK, tail{revision: revision})
 	})
 }
 

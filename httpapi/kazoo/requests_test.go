@@ -189,7 +189,7 @@ func TestRepresentation(t *testing.T) {
 	r.OK(http.StatusOK, apitest.CustomerToken)
 	require.Equal(t, map[string]any{"email": map[string]any{"send_to": []any{"a@example.com", "b@example.com"}}},
 		r.Obj()["notifications"])
-	require.Regexp(t, `^\{"account_id":.*"bill":\{"account_number":.*"address":.*\},"carrier":.*"created":.*"id":.*"name":.*"notifications":.*"numbers":.*"port_state":.*"reference_number":.*"sent":.*"signee_name":.*"signing_date":.*"transfer_date":.*"ui_metadata":.*"updated":.*"uploads":.*"winning_carrier":"Us"\}$`,
+	require.Regexp(t, `^\{"_read_only":\{"port_authority":"authority","port_authority_name":"Port Authority"\},"account_id":.*"bill":\{"account_number":.*"address":.*\},"carrier":.*"created":.*"id":.*"name":.*"notifications":.*"numbers":.*"port_state":.*"reference_number":.*"sent":.*"signee_name":.*"signing_date":.*"transfer_date":.*"ui_metadata":.*"updated":.*"uploads":.*"winning_carrier":"Us"\}$`,
 		string(r.Env.Data))
 
 	t.Run("a date that is not a number", func(t *testing.T) {

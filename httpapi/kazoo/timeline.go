@@ -2,12 +2,17 @@ package kazoo
 
 import (
 	"net/http"
+	"strings"
 
 	"github.com/portkit/portkit/porting"
 )
 
-// timelineEntry is one line of GET port_requests/{id}/timeline.
+// timelineEntry is one line of GET port_requests/{id}/timeline. A
+// comment's own fields are at the top level beside its type, as Kazoo's
+// timeline has them (Monster UI tells comments from transitions by their
+// author), and under "comment" too.
 type timelineEntry struct {
+	*wireComment
 	Authorization *authorizationBody `json:"authorization,omitempty"`
 	Comment       *wireComment       `json:"comment,omitempty"`
 	Reason        string             `json:"reason,omitempty"`
@@ -25,14 +30,23 @@ type stateChange struct {
 
 // authorizationBody says who made a transition.
 type authorizationBody struct {
-	Account *named `json:"account,omitempty"`
-	User    *named `json:"user,omitempty"`
+	Account *named   `json:"account,omitempty"`
+	User    *userRef `json:"user,omitempty"`
 }
 
 // named is an ID with a display name.
 type named struct {
 	ID   string `json:"id,omitempty"`
 	Name string `json:"name,omitempty"`
+}
+
+// userRef is the user who made a transition, with the first and last
+// names Kazoo's users have (Monster UI shows "first_name last_name").
+type userRef struct {
+	ID        string `json:"id,omitempty"`
+	Name      string `json:"name,omitempty"`
+	FirstName string `json:"first_name"`
+	LastName  string `json:"last_name"`
 }
 
 // timeline: GET port_requests/{id}/timeline, the transitions and the
@@ -46,44 +60,68 @@ func (k *handler) timeline(c *call) {
 	if !ok {
 		return
 	}
-	names := map[string]string{}
+	names := accountNames{}
 	out := make([]timelineEntry, 0, len(page.Entries))
 	for _, e := range page.Entries {
-		te := timelineEntry{Timestamp: gregorian(e.At)}
 		switch {
 		case e.Transition != nil:
-			t := e.Transition
-			te.Type = "transition"
-			te.Transition = &stateChange{New: t.To, Previous: t.From}
-			te.Reason, te.SubRequestID = t.Reason, t.SubRequestID
-			te.Authorization = k.authorization(c, t.Actor, names)
+			out = append(out, k.transitionEntry(c, *e.Transition, names))
 		case e.Comment != nil:
 			cm := commentOf(*e.Comment)
-			te.Type, te.Comment = "comment", &cm
-		default:
-			continue
+			if cm.Author == "" {
+				cm.Author = names.of(c, e.Comment.AccountID) // a comment shows who wrote it
+			}
+			out = append(out, timelineEntry{wireComment: &cm, Comment: &cm, Type: "comment",
+				Timestamp: cm.Timestamp, SubRequestID: cm.SubRequestID})
 		}
-		out = append(out, te)
 	}
 	c.replyData(http.StatusOK, out, t)
 }
 
-// authorization describes the actor of a transition. An account's name is
-// given only when the caller can reach that account.
-func (k *handler) authorization(c *call, a porting.Actor, names map[string]string) *authorizationBody {
-	var auth authorizationBody
-	if a.AccountID != "" {
-		name, ok := names[a.AccountID]
-		if !ok {
-			if acct, err := k.svc.Account(c.ctx, a.AccountID); err == nil {
-				name = acct.Name
-			}
-			names[a.AccountID] = name
+// transitionEntry renders a transition as a timeline entry.
+func (k *handler) transitionEntry(c *call, t porting.Transition, names accountNames) timelineEntry {
+	return timelineEntry{
+		Type: "transition", Timestamp: gregorian(t.At), Transition: &stateChange{New: t.To, Previous: t.From},
+		Reason: t.Reason, SubRequestID: t.SubRequestID, Authorization: authorization(c, t.Actor, names),
+	}
+}
+
+// accountNames remembers the names of the accounts an answer mentions:
+// an account's name is given only when the caller can reach that account.
+type accountNames map[string]string
+
+// of returns the name of an account ("" when the caller cannot reach it).
+func (n accountNames) of(c *call, id string) string {
+	if id == "" {
+		return ""
+	}
+	name, ok := n[id]
+	if !ok {
+		if acct, err := c.k.svc.Account(c.ctx, id); err == nil {
+			name = acct.Name
 		}
-		auth.Account = &named{ID: a.AccountID, Name: name}
+		n[id] = name
 	}
-	if a.UserID != "" || a.Name != "" {
-		auth.User = &named{ID: a.UserID, Name: a.Name}
+	return name
+}
+
+// authorization describes the actor of a transition: its account and its
+// user, whose first and last names are its display name's first word and
+// the rest (its user ID, or its account's name, when it has no name).
+func authorization(c *call, a porting.Actor, names accountNames) *authorizationBody {
+	var auth authorizationBody
+	account := names.of(c, a.AccountID)
+	if a.AccountID != "" {
+		auth.Account = &named{ID: a.AccountID, Name: account}
 	}
+	display := a.Name
+	if display == "" {
+		display = a.UserID
+	}
+	if display == "" {
+		display = account
+	}
+	first, last, _ := strings.Cut(strings.TrimSpace(display), " ")
+	auth.User = &userRef{ID: a.UserID, Name: a.Name, FirstName: first, LastName: strings.TrimSpace(last)}
 	return &auth
 }
