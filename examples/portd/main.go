@@ -16,8 +16,11 @@
 //	 "activation_charge": 10.0,
 //	 "provider": {"name": "...", "address": ["..."], "phone": "...", "email": "..."}}
 //
-// Routes: /v2/accounts/{ACCOUNT_ID}/port_requests... (Kazoo),
-// /origination/porting/... (Telnyx), GET /healthz.
+// Routes: /v2/accounts/{ACCOUNT_ID}/port_requests... and /v2/port_requests
+// (Kazoo), /origination/porting/... (Telnyx), GET /healthz. A browser app
+// of another origin (Monster UI) is let in with -cors-origins; Kazoo's 402
+// is the document's body, or with -kazoo-charges invoices the list of
+// invoices current Monster UI reads.
 package main
 
 import (
@@ -61,6 +64,8 @@ type config struct {
 	readHeaderTimeout, readTimeout, writeTimeout, idleTimeout time.Duration
 	// corsOrigins are the browser origins allowed to call both APIs.
 	corsOrigins []string
+	// kazooCharges is the body of Kazoo's 402: "document" or "invoices".
+	kazooCharges string
 }
 
 func parseFlags(args []string, stderr io.Writer) (config, error) {
@@ -82,6 +87,8 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.DurationVar(&c.idleTimeout, "idle-timeout", idleTimeout, "how long an idle keep-alive connection stays open")
 	cors := fs.String("cors-origins", "", "browser origins allowed to call the APIs (CORS), comma-separated scheme://host[:port], "+
 		"e.g. http://localhost:3000 for a Monster UI served there; * for any (default: none)")
+	fs.StringVar(&c.kazooCharges, "kazoo-charges", "document", "body of Kazoo's 402 accept-charges answer: "+
+		"document ({activation_charges, number_services}, as the reference document) or invoices (the list of invoices current Monster UI reads)")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
@@ -99,6 +106,9 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	}
 	if c.memoryLimitMB < 0 {
 		return c, fmt.Errorf("-memory-limit-mb must not be negative, not %d", c.memoryLimitMB)
+	}
+	if c.kazooCharges != "document" && c.kazooCharges != "invoices" {
+		return c, fmt.Errorf("-kazoo-charges must be document or invoices, not %q", c.kazooCharges)
 	}
 	if c.store != "badger" && c.store != "memory" {
 		return c, fmt.Errorf("-store must be badger or memory, not %q", c.store)

@@ -241,6 +241,18 @@ func TestTenantsFile(t *testing.T) {
 	s.token = "reseller-token" // the reseller reaches its customer's account
 	code, out = s.kazoo(t, "PATCH", "/"+id+"/pending", "")
 	require.Equal(t, http.StatusOK, code, out)
+
+	// With -kazoo-charges invoices, the 402 is the list of invoices
+	// current Monster UI reads.
+	require.NoError(t, s.stop())
+	s = start(t, "-store", "memory", "-tenants", path, "-kazoo-charges", "invoices")
+	s.account, s.token = customer, "customer-token"
+	code, out = s.kazoo(t, "PUT", "", `{"data":{"numbers":{"+12025550102":{},"+12025550103":{}}, "name":"invoiced"}}`)
+	require.Equal(t, http.StatusCreated, code, out)
+	code, out = s.kazoo(t, "PATCH", "/"+data(out)["id"].(string)+"/submitted", "")
+	require.Equal(t, http.StatusPaymentRequired, code, out)
+	require.JSONEq(t, `[{"bookkeeper":{"type":"default"},"items":[{"category":"number_services","item":"port",
+		"quantity":2,"rate":10,"discount":0,"total":20}]}]`, string(mustJSON(t, out["data"])))
 }
 
 func TestFlags(t *testing.T) {
@@ -253,6 +265,8 @@ func TestFlags(t *testing.T) {
 	require.ErrorContains(t, err, "timeouts must be positive")
 	err = run(context.Background(), []string{"-cors-origins", "monster.example.com"}, io.Discard, &stderr, nil)
 	require.ErrorContains(t, err, "-cors-origins")
+	err = run(context.Background(), []string{"-kazoo-charges", "xml"}, io.Discard, &stderr, nil)
+	require.ErrorContains(t, err, "-kazoo-charges must be document or invoices")
 }
 
 // With -cors-origins, a browser app of that origin calls both APIs: its

@@ -125,7 +125,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, listening
 
 	cors := httpapi.CORS{Origins: cfg.corsOrigins}
 	mux := http.NewServeMux()
-	mux.Handle("/v2/", kazoo.New(svc, tokens, kazoo.Options{LOA: renderLOA, Logger: log, CORS: cors}))
+	mux.Handle("/v2/", kazoo.New(svc, tokens, kazoo.Options{LOA: renderLOA, Logger: log, CORS: cors,
+		CarrierName: branding.Name, InvoiceCharges: cfg.kazooCharges == "invoices"}))
 	mux.Handle("/origination/porting/", telnyx.New(svc, tokens, telnyx.Options{LOA: renderLOA, LinkKey: linkKey, Logger: log, CORS: cors}))
 	mux.HandleFunc("GET /healthz", healthz(store))
 
