@@ -225,12 +225,31 @@ func badCases() []badCase {
 		{"kazoo/garbage start_key", "GET", kList + "/completed?start_key=%00%FF", "", nil, 400, "start_key"},
 		{"kazoo/bad created_from", "GET", kList + "/completed?created_from=yesterday", "", nil, 400, "created_from"},
 		{"kazoo/NUL by_number", "GET", kList + "?by_number=%2B1202%00", "", nil, 400, "by_number"},
+		// The routes Monster UI adds: lnp_lookup, last_submitted, the
+		// descendants' state listings, the port authority's listing.
+		{"kazoo/lnp_lookup numbers a string", "POST", kList + "/lnp_lookup", json, envelopeBody(`"numbers":"+12025550199"`), 400, "numbers"},
+		{"kazoo/lnp_lookup no numbers", "POST", kList + "/lnp_lookup", json, envelopeBody(``), 400, "numbers is required"},
+		{"kazoo/lnp_lookup empty list", "POST", kList + "/lnp_lookup", json, envelopeBody(`"numbers":[]`), 400, "non-empty list"},
+		{"kazoo/lnp_lookup a number as a number", "POST", kList + "/lnp_lookup", json, envelopeBody(`"numbers":[12025550199]`), 400, "numbers[0] must be a string"},
+		{"kazoo/lnp_lookup too many", "POST", kList + "/lnp_lookup", json, envelopeBody(`"numbers":[` + strings.Join(badNumbers(10_001), ",") + `]`), 400, "numbers"},
+		{"kazoo/lnp_lookup malformed", "POST", kList + "/lnp_lookup", json, []byte(`{"data":{"numbers":[`), 400, "malformed JSON"},
+		{"kazoo/last_submitted negative page_size", "GET", kList + "/last_submitted?page_size=-1", "", nil, 400, "page_size"},
+		{"kazoo/last_submitted bad paginate", "GET", kList + "/last_submitted?paginate=maybe", "", nil, 400, "paginate"},
+		{"kazoo/descendants state bad created_from", "GET", "/v2/accounts/customer/descendants/port_requests/completed?created_from=yesterday", "", nil, 400, "created_from"},
+		{"kazoo/authority listing bad by_types", "GET", "/v2/port_requests?by_types=nonsense", "", nil, 400, "by_types"},
+		{"kazoo/comment author too long", "PUT", kReq + "/comments", json, []byte(`{"data":{"content":"x","author":"` + strings.Repeat("a", 200) + `"}}`), 400, "author"},
+		{"kazoo/comment timestamp a string", "PUT", kReq + "/comments", json, []byte(`{"data":{"content":"x","timestamp":"now"}}`), 400, "timestamp"},
 
 		// Telnyx: the same attacks on its bodies.
 		{"telnyx/malformed JSON", "POST", tDrafts, json, []byte(`{"phone_numbers":[{]}`), 400, "malformed JSON"},
 		{"telnyx/truncated JSON", "POST", tDrafts, json, phoneNumbersBody([]string{`"+12025550199"`})[:25], 400, "unexpected end"},
-		{"telnyx/phone_numbers a string", "POST", tDrafts, json, []byte(`{"phone_numbers":"+12025550199"}`), 400, "phone_numbers"},
-		{"telnyx/phone_number a number", "POST", tDrafts, json, []byte(`{"phone_numbers":[{"phone_number":12025550199}]}`), 400, "phone_number"},
+		// JSON of the wrong shape is 422 naming the field (the document's
+		// error list); bytes that are not JSON are 400.
+		{"telnyx/phone_numbers a string", "POST", tDrafts, json, []byte(`{"phone_numbers":"+12025550199"}`), 422, "phone_numbers must be an array"},
+		{"telnyx/phone_number a number", "POST", tDrafts, json, []byte(`{"phone_numbers":[{"phone_number":12025550199}]}`), 422, "phone_number must be a string"},
+		{"telnyx/portability phone_numbers a string", "POST", tChecks, json, []byte(`{"phone_numbers":"oops"}`), 422, "phone_numbers must be an array"},
+		{"telnyx/portability v2-style list", "POST", tChecks, json, []byte(`["+12025550199"]`), 422, "the body must be an object"},
+		{"telnyx/wrong shape then garbage", "POST", tChecks, json, []byte(`{"phone_numbers":"oops"} x`), 400, "after the value"},
 		{"telnyx/100k numbers", "POST", tDrafts, json, phoneNumbersBody(hundredK), 413, "request body"},
 		{"telnyx/50k short numbers", "POST", tDrafts, json, []byte(`{"phone_numbers":[` + strings.Repeat(`{"phone_number":"1"},`, 49_999) + `{"phone_number":"1"}]}`), 422, "at most 10000 numbers"},
 		{"telnyx/portability 100k", "POST", tChecks, json, []byte(`{"phone_numbers":[` + strings.Join(shortHundredK, ",") + `]}`), 413, "request body"},
@@ -239,7 +258,7 @@ func badCases() []badCase {
 		{"telnyx/invalid UTF-8", "POST", tDrafts, json, phoneNumbersBody([]string{`"+1202555` + "\xff" + `0199"`}), 400, "UTF-8"},
 		{"telnyx/stray closer", "POST", tPort + "/{pid}/comments", json, []byte(`{"body":"hello"}]`), 400, "after the value"},
 		{"telnyx/XML body", "POST", tDrafts, "text/xml", []byte(`<x/>`), 415, "text/xml"},
-		{"telnyx/sub request wrong types", "PUT", tDraftSR, json, []byte(`{"foc_date_requested_by_user":true}`), 400, "foc_date_requested_by_user"},
+		{"telnyx/sub request wrong types", "PUT", tDraftSR, json, []byte(`{"foc_date_requested_by_user":true}`), 422, "foc_date_requested_by_user"},
 		{"telnyx/sub request 10 MB", "PUT", tDraftSR, json, []byte(`{"description":"` + badTenMB + `"}`), 413, "request body"},
 		{"telnyx/sub request NUL", "PUT", tDraftSR, json, []byte(`{"description":"` + badNUL + `"}`), 400, "NUL"},
 		{"telnyx/sub request long field", "PUT", tDraftSR, json, []byte(`{"description":"` + strings.Repeat("r", 300) + `"}`), 422, "description"},

@@ -55,7 +55,13 @@ func TestComments(t *testing.T) {
 	rec = e.Do("POST", path, apitest.CustomerToken, `{"body": "   "}`)
 	telnyxtest.RequireError(t, rec, http.StatusUnprocessableEntity)
 	require.Equal(t, []string{"/body"}, telnyxtest.Pointers(t, rec))
-	telnyxtest.RequireError(t, e.Do("POST", path, apitest.CustomerToken, `{"body": 7}`), http.StatusBadRequest)
+	// JSON of the wrong shape is 422 naming the field; bytes that are not
+	// JSON are 400.
+	rec = e.Do("POST", path, apitest.CustomerToken, `{"body": 7}`)
+	body := telnyxtest.RequireError(t, rec, http.StatusUnprocessableEntity)
+	require.Equal(t, []string{"/body"}, telnyxtest.Pointers(t, rec))
+	require.Equal(t, "body must be a string, not number", body["message"])
+	telnyxtest.RequireError(t, e.Do("POST", path, apitest.CustomerToken, `{"body": 7`), http.StatusBadRequest)
 	telnyxtest.RequireError(t, e.Do("POST", path, apitest.OtherToken, `{"body": "hi"}`), http.StatusNotFound)
 	telnyxtest.RequireError(t, e.Do("GET", path, apitest.OtherToken, nil), http.StatusNotFound)
 

@@ -44,7 +44,10 @@
 //
 // {"message": "...", "errors": [{"code", "title", "detail", "source":
 // {"pointer" | "parameter"}}]}: 401, 404, 422 for input the rules refuse
-// (each problem with a JSON pointer into the body, in a fixed order), 400
-// for bytes that are not JSON, 402 with activation_charges when a
-// submission costs money and accept_charges was not sent.
+// and for JSON of the wrong shape ({"phone_numbers": "oops"}, or a bare
+// list), each problem with a JSON pointer into the body, in a fixed
+// order; 400 for bytes that are not JSON; 402 with activation_charges
+// when a submission costs money and accept_charges was not sent.
+//
+// Browser apps of other origins are let in by Options.CORS.
 package telnyx

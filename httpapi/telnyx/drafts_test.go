@@ -235,7 +235,10 @@ func TestDraftCreateErrors(t *testing.T) {
 	body = telnyxtest.RequireError(t, e.Do("POST", "/draft_port_requests", apitest.CustomerToken, telnyxtest.Numbers(many...)), http.StatusUnprocessableEntity)
 	require.Contains(t, body["message"], "10000")
 
-	telnyxtest.RequireError(t, e.Do("POST", "/draft_port_requests", apitest.CustomerToken, `{"phone_numbers": [{"phone_number": 12025550100}]}`), http.StatusBadRequest)
+	rec = e.Do("POST", "/draft_port_requests", apitest.CustomerToken, `{"phone_numbers": [{"phone_number": 12025550100}]}`)
+	body = telnyxtest.RequireError(t, rec, http.StatusUnprocessableEntity)
+	require.Equal(t, []string{"/phone_numbers/phone_number"}, telnyxtest.Pointers(t, rec))
+	require.Contains(t, body["message"], "phone_numbers.phone_number must be a string")
 	telnyxtest.RequireError(t, e.Do("POST", "/draft_port_requests", apitest.CustomerToken, `nope`), http.StatusBadRequest)
 	// An admin acting for no account has nowhere to put a draft.
 	telnyxtest.RequireError(t, e.Do("POST", "/draft_port_requests", telnyxtest.Admin, telnyxtest.Numbers("+12025550177")), http.StatusForbidden)

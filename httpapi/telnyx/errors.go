@@ -69,16 +69,19 @@ func invalidField(field, value, code, msg string) error {
 	return &porting.ValidationError{Fields: []porting.FieldError{{Field: field, Value: value, Index: -1, Code: code, Message: msg}}}
 }
 
-// statusFor maps an error to the dialect's HTTP status: unparseable
-// JSON is 400, every other validation failure 422 (the document's
-// "Unprocessable entity"), and so is an operation the request's state
-// forbids.
+// statusFor maps an error to the dialect's HTTP status: bytes that are
+// not JSON are 400; every other validation failure, JSON of the wrong
+// shape among them, is 422 (the document's "Unprocessable entity"), and
+// so is an operation the request's state forbids.
 func statusFor(err error) int {
 	var se *httpjson.SyntaxError
+	var te *httpjson.TypeError
 	var re *routeError
 	switch {
 	case errors.As(err, &re):
 		return re.status
+	case errors.As(err, &te):
+		return http.StatusUnprocessableEntity
 	case errors.As(err, &se):
 		return http.StatusBadRequest
 	case errors.Is(err, porting.ErrNotAllowedInState) && !errors.Is(err, porting.ErrValidation):
@@ -124,6 +127,7 @@ func errorFor(err error, numbers []string) (int, errorBody) {
 	}
 	var (
 		se *httpjson.SyntaxError
+		te *httpjson.TypeError
 		ce *porting.ChargesError
 		ve *porting.ValidationError
 		pe *paramError
@@ -153,6 +157,14 @@ func errorFor(err error, numbers []string) (int, errorBody) {
 			strconv.FormatFloat(charges, 'f', 2, 64)), &errorSource{Parameter: "accept_charges"})
 		b.Message, b.ActivationCharges = "accept charges", &charges
 		b.Errors[0].Title = "Charges must be accepted"
+		return code, b
+	case code == http.StatusUnprocessableEntity && errors.As(err, &te):
+		var src *errorSource
+		if p := te.Pointer(); p != "" {
+			src = &errorSource{Pointer: p}
+		}
+		b := one(te.Error(), src)
+		b.Errors[0].Code, b.Errors[0].Title = "type", fieldTitles["type"]
 		return code, b
 	case code == http.StatusUnprocessableEntity && errors.As(err, &pe):
 		return code, one(fmt.Sprintf("%s (got %q)", pe.msg, pe.value), &errorSource{Parameter: pe.param})

@@ -90,7 +90,8 @@ func TestRouting(t *testing.T) {
 	// Malformed JSON is 400, with decodeJSON's message.
 	body = telnyxtest.RequireError(t, e.Do("POST", "/draft_port_requests", apitest.CustomerToken, `{"phone_numbers": [`), http.StatusBadRequest)
 	require.Contains(t, body["message"], "malformed JSON")
-	body = telnyxtest.RequireError(t, e.Do("POST", "/draft_port_requests", apitest.CustomerToken, `{"phone_numbers": "+12025550100"}`), http.StatusBadRequest)
+	// JSON of the wrong shape is 422, naming the field.
+	body = telnyxtest.RequireError(t, e.Do("POST", "/draft_port_requests", apitest.CustomerToken, `{"phone_numbers": "+12025550100"}`), http.StatusUnprocessableEntity)
 	require.Contains(t, body["message"], "phone_numbers must be an array")
 }
 

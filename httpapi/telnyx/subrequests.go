@@ -136,7 +136,8 @@ func optionalBody(r *http.Request, v any) error {
 //   - read-only and unknown keys are ignored, so a client may send back
 //     an object it read.
 //
-// A value of the wrong JSON type is 400, like malformed JSON.
+// A value of the wrong JSON type is 422 naming the field (bytes that are
+// not JSON are 400).
 func (h *handler) readPatch(r *http.Request) (porting.SubRequestPatch, error) {
 	var p porting.SubRequestPatch
 	var m map[string]json.RawMessage
@@ -192,7 +193,7 @@ func (h *handler) readPatch(r *http.Request) (porting.SubRequestPatch, error) {
 		case isNull(raw):
 			bad("porting_option", "", "type", "porting_option cannot be cleared; send an object with its type")
 		case json.Unmarshal(raw, &po) != nil:
-			return p, &httpjson.SyntaxError{Msg: "porting_option must be an object of strings (remaining_numbers: an array of strings)"}
+			return p, &httpjson.TypeError{Field: "porting_option", Want: "an object of strings (remaining_numbers: an array of strings)", Got: jsonKindOf(raw)}
 		default:
 			p.PortingOption = &porting.PortingOption{Type: po.Type, RemainingNumbersAction: po.RemainingNumbersAction,
 				NewBillingPhoneNumber: po.NewBillingPhoneNumber, RemainingNumbers: po.RemainingNumbers}
@@ -205,7 +206,7 @@ func (h *handler) readPatch(r *http.Request) (porting.SubRequestPatch, error) {
 			bad("customer_rating", "", "type", "customer_rating cannot be cleared")
 		case bytes.HasPrefix(bytes.TrimSpace(raw), []byte(`"`)) || json.Unmarshal(raw, &n) != nil:
 			// json.Number would take a string of digits too.
-			return p, &httpjson.SyntaxError{Msg: "customer_rating must be a number"}
+			return p, &httpjson.TypeError{Field: "customer_rating", Want: "a number", Got: jsonKindOf(raw)}
 		default:
 			if v, err := strconv.Atoi(n.String()); err != nil {
 				bad("customer_rating", n.String(), "type", "Customer rating must be a whole number")
@@ -227,9 +228,31 @@ func stringField(key string, raw json.RawMessage) (string, error) {
 		return "", nil
 	}
 	if err := json.Unmarshal(raw, &s); err != nil {
-		return "", &httpjson.SyntaxError{Msg: key + " must be a string"}
+		return "", &httpjson.TypeError{Field: key, Want: "a string", Got: jsonKindOf(raw)}
 	}
 	return s, nil
+}
+
+// jsonKindOf names the kind of a JSON value, as a TypeError says what
+// it got.
+func jsonKindOf(raw json.RawMessage) string {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 {
+		return "nothing"
+	}
+	switch raw[0] {
+	case '{':
+		return "object"
+	case '[':
+		return "array"
+	case '"':
+		return "string"
+	case 't', 'f':
+		return "bool"
+	case 'n':
+		return "null"
+	}
+	return "number"
 }
 
 // isNull reports whether a value is JSON null.

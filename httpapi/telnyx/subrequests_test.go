@@ -93,7 +93,19 @@ func TestSubRequests(t *testing.T) {
 		telnyxtest.RequireError(t, rec, http.StatusUnprocessableEntity)
 		require.Equal(t, []string{pointer}, telnyxtest.Pointers(t, rec), body)
 	}
-	for _, body := range []string{`{"auth_person_name": 5}`, `{"porting_option": "full"}`, `{"customer_rating": "great"}`, `{"customer_rating": "3"}`, `[]`, ``} {
+	// JSON of the wrong shape is 422 naming the field; bytes that are not
+	// JSON are 400.
+	for body, pointer := range map[string]string{
+		`{"auth_person_name": 5}`: "/auth_person_name", `{"porting_option": "full"}`: "/porting_option",
+		`{"customer_rating": "great"}`: "/customer_rating", `{"customer_rating": "3"}`: "/customer_rating",
+	} {
+		rec := e.Do("PUT", base+"/"+srB.ID, apitest.CustomerToken, body)
+		telnyxtest.RequireError(t, rec, http.StatusUnprocessableEntity)
+		require.Equal(t, []string{pointer}, telnyxtest.Pointers(t, rec), body)
+	}
+	body = telnyxtest.RequireError(t, e.Do("PUT", base+"/"+srB.ID, apitest.CustomerToken, `[]`), http.StatusUnprocessableEntity)
+	require.Equal(t, "the body must be an object, not array", body["message"])
+	for _, body := range []string{``, `{"auth_person_name": `, `{"auth_person_name": 5}}`} {
 		telnyxtest.RequireError(t, e.Do("PUT", base+"/"+srB.ID, apitest.CustomerToken, body), http.StatusBadRequest)
 	}
 

@@ -94,8 +94,44 @@ func (e *SyntaxError) Error() string { return e.Msg }
 // Is makes a SyntaxError a validation failure.
 func (e *SyntaxError) Is(target error) bool { return target == porting.ErrValidation }
 
+// TypeError is a body that is JSON but not of the shape asked for: a
+// value of the wrong kind at Field. The Kazoo dialect answers it 400, as
+// every invalid input; the Telnyx dialect 422, as its document lists
+// (400 is for bytes that are not JSON).
+type TypeError struct {
+	// Field is the path of the value at fault, its keys joined by dots
+	// ("phone_numbers", "phone_numbers.phone_number"); empty for the
+	// body itself.
+	Field string
+	// Want and Got are the kinds of JSON value expected and found: "an
+	// array", "string"...
+	Want, Got string
+}
+
+// Error names the field and what it must be.
+func (e *TypeError) Error() string {
+	field := e.Field
+	if field == "" {
+		field = "the body"
+	}
+	return fmt.Sprintf("%s must be %s, not %s", field, e.Want, e.Got)
+}
+
+// Is makes a TypeError a validation failure.
+func (e *TypeError) Is(target error) bool { return target == porting.ErrValidation }
+
+// Pointer is the JSON pointer of the field ("/phone_numbers/phone_number"),
+// "" for the body itself.
+func (e *TypeError) Pointer() string {
+	if e.Field == "" {
+		return ""
+	}
+	return "/" + strings.ReplaceAll(e.Field, ".", "/")
+}
+
 // Decode decodes one JSON value from b into v, describing what is
-// wrong (and where) when it cannot.
+// wrong (and where) when it cannot: a *SyntaxError for bytes that are not
+// one JSON value, a *TypeError for JSON of the wrong shape.
 func Decode(b []byte, v any) error {
 	if len(TrimSpace(b)) == 0 {
 		return &SyntaxError{Msg: "request body is empty; expected JSON"}
@@ -105,27 +141,26 @@ func Decode(b []byte, v any) error {
 	}
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.UseNumber()
-	if err := dec.Decode(v); err != nil {
+	err := dec.Decode(v)
+	var te *json.UnmarshalTypeError
+	if err != nil && !errors.As(err, &te) {
 		var se *json.SyntaxError
-		var te *json.UnmarshalTypeError
 		switch {
 		case errors.As(err, &se):
 			return &SyntaxError{Msg: fmt.Sprintf("malformed JSON at byte %d: %v", se.Offset, err)}
-		case errors.As(err, &te):
-			field := te.Field
-			if field == "" {
-				field = "the body"
-			}
-			return &SyntaxError{Msg: fmt.Sprintf("%s must be %s, not %s", field, jsonKind(te.Type.Kind().String()), te.Value)}
 		case errors.Is(err, io.ErrUnexpectedEOF):
 			return &SyntaxError{Msg: "malformed JSON: unexpected end of input"}
 		}
 		return &SyntaxError{Msg: "malformed JSON: " + err.Error()}
 	}
 	// More is false before a stray "}" or "]" too: what follows the value
-	// must be nothing but JSON's white space.
+	// must be nothing but JSON's white space. (A value of the wrong shape
+	// was read whole: bytes that are not JSON after it are still that.)
 	if rest := TrimSpace(b[dec.InputOffset():]); len(rest) > 0 {
 		return &SyntaxError{Msg: fmt.Sprintf("malformed JSON: %q after the value at byte %d; the body must be one JSON value", excerpt(rest), dec.InputOffset())}
+	}
+	if te != nil {
+		return &TypeError{Field: te.Field, Want: jsonKind(te.Type.Kind().String()), Got: te.Value}
 	}
 	return nil
 }
