@@ -21,8 +21,11 @@
 // the httpapi tree alone maps porting's errors to HTTP statuses, each
 // dialect to its own error body. This package holds what both share: the
 // Authenticator that turns a dialect's credentials into a porting.Actor,
-// the limits on what clients send, and the Route type the dialects list
-// their routes with. Its tests are the cross-dialect ones: the access
+// the limits on what clients send, the Route type the dialects list
+// their routes with, the CORS policy that lets browser apps of other
+// origins in (each dialect's Options.CORS), and CleanPaths for a mux in
+// front of them (both route a trailing slash and doubled slashes as the
+// clean path, never redirecting). Its tests are the cross-dialect ones: the access
 // matrix over every route of both, races over real HTTP, round trips
 // from one dialect to the other, hostile input and the fuzz targets.
 package httpapi
