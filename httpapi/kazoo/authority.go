@@ -22,15 +22,27 @@ var (
 
 // appendReadOnly appends the member "_read_only": {port_authority,
 // port_authority_name} and a comma, for a request of the account: its
-// port authority (porting.Service.PortAuthority). A request no authority
-// processes has no such member.
+// port authority (porting.Service.PortAuthority, remembered for
+// authorityTTL). A request no authority processes has no such member.
+// The caller has checked that the actor reaches the request.
 func (c *call) appendReadOnly(b []byte, accountID string) ([]byte, error) {
-	auth, err := c.k.svc.PortAuthority(c.ctx, accountID)
-	if errors.Is(err, porting.ErrNotFound) {
-		return b, nil
+	now := c.k.now()
+	auth, ok, fresh := c.k.auths.get(accountID, now)
+	if !fresh {
+		var err error
+		auth, err = c.k.svc.PortAuthority(c.ctx, accountID)
+		switch {
+		case errors.Is(err, porting.ErrNotFound):
+			ok = false
+		case err != nil:
+			return b, err
+		default:
+			ok = true
+		}
+		c.k.auths.put(accountID, auth, ok, now)
 	}
-	if err != nil {
-		return b, err
+	if !ok {
+		return b, nil
 	}
 	b = append(b, keyReadOnly...)
 	o := openObject(b)

@@ -48,6 +48,22 @@ func TestReadOnlyPortAuthority(t *testing.T) {
 	require.Equal(t, `{"account_id"`, string(r.Env.Data[:13]))
 }
 
+// An account's port authority is remembered for 30 seconds: a change
+// shows in _read_only within them.
+func TestReadOnlyRemembered(t *testing.T) {
+	e := kazootest.Setup(t)
+	id := e.Create("Porting 202.555.9000", kazootest.Phone)
+	url := kazootest.URL("customer", "port_requests/"+id)
+	authority := func() any { return e.Do("GET", apitest.CustomerToken, url, nil).Obj()["_read_only"] }
+	require.Equal(t, map[string]any{"port_authority": "authority", "port_authority_name": "Port Authority"}, authority())
+	require.NoError(t, e.F.Service.PutAccount(porting.AsSystem(context.Background()),
+		porting.Account{ID: "customer", Name: "Customer", ParentID: "authority", PortAuthority: true}))
+	e.F.Clock.Advance(29 * time.Second)
+	require.Equal(t, map[string]any{"port_authority": "authority", "port_authority_name": "Port Authority"}, authority())
+	e.F.Clock.Advance(2 * time.Second)
+	require.Equal(t, map[string]any{"port_authority": "customer", "port_authority_name": "Customer"}, authority())
+}
+
 // GET /v2/port_requests lists what the caller manages as a port
 // authority: its own account's requests and every sub-account's; an
 // account that is no authority manages none; an admin all.

@@ -2,6 +2,7 @@ package kazoo
 
 import (
 	"sync"
+	"time"
 
 	"github.com/portkit/portkit/porting"
 )
@@ -51,4 +52,51 @@ func (c *repCache) render(r *porting.PortRequest) (data []byte, revision string)
 	}
 	c.reps[r.ID] = rep
 	return rep.data, rep.revision
+}
+
+// authorityTTL is how long authCache remembers an account's port
+// authority: a change of authority (an admin's PutAccount) shows in
+// _read_only within it.
+const authorityTTL = 30 * time.Second
+
+// authCache remembers the port authority of recently read requests'
+// accounts, so that a GET does not walk up the account tree each time
+// (porting.Service.PortAuthority reads each account on the way). When
+// full, an arbitrary entry makes room. The zero value is ready.
+type authCache struct {
+	mu      sync.Mutex
+	entries map[string]authEntry
+}
+
+type authEntry struct {
+	auth    porting.Account
+	ok      bool // there is an authority
+	expires time.Time
+}
+
+// get returns the remembered authority of an account, if it is fresh.
+func (c *authCache) get(accountID string, now time.Time) (porting.Account, bool, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, found := c.entries[accountID]
+	if !found || now.After(e.expires) {
+		return porting.Account{}, false, false
+	}
+	return e.auth, e.ok, true
+}
+
+// put remembers an account's authority (ok false: it has none).
+func (c *authCache) put(accountID string, auth porting.Account, ok bool, now time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.entries == nil {
+		c.entries = make(map[string]authEntry)
+	}
+	if _, found := c.entries[accountID]; !found && len(c.entries) >= repCacheSize {
+		for id := range c.entries {
+			delete(c.entries, id)
+			break
+		}
+	}
+	c.entries[accountID] = authEntry{auth: auth, ok: ok, expires: now.Add(authorityTTL)}
 }

@@ -52,6 +52,7 @@ type handler struct {
 	now         func() time.Time
 	routes      *route.Table
 	reps        repCache
+	auths       authCache
 	// base is the path of the account routes, prefix + "/accounts/";
 	// getOne serves GET port_requests/{id}, the most frequent call, which
 	// ServeHTTP routes itself (see ServeHTTP).
