@@ -25,7 +25,8 @@ type Options struct {
 	// slog.Default().
 	Logger *slog.Logger
 	// Now tells the time, for the default 31-day window of the completed
-	// and canceled listings. Default: the Service's clock.
+	// and canceled listings and for how long an account's port authority
+	// is remembered. Default: the Service's clock.
 	Now func() time.Time
 	// CORS lets browser apps of other origins (Monster UI) call the API;
 	// the zero value allows none. See httpapi.CORS.
