@@ -105,6 +105,15 @@ func TestListManaged(t *testing.T) {
 		require.JSONEq(t, `[]`, string(r.Env.Data), "no port authority: nothing managed")
 	}
 	e.Do("GET", "", "/v2/port_requests", nil).Failed(http.StatusUnauthorized, "")
+
+	// A system admin manages every account's.
+	tokens := apitest.Tokens(e.F)
+	tokens.Add("admin-token", porting.Actor{Admin: true, Name: "Admin"})
+	rec := apitest.Serve(kazoo.New(e.F.Service, tokens, kazoo.Options{}), "GET", "/v2/port_requests?by_types=all", "admin-token", "", nil)
+	require.Equal(t, http.StatusOK, rec.Code, rec.Body.String())
+	for _, want := range []string{mine, shop.ID, `"account_id":"other"`} {
+		require.Contains(t, rec.Body.String(), want)
+	}
 	e.Do("PUT", apitest.AuthorityToken, "/v2/port_requests", `{"data":{}}`).Failed(http.StatusMethodNotAllowed, "")
 }
 

@@ -185,3 +185,22 @@ func TestCommentsAndTimelinePaged(t *testing.T) {
 	e.Do("GET", apitest.CustomerToken, kazootest.URL("customer", "port_requests/"+id+"/comments?start_key=nope"), nil).
 		Failed(http.StatusBadRequest, "")
 }
+
+// A comment without an author (its writer had no name, and sent none)
+// shows its account's name in the timeline, which Monster UI tells
+// comments by.
+func TestTimelineCommentWithoutAuthor(t *testing.T) {
+	e := kazootest.Setup(t)
+	id := e.Create("Porting 202.555.9000", kazootest.Phone)
+	nameless := porting.WithActor(t.Context(), porting.Actor{AccountID: "customer", UserID: "robot"})
+	_, err := apitest.AddComment(e.F.Service, nameless, id, porting.CommentInput{Body: "from a script"})
+	require.NoError(t, err)
+	r := e.Do("GET", apitest.CustomerToken, kazootest.URL("customer", "port_requests/"+id+"/timeline"), nil)
+	r.OK(http.StatusOK, apitest.CustomerToken)
+	tl := r.List()
+	require.Len(t, tl, 1)
+	require.Equal(t, "Customer", tl[0]["author"])
+	require.Equal(t, "from a script", tl[0]["content"])
+	r = e.Do("GET", apitest.CustomerToken, kazootest.URL("customer", "port_requests/"+id+"/comments"), nil)
+	require.NotContains(t, r.List()[0], "author", "the comment itself has none")
+}
