@@ -11,7 +11,9 @@
 // An account marked PortAuthority processes the port requests of its own
 // account and of every account below it: it moves them through the
 // lifecycle, reads their private comments, and is the only one but a
-// system administrator (Actor.Admin) who may. Every Service method acts
+// system administrator (Actor.Admin) who may; the nearest one at or above
+// an account is the one its customers are shown (Service.PortAuthority).
+// Every Service method acts
 // for an Actor carried by the context (WithActor, AsSystem); a request an
 // actor cannot reach is reported as not found, so IDs do not leak.
 //
