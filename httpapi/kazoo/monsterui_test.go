@@ -370,6 +370,7 @@ func TestMonsterUI(t *testing.T) {
 	done := customer.listing(t, acct+"port_requests", "completed", [2]string{"modified_from", gregorianDay(f.Clock.Now(), 0)},
 		[2]string{"modified_to", gregorianDay(f.Clock.Now(), 1)})
 	require.Equal(t, []string{id}, ids(done))
+	require.Equal(t, "PB-1234", done[0]["reference"], "the listing's reference column")
 	d = customer.detail(t, "customer", id)
 	start := portingtest.Epoch.Add(2 * time.Minute)
 	require.Equal(t, []monsterEntry{
@@ -415,6 +416,9 @@ func (m *monsterUI) listing(t *testing.T, path, byTypes string, extra ...[2]stri
 			}
 			if v, ok := req["winning_carrier"]; ok {
 				row["winning"] = v
+			}
+			if v, ok := req["carrier_reference_number"]; ok {
+				row["reference"] = v
 			}
 			require.Equal(t, g["account_id"], req["account_id"])
 			rows = append(rows, row)

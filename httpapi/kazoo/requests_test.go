@@ -147,7 +147,8 @@ func TestRepresentation(t *testing.T) {
 		"notifications": map[string]any{"email": map[string]any{"send_to": "someone@2600hz.com"}},
 		"ui_metadata":   map[string]any{"origin": "test"},
 		"id":            "forged", "port_state": "completed", "created": 5, "sent": true, "pvt_secret": 1, "_rev": "9-x",
-		"uploads": map[string]any{"x.pdf": map[string]any{"length": 1}},
+		"uploads": map[string]any{"x.pdf": map[string]any{"length": 1}}, "carrier_reference_number": "forged",
+		"_read_only": map[string]any{"port_authority": "forged"},
 	}})
 	r.OK(http.StatusCreated, apitest.CustomerToken)
 	d := r.Obj()
@@ -167,6 +168,7 @@ func TestRepresentation(t *testing.T) {
 	require.Equal(t, "PACIFIC BELL", d["carrier"])
 	require.Equal(t, "Us", d["winning_carrier"])
 	require.Equal(t, "ref-1", d["reference_number"])
+	require.Equal(t, "ref-1", d["carrier_reference_number"], "under the name Monster UI's listing reads too")
 	require.Equal(t, transfer, d["transfer_date"])
 	require.Equal(t, signing, d["signing_date"])
 	require.Equal(t, "John Doe", d["signee_name"])

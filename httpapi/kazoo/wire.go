@@ -11,10 +11,13 @@ import (
 // readOnlyKeys are the keys of the representation a client cannot set:
 // they are ignored on input, never kept as unknown fields. Keys starting
 // with "pvt_" or "_" (Kazoo's private and CouchDB's keys) are read-only too.
-// "comments" are read and written through their own route.
+// "comments" are read and written through their own route;
+// carrier_reference_number is reference_number again, under the name
+// Monster UI's listing reads.
 var readOnlyKeys = map[string]bool{
 	"id": true, "account_id": true, "created": true, "updated": true,
 	"port_state": true, "sent": true, "uploads": true, "comments": true,
+	"carrier_reference_number": true,
 }
 
 // writableKeys are the known writable keys of the representation.
@@ -51,7 +54,7 @@ func knownKeys(names ...string) []knownKey {
 // requestKeys are the representation's own keys, sorted: the
 // encoder merges them with the request's unknown keys in this order.
 var requestKeys = knownKeys(
-	"account_id", "bill", "carrier", "created", "id", "name", "notifications", "numbers",
+	"account_id", "bill", "carrier", "carrier_reference_number", "created", "id", "name", "notifications", "numbers",
 	"port_state", "reference_number", "scheduled_date", "sent", "signee_name", "signing_date",
 	"transfer_date", "updated", "uploads", "winning_carrier",
 )
@@ -168,6 +171,8 @@ func appendField(o *object, r *porting.PortRequest, f knownKey) {
 		}
 	case "carrier":
 		o.strNonEmpty(k, r.Carrier)
+	case "carrier_reference_number":
+		o.strNonEmpty(k, r.ReferenceNumber)
 	case "created":
 		o.int(k, gregorian(r.Created))
 	case "id":
