@@ -49,7 +49,8 @@
 // a transition leaves as it is). A single request's representation names
 // its port authority in _read_only: {port_authority,
 // port_authority_name} (an account's authority is remembered for 30
-// seconds). Callers authenticate with X-Auth-Token (or
+// seconds), and repeats reference_number as carrier_reference_number,
+// which Monster UI's listing reads; both are read-only. Callers authenticate with X-Auth-Token (or
 // ?auth_token=); a request outside the URL's account tree is 404, as one
 // that does not exist. Browser apps of other origins are let in by
 // Options.CORS.
