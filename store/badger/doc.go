@@ -20,6 +20,7 @@
 // has committed or failed, so a reader that saves the last Seq it saw never
 // skips an event that commits late.
 //
-// Request documents are stored in a compact binary form (codec.go) rather
-// than JSON: decoding JSON would cost ten times the Badger read.
+// Request documents are stored in a compact binary form (package
+// store/internal/codec, which the PostgreSQL store shares) rather than
+// JSON: decoding JSON would cost ten times the Badger read.
 package badger

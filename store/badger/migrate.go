@@ -7,24 +7,9 @@ import (
 	bdg "github.com/dgraph-io/badger/v4"
 
 	"github.com/portkit/portkit/porting"
+	"github.com/portkit/portkit/store/internal/codec"
 	"github.com/portkit/portkit/store/internal/keyspace"
 )
-
-// needsMigration reports whether a stored document is of an older codec
-// version, or of this one but still holding the retired inline timeline
-// (fields reqComments and reqTransitions): the version byte alone does not
-// tell those apart from current documents.
-func needsMigration(b []byte) bool {
-	if len(b) == 0 {
-		return false // Open's checks and the decoder refuse it
-	}
-	if b[0] != codecVersion {
-		return true
-	}
-	var n [reqMaxField + 1]int
-	(&decoder{s: string(b[1:])}).count(n[:])
-	return n[reqComments] > 0 || n[reqTransitions] > 0
-}
 
 // migrate rewrites, in the current codec version, every request document
 // of an older one, moving the comments and transitions that documents
@@ -39,7 +24,7 @@ func (s *Store) migrate() (migrated int, err error) {
 		for it.Rewind(); it.Valid(); it.Next() {
 			old := false
 			if err := it.Item().Value(func(b []byte) error {
-				old = needsMigration(b)
+				old = codec.NeedsMigration(b)
 				return nil
 			}); err != nil {
 				return err
@@ -61,19 +46,19 @@ func (s *Store) migrate() (migrated int, err error) {
 				return err
 			}
 			var r *porting.PortRequest
-			var legacy legacyTimeline
+			var legacy []porting.TimelineEntry
 			if err := item.Value(func(b []byte) (err error) {
-				r, legacy, err = decodeDocument(b)
+				r, legacy, err = codec.DecodeDocument(b)
 				return err
 			}); err != nil {
 				return err
 			}
-			if err := keyspace.AppendTimeline(t, id, legacy.entries()); err != nil {
+			if err := keyspace.AppendTimeline(t, id, legacy); err != nil {
 				return err
 			}
 			return t.StoreRequest(r)
 		}); err != nil {
-			return migrated, fmt.Errorf("badger store: migrating port request %s to codec version %d: %w", id, codecVersion, err)
+			return migrated, fmt.Errorf("badger store: migrating port request %s to codec version %d: %w", id, codec.Version, err)
 		}
 		migrated++
 	}

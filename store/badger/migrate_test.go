@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/portkit/portkit/porting"
+	"github.com/portkit/portkit/store/internal/codec"
 	"github.com/portkit/portkit/store/internal/keyspace"
 )
 
@@ -21,13 +22,41 @@ import (
 // writes a directory as an older build left it, with Badger alone, before
 // any store ever opened it.
 
+// The golden samples of the codec (store/internal/codec/testdata): version
+// 1, and version 2 of before the timeline was kept apart. Both hold the
+// same request and inline timeline; the codec's tests pin what they
+// decode to.
+const (
+	goldenV1Path = "../internal/codec/testdata/request.v1.bin"
+	goldenV2Path = "../internal/codec/testdata/request.v2.bin"
+)
+
+// golden returns the request the golden samples hold, and their inline
+// timeline as entries.
+func golden(t *testing.T) (*porting.PortRequest, []porting.TimelineEntry) {
+	t.Helper()
+	b, err := os.ReadFile(goldenV1Path)
+	require.NoError(t, err)
+	r, entries, err := codec.DecodeDocument(b)
+	require.NoError(t, err)
+	require.NotEmpty(t, entries)
+	return r, entries
+}
+
+// inlineTimeline is the comments and transitions a document of before
+// the timeline was kept apart held inline.
+type inlineTimeline struct {
+	comments    []porting.Comment
+	transitions []porting.Transition
+}
+
 // legacyV2ID is the request of legacyV2Request.
 const legacyV2ID = "fedcba9876543210fedcba9876543210"
 
 // legacyV2Request is a request as a version 2 build of before the timeline
 // stored it: no comment count, its comments and transitions inline. Some
 // are at the same time, to pin the order of the migrated timeline.
-func legacyV2Request() (*porting.PortRequest, legacyTimeline) {
+func legacyV2Request() (*porting.PortRequest, inlineTimeline) {
 	at := func(m int) time.Time { return time.Date(2026, 2, 1, 9, m, 0, 0, time.UTC) }
 	r := &porting.PortRequest{
 		ID: legacyV2ID, AccountID: "customer", AccountPath: []string{"authority", "customer"},
@@ -37,7 +66,7 @@ func legacyV2Request() (*porting.PortRequest, legacyTimeline) {
 		SubRequests: []porting.SubRequest{{ID: "sub-c", SupportKey: "sr_cccccc", State: porting.StateSubmitted, Created: at(0), Updated: at(3)}},
 		Created:     at(0), Updated: at(3), Revision: 3,
 	}
-	legacy := legacyTimeline{
+	legacy := inlineTimeline{
 		comments: []porting.Comment{
 			{ID: "cm-a", Body: "before anything", Author: "Customer User", AccountID: "customer", UserID: "u1", Created: at(0)},
 			{ID: "cm-b", Body: "with the submission", Author: "Customer User", AccountID: "customer", UserID: "u1", Created: at(1)},
@@ -83,7 +112,7 @@ func writeOldStore(t *testing.T, dir string, docs [][]byte, timelines map[string
 	defer func() { require.NoError(t, db.Close()) }()
 	require.NoError(t, db.Update(func(txn *bdg.Txn) error {
 		for _, b := range docs {
-			r, err := decodeRequest(b)
+			r, err := codec.Decode(b)
 			require.NoError(t, err)
 			require.NoError(t, txn.Set([]byte(keyspace.RequestKey(r.ID)), b))
 			for k, v := range keyspace.Entries(r) {
@@ -117,15 +146,12 @@ func rawDocument(t *testing.T, s *Store, id string) []byte {
 // no legacy timeline.
 func requireCurrentDocument(t *testing.T, b []byte, want *porting.PortRequest) {
 	t.Helper()
-	require.Equal(t, byte(codecVersion), b[0])
-	for _, f := range splitFields(t, b[1:]) {
-		require.NotEqual(t, uint64(reqComments), f.num, "retired field 21 (comments) left in the document")
-		require.NotEqual(t, uint64(reqTransitions), f.num, "retired field 22 (transitions) left in the document")
-	}
-	got, legacy, err := decodeDocument(b)
+	require.Equal(t, byte(codec.Version), b[0])
+	require.False(t, codec.NeedsMigration(b), "the retired fields 21 and 22 (the inline timeline) left in the document")
+	got, legacy, err := codec.DecodeDocument(b)
 	require.NoError(t, err)
 	require.Equal(t, want, got)
-	require.Empty(t, legacy.entries())
+	require.Empty(t, legacy)
 }
 
 // timeline reads the whole timeline of a request, requiring it in one page.
@@ -173,14 +199,14 @@ func openLogged(t *testing.T, dir string) (*Store, *logBuffer) {
 func TestMigrateV1(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
-	v1, err := os.ReadFile("testdata/request.v1.bin")
+	v1, err := os.ReadFile(goldenV1Path)
 	require.NoError(t, err)
 	require.Equal(t, byte(1), v1[0])
 	cur, curTimeline := currentRequest()
-	curDoc := encodeRequest(cur)
+	curDoc := codec.Encode(cur)
 	writeOldStore(t, dir, [][]byte{v1, curDoc}, map[string][]porting.TimelineEntry{cur.ID: curTimeline})
 
-	want, _ := goldenV1()
+	want, wantEntries := golden(t)
 	s, logs := openLogged(t, dir)
 	require.Contains(t, logs.String(), "migrated documents to the current codec")
 	require.Contains(t, logs.String(), "documents=1")
@@ -188,7 +214,7 @@ func TestMigrateV1(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, want, got)
 	require.Equal(t, 2, got.CommentCount)
-	require.Equal(t, goldenV1Entries(), timeline(t, s, want.ID))
+	require.Equal(t, wantEntries, timeline(t, s, want.ID))
 	migrated := rawDocument(t, s, want.ID)
 	requireCurrentDocument(t, migrated, want)
 	// The current document and its timeline are as they were.
@@ -208,11 +234,11 @@ func TestMigrateV1(t *testing.T) {
 	defer s.Close()
 	require.NotContains(t, logs.String(), "migrated documents")
 	require.Equal(t, migrated, rawDocument(t, s, want.ID))
-	require.Equal(t, goldenV1Entries(), timeline(t, s, want.ID))
+	require.Equal(t, wantEntries, timeline(t, s, want.ID))
 	require.Equal(t, curTimeline, timeline(t, s, cur.ID))
 
 	// An update appends its entries after the migrated ones.
-	requireUpdateAppends(t, s, want.ID, goldenV1Entries())
+	requireUpdateAppends(t, s, want.ID, wantEntries)
 }
 
 // requireUpdateAppends updates a migrated request with a comment and a
@@ -265,24 +291,24 @@ func requireUpdateAppends(t *testing.T, s *Store, id string, migrated []porting.
 func TestMigrateV2InlineTimeline(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
-	golden, err := os.ReadFile("testdata/request.v2.bin")
+	v2, err := os.ReadFile(goldenV2Path)
 	require.NoError(t, err)
-	require.Equal(t, byte(2), golden[0])
+	require.Equal(t, byte(2), v2[0])
 	legacyReq, legacy := legacyV2Request()
 	require.Zero(t, legacyReq.CommentCount, "documents of the day had no count")
-	legacyDoc := encodeLegacyV2(legacyReq, legacy)
+	legacyDoc := codec.EncodeLegacyV2(legacyReq, legacy.comments, legacy.transitions)
 	cur, curTimeline := currentRequest()
-	curDoc := encodeRequest(cur)
-	writeOldStore(t, dir, [][]byte{golden, legacyDoc, curDoc}, map[string][]porting.TimelineEntry{cur.ID: curTimeline})
+	curDoc := codec.Encode(cur)
+	writeOldStore(t, dir, [][]byte{v2, legacyDoc, curDoc}, map[string][]porting.TimelineEntry{cur.ID: curTimeline})
 
-	wantGolden, _ := goldenV1()
+	wantGolden, goldenEntries := golden(t)
 	wantLegacy := *legacyReq
 	wantLegacy.CommentCount = len(legacy.comments)
 	s, _ := openLogged(t, dir)
 	for _, c := range []struct {
 		r       *porting.PortRequest
 		entries []porting.TimelineEntry
-	}{{wantGolden, goldenV1Entries()}, {&wantLegacy, legacyV2Entries()}} {
+	}{{wantGolden, goldenEntries}, {&wantLegacy, legacyV2Entries()}} {
 		got, err := s.Request(ctx, c.r.ID)
 		require.NoError(t, err)
 		require.Equal(t, c.r, got)
@@ -302,7 +328,7 @@ func TestMigrateV2InlineTimeline(t *testing.T) {
 	require.NotContains(t, logs.String(), "migrated documents")
 	require.Equal(t, migrated, rawDocument(t, s, legacyV2ID))
 	require.Equal(t, legacyV2Entries(), timeline(t, s, legacyV2ID))
-	require.Equal(t, goldenV1Entries(), timeline(t, s, wantGolden.ID))
+	require.Equal(t, goldenEntries, timeline(t, s, wantGolden.ID))
 	requireUpdateAppends(t, s, legacyV2ID, legacyV2Entries())
 }
 
@@ -310,7 +336,7 @@ func TestMigrateV2InlineTimeline(t *testing.T) {
 // does not decode, naming it, and leaves it as it was.
 func TestMigrateRefusesCorruptDocuments(t *testing.T) {
 	dir := t.TempDir()
-	v1, err := os.ReadFile("testdata/request.v1.bin")
+	v1, err := os.ReadFile(goldenV1Path)
 	require.NoError(t, err)
 	cut := v1[:len(v1)-1]
 	db, err := bdg.Open(bdg.DefaultOptions(dir).WithLogger(nil))
@@ -319,7 +345,7 @@ func TestMigrateRefusesCorruptDocuments(t *testing.T) {
 	require.NoError(t, db.Close())
 
 	_, err = Open(Options{Dir: dir, Logger: slog.New(slog.NewTextHandler(&logBuffer{}, nil))})
-	require.ErrorIs(t, err, errCorrupt)
+	require.ErrorIs(t, err, codec.ErrCorrupt)
 	require.ErrorContains(t, err, "migrating port request broken")
 
 	db, err = bdg.Open(bdg.DefaultOptions(dir).WithLogger(nil))

@@ -14,6 +14,7 @@ import (
 	bdg "github.com/dgraph-io/badger/v4"
 
 	"github.com/portkit/portkit/porting"
+	"github.com/portkit/portkit/store/internal/codec"
 	"github.com/portkit/portkit/store/internal/keyspace"
 )
 
@@ -103,7 +104,7 @@ func Open(opt Options) (*Store, error) {
 		_ = db.Close()
 		return nil, err
 	} else if n > 0 {
-		opt.Logger.Info("badger store: migrated documents to the current codec", "documents", n, "version", codecVersion)
+		opt.Logger.Info("badger store: migrated documents to the current codec", "documents", n, "version", codec.Version)
 	}
 	if !opt.InMemory && opt.GCInterval > 0 {
 		s.gcDone.Add(1)

@@ -7,6 +7,7 @@ import (
 	bdg "github.com/dgraph-io/badger/v4"
 
 	"github.com/portkit/portkit/porting"
+	"github.com/portkit/portkit/store/internal/codec"
 	"github.com/portkit/portkit/store/internal/keyspace"
 )
 
@@ -84,7 +85,7 @@ func (t *tx) LoadRequest(id string) (*porting.PortRequest, error) {
 	}
 	var r *porting.PortRequest
 	err = item.Value(func(b []byte) (err error) {
-		r, err = decodeRequest(b)
+		r, err = codec.Decode(b)
 		return err
 	})
 	if err != nil {
@@ -94,7 +95,7 @@ func (t *tx) LoadRequest(id string) (*porting.PortRequest, error) {
 }
 
 func (t *tx) StoreRequest(r *porting.PortRequest) error {
-	return t.set([]byte(keyspace.RequestKey(r.ID)), encodeRequest(r))
+	return t.set([]byte(keyspace.RequestKey(r.ID)), codec.Encode(r))
 }
 
 func (t *tx) DeleteRequestDoc(id string) error {

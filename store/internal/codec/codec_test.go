@@ -1,4 +1,4 @@
-package badger
+package codec
 
 import (
 	"encoding/json"
@@ -89,29 +89,9 @@ func filledLegacy() legacyTimeline {
 	return l
 }
 
-// encodeLegacyV2 encodes r as a version 2 document of before the timeline
-// was kept apart: with legacy inline, as the retired fields 21 (comments)
-// and 22 (transitions), written by the encoder's comment and transition
-// writers as the version 2 encoder did (an empty, non-nil slice in the
-// "empty" field). They are written last, where the encoder of the day put
-// them before the times and the revision: the order of fields does not
-// matter to the decoder. Documents of the day had no comment count: pass
-// an r without one to build one as it was.
+// encodeLegacyV2 is EncodeLegacyV2 of a legacy timeline.
 func encodeLegacyV2(r *porting.PortRequest, legacy legacyTimeline) []byte {
-	e := &encoder{b: encodeRequest(r)}
-	for i := range legacy.comments {
-		at := e.begin(reqComments)
-		e.comment(&legacy.comments[i])
-		e.end(at)
-	}
-	e.empty(reqEmpty, reqComments, len(legacy.comments), legacy.comments == nil)
-	for i := range legacy.transitions {
-		at := e.begin(reqTransitions)
-		e.transition(&legacy.transitions[i])
-		e.end(at)
-	}
-	e.empty(reqEmpty, reqTransitions, len(legacy.transitions), legacy.transitions == nil)
-	return e.b
+	return EncodeLegacyV2(r, legacy.comments, legacy.transitions)
 }
 
 // TestCodecReadsTheLegacyTimeline decodes a version 2 document holding

@@ -1,4 +1,4 @@
-package badger
+package codec
 
 import (
 	"errors"
@@ -11,9 +11,10 @@ import (
 // The request document codec.
 //
 // Request documents are stored in a compact binary form: decoding JSON
-// costs ten times a Badger read, the binary form about as much as one. A
+// costs ten times a Badger read, the binary form about as much as one
+// (and a seventh of what JSON costs beside a PostgreSQL round trip). A
 // document is one version byte, then the body that version defines.
-// Version 1 (codec_v1.go) was positional, every field in a fixed order, so
+// Version 1 (v1.go) was positional, every field in a fixed order, so
 // no field could be added or removed without making stored documents
 // unreadable; it is still decoded, never written. Version 2, written since,
 // is tagged:
@@ -54,8 +55,8 @@ import (
 //  1. Give it the next unused number of its message in the tables below:
 //     the number is its name on disk, forever. Never renumber a field,
 //     never reuse a number, not even a retired one.
-//  2. Write it in the message's encoder (codec_encode.go), omitting its
-//     zero value, and read it in the message's decoder (codec_decode.go);
+//  2. Write it in the message's encoder (encode.go), omitting its
+//     zero value, and read it in the message's decoder (decode.go);
 //     a slice or a map also gets a line in the message's "empty" case. A
 //     new struct is a new message, with a table of its own.
 //  3. Removing a field retires its number: move it to its table's retired
@@ -64,7 +65,7 @@ import (
 //     meaning is removing it and adding a new one.
 //  4. A change that new fields cannot express (a new wire type, another
 //     layout of times or maps) bumps codecVersion: the old decoder moves,
-//     frozen, to codec_vN.go, decodeRequest goes on dispatching to it, and
+//     frozen, to vN.go, decodeRequest goes on dispatching to it, and
 //     a golden sample of the new version joins testdata.
 
 // codecVersion is the version encodeRequest writes.
@@ -274,7 +275,7 @@ func encodeRequest(r *porting.PortRequest) []byte {
 
 // legacyTimeline is what documents written before the timeline was kept
 // apart from the request held inline: its comments and transitions. A
-// store that finds some moves them to the timeline (see migrate.go).
+// store that finds some moves them to the timeline (see NeedsMigration).
 type legacyTimeline struct {
 	comments    []porting.Comment
 	transitions []porting.Transition

@@ -1,4 +1,4 @@
-package badger
+package codec
 
 import (
 	"encoding/json"
@@ -153,4 +153,23 @@ func TestGoldenEncodesWithoutInlineTimeline(t *testing.T) {
 	require.Equal(t, r, got)
 	require.Equal(t, legacyTimeline{}, legacy)
 	require.Empty(t, legacy.entries())
+}
+
+// NeedsMigration picks out exactly the documents a store must rewrite:
+// the golden samples (version 1, and version 2 with the inline timeline),
+// not what Encode writes now; DecodeDocument hands over their timeline.
+func TestNeedsMigration(t *testing.T) {
+	for _, name := range []string{"testdata/request.v1.bin", "testdata/request.v2.bin"} {
+		b, err := os.ReadFile(name)
+		require.NoError(t, err)
+		require.True(t, NeedsMigration(b), name)
+		r, entries, err := DecodeDocument(b)
+		require.NoError(t, err)
+		require.Equal(t, goldenV1Entries(), entries, name)
+		require.False(t, NeedsMigration(Encode(r)), "%s, encoded again", name)
+		_, entries, err = DecodeDocument(Encode(r))
+		require.NoError(t, err)
+		require.Empty(t, entries)
+	}
+	require.False(t, NeedsMigration(nil))
 }

@@ -1,4 +1,4 @@
-package badger
+package codec
 
 import (
 	"encoding/binary"
