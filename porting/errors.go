@@ -50,6 +50,11 @@ var (
 	// after Close; a dialect answers 503, since a retry elsewhere may
 	// succeed.
 	ErrClosed = errors.New("store closed")
+	// ErrUnavailable: the Store cannot reach its database (down,
+	// restarting, the connection lost): the call did nothing it
+	// acknowledged, and the same call may succeed once the database is
+	// back. A dialect answers 503.
+	ErrUnavailable = errors.New("store unavailable")
 	// ErrSupportKeyTaken is returned by a Store when a support key is
 	// already in use. The Service handles it by drawing a new key; callers
 	// of the Service never see it.

@@ -13,8 +13,9 @@ import (
 
 // Of maps an error to an HTTP status. A validation failure is
 // validation (the dialect picks 400 or 422); a state that forbids the
-// operation is 405; a store out of room is 507; a closed store or a canceled request is 503, since a
-// retry may succeed; an error of no known kind is 500.
+// operation is 405; a store out of room is 507; a closed or unreachable
+// store or a canceled request is 503, since a retry may succeed; an error
+// of no known kind is 500.
 func Of(err error, validation int) int {
 	switch {
 	case err == nil:
@@ -39,7 +40,8 @@ func Of(err error, validation int) int {
 		return validation
 	case errors.Is(err, porting.ErrInsufficientStorage):
 		return http.StatusInsufficientStorage
-	case errors.Is(err, porting.ErrClosed), errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+	case errors.Is(err, porting.ErrClosed), errors.Is(err, porting.ErrUnavailable),
+		errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
 		return http.StatusServiceUnavailable
 	}
 	return http.StatusInternalServerError
