@@ -58,9 +58,10 @@ func (s *Service) DeliverEvents(ctx context.Context, consumer string, h EventHan
 }
 
 // WatchEvents delivers events to h as they are written, until ctx ends.
-// It wakes on every write of this Service and at least every poll (for
-// writes it did not see). A handler error is logged and delivery retried
-// at the next wake.
+// It wakes on every write of this Service, on every notification of a
+// store that is an EventNotifier (writes of other processes), and at least
+// every poll (for writes it did not see). A handler error is logged and
+// delivery retried at the next wake.
 func (s *Service) WatchEvents(ctx context.Context, consumer string, h EventHandler, poll time.Duration) error {
 	// Refuse at once rather than log the same refusal at every wake.
 	if a, err := actor(ctx); err != nil {
@@ -73,6 +74,10 @@ func (s *Service) WatchEvents(ctx context.Context, consumer string, h EventHandl
 	}
 	t := time.NewTicker(poll)
 	defer t.Stop()
+	var written <-chan struct{} // nil, never ready, without a notifier
+	if n, ok := s.store.(EventNotifier); ok {
+		written = n.NotifyEvents(ctx)
+	}
 	for {
 		wake := s.woken()
 		if _, err := s.DeliverEvents(ctx, consumer, h); err != nil && ctx.Err() == nil {
@@ -82,6 +87,7 @@ func (s *Service) WatchEvents(ctx context.Context, consumer string, h EventHandl
 		case <-ctx.Done():
 			return ctx.Err()
 		case <-wake:
+		case <-written:
 		case <-t.C:
 		}
 	}

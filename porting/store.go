@@ -85,6 +85,19 @@ type RequestViewer interface {
 	ViewRequest(ctx context.Context, id string) (*PortRequest, error)
 }
 
+// EventNotifier is an optional Store capability: a store that several
+// processes share (store/postgres) tells each of them when events have
+// been written, by any of them, so that Service.WatchEvents delivers them
+// at once rather than at its next poll. (The Service wakes its own
+// watchers after its own writes without it.)
+type EventNotifier interface {
+	// NotifyEvents returns a channel that receives a value soon after
+	// events are written, until ctx ends. Notifications coalesce: one
+	// value may stand for many writes, and one may come when nothing new
+	// is readable; a reader reads the log to know.
+	NotifyEvents(ctx context.Context) <-chan struct{}
+}
+
 // Claim says which request holds a number.
 type Claim struct {
 	RequestID string
