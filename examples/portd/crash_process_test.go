@@ -20,6 +20,8 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/portkit/portkit/internal/backends"
 )
 
 // crashStartTimeout bounds how long portd may take to print its
@@ -45,7 +47,9 @@ func TestMain(m *testing.M) {
 		main()
 		os.Exit(0)
 	}
-	os.Exit(m.Run())
+	code := m.Run()
+	backends.Cleanup() // the PostgreSQL server the tests on every backend start
+	os.Exit(code)
 }
 
 // portdBinary returns the path of a binary that runs as portd: this very

@@ -6,16 +6,20 @@
 package backends
 
 import (
+	"context"
 	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 
 	"github.com/portkit/portkit/porting"
 	badgerstore "github.com/portkit/portkit/store/badger"
 	"github.com/portkit/portkit/store/memory"
+	"github.com/portkit/portkit/store/postgres"
+	"github.com/portkit/portkit/store/postgres/postgrestest"
 )
 
 // Backend is one Store implementation.
@@ -23,7 +27,9 @@ type Backend struct {
 	// Name is the backend's name, as portd's -store flag takes it.
 	Name string
 	// Open returns a new, empty store for one test or benchmark. The
-	// store is closed, and its data removed, when tb ends.
+	// store is closed, and its data removed, when tb ends. A backend that
+	// needs a server the machine lacks (PostgreSQL) skips tb, saying how
+	// to enable it (see postgrestest).
 	Open func(tb testing.TB) porting.Store
 	// Durable, for a backend whose data outlives its process, makes a new,
 	// empty place for that data, removed when tb ends. It is nil for a
@@ -50,6 +56,7 @@ func All() []Backend {
 	return []Backend{
 		{Name: "memory", Open: openMemory, Dataset: memoryDataset},
 		{Name: "badger", Open: openBadger, Durable: badgerPlace, Dataset: badgerDataset},
+		{Name: "postgres", Open: openPostgres, Dataset: postgresDataset},
 	}
 }
 
@@ -103,7 +110,8 @@ func memoryDataset(tb testing.TB, _ string, fill func(porting.Store) error) port
 
 var (
 	datasetsMu sync.Mutex
-	datasets   = map[string]string{} // key -> Badger directory
+	datasets   = map[string]string{} // key -> Badger directory, or PostgreSQL database URL
+	drops      []func()              // what Cleanup removes besides directories
 )
 
 func badgerDataset(tb testing.TB, key string, fill func(porting.Store) error) porting.Store {
@@ -127,6 +135,7 @@ func badgerDataset(tb testing.TB, key string, fill func(porting.Store) error) po
 			tb.Fatalf("backends: filling the badger dataset %s: %v", key, err)
 		}
 		datasets[key] = dir
+		drops = append(drops, func() { _ = os.RemoveAll(dir) })
 	}
 	datasetsMu.Unlock()
 	s, err := badgerstore.Open(badgerstore.Options{Dir: dir, GCInterval: -1, Logger: quiet})
@@ -137,13 +146,88 @@ func badgerDataset(tb testing.TB, key string, fill func(porting.Store) error) po
 	return s
 }
 
-// Cleanup removes the datasets kept for the process: call it from
-// TestMain, after m.Run.
+// Cleanup removes the datasets kept for the process and stops the
+// PostgreSQL servers the tests started: call it from TestMain, after
+// m.Run.
 func Cleanup() {
 	datasetsMu.Lock()
 	defer datasetsMu.Unlock()
-	for key, dir := range datasets {
-		_ = os.RemoveAll(dir)
-		delete(datasets, key)
+	for _, drop := range drops {
+		drop()
 	}
+	drops = nil
+	clear(datasets)
+	postgrestest.Stop()
+}
+
+// openPostgres opens a store on a fresh database of the tests' shared
+// server. Its pool is larger than pgxpool's default (the number of CPUs),
+// for the 64 clients of the HTTP races.
+func openPostgres(tb testing.TB) porting.Store {
+	s, err := postgres.Open(context.Background(), postgres.Options{URL: postgrestest.NewDatabase(tb), MaxConns: 16})
+	if err != nil {
+		tb.Fatalf("backends: open postgres: %v", err)
+	}
+	tb.Cleanup(func() { _ = s.Close() })
+	return s
+}
+
+// postgresDataset keeps its datasets on a server that fsyncs, as a
+// production one does; it fills them without waiting for each commit to
+// be flushed (synchronous_commit off), which changes nothing of the data.
+func postgresDataset(tb testing.TB, key string, fill func(porting.Store) error) porting.Store {
+	srv := postgrestest.SharedDurable(tb)
+	ctx := context.Background()
+	datasetsMu.Lock()
+	url, ok := datasets[key]
+	if !ok {
+		var err error
+		if url, err = srv.CreateDatabase(ctx); err != nil {
+			datasetsMu.Unlock()
+			tb.Fatal(err)
+		}
+		drops = append(drops, func() { _ = srv.DropDatabase(ctx, url) })
+		s, err := postgres.Open(ctx, postgres.Options{URL: withParam(url, "synchronous_commit=off"), MaxConns: 8})
+		if err == nil {
+			err = fill(s)
+			if cerr := s.Close(); err == nil {
+				err = cerr
+			}
+		}
+		if err == nil {
+			err = analyze(ctx, url)
+		}
+		if err != nil {
+			datasetsMu.Unlock()
+			tb.Fatalf("backends: filling the postgres dataset %s: %v", key, err)
+		}
+		datasets[key] = url
+	}
+	datasetsMu.Unlock()
+	s, err := postgres.Open(ctx, postgres.Options{URL: url, MaxConns: 16})
+	if err != nil {
+		tb.Fatalf("backends: open postgres dataset %s: %v", key, err)
+	}
+	tb.Cleanup(func() { _ = s.Close() })
+	return s
+}
+
+// analyze gathers the planner's statistics of a freshly filled database,
+// as autovacuum would soon after.
+func analyze(ctx context.Context, url string) error {
+	s, err := postgres.Open(ctx, postgres.Options{URL: url, MaxConns: 1})
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	_, err = s.Pool().Exec(ctx, "VACUUM ANALYZE")
+	return err
+}
+
+// withParam adds a query parameter to a URL.
+func withParam(url, param string) string {
+	if strings.Contains(url, "?") {
+		return url + "&" + param
+	}
+	return url + "?" + param
 }

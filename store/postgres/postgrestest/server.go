@@ -26,39 +26,70 @@ const (
 
 // Server is the PostgreSQL server the tests of a binary share.
 type Server struct {
-	admin   *url.URL       // a database to run CREATE and DROP DATABASE in
-	pool    *pgxpool.Pool  // connections to it
-	cluster *Cluster       // the throwaway cluster; nil for EnvURL's server
-	names   atomic.Int64   // databases created, for their names
-	prefix  string         // of the databases' names: this binary's
-	dbs     sync.WaitGroup // databases not dropped yet
+	admin   *url.URL      // a database to run CREATE and DROP DATABASE in
+	pool    *pgxpool.Pool // connections to it
+	cluster *Cluster      // the throwaway cluster; nil for EnvURL's server
+	names   atomic.Int64  // databases created, for their names
+	prefix  string        // of the databases' names: this binary's
 }
 
+// shared are the test binary's servers, by whether they fsync.
 var shared struct {
+	mu      sync.Mutex
+	servers map[bool]*sharedServer
+}
+
+type sharedServer struct {
 	once sync.Once
 	srv  *Server
 	err  error
 }
 
 // Shared returns the server the test binary's tests share, started on
-// first use: EnvURL's, or a throwaway cluster. Without either it skips
-// tb, saying how to enable the PostgreSQL tests (or fails it, when
-// EnvRequire is 1).
+// first use: EnvURL's, or a throwaway cluster without fsync. Without
+// either it skips tb, saying how to enable the PostgreSQL tests (or fails
+// it, when EnvRequire is 1).
 func Shared(tb testing.TB) *Server {
 	tb.Helper()
-	shared.once.Do(func() { shared.srv, shared.err = openShared() })
-	if shared.err != nil {
-		unavailable(tb, shared.err)
-	}
-	return shared.srv
+	return sharedServerOf(tb, false)
 }
 
-func openShared() (*Server, error) {
+// SharedDurable is Shared with fsync on (ClusterOptions.Fsync), for
+// benchmarks that measure writes as a production server makes them durable.
+// With EnvURL it is the same server as Shared.
+func SharedDurable(tb testing.TB) *Server {
+	tb.Helper()
+	return sharedServerOf(tb, true)
+}
+
+func sharedServerOf(tb testing.TB, fsync bool) *Server {
+	tb.Helper()
+	if os.Getenv(EnvURL) != "" {
+		fsync = false // one server, whatever it does
+	}
+	shared.mu.Lock()
+	if shared.servers == nil {
+		shared.servers = map[bool]*sharedServer{}
+	}
+	ss := shared.servers[fsync]
+	if ss == nil {
+		ss = &sharedServer{}
+		shared.servers[fsync] = ss
+	}
+	shared.mu.Unlock()
+	ss.once.Do(func() { ss.srv, ss.err = openShared(ClusterOptions{Fsync: fsync}) })
+	if ss.err != nil {
+		unavailable(tb, ss.err)
+	}
+	return ss.srv
+}
+
+func openShared(opt ClusterOptions) (*Server, error) {
 	raw := os.Getenv(EnvURL)
 	var c *Cluster
 	if raw == "" {
 		var err error
-		if c, err = startCluster(ClusterOptions{}); err != nil {
+		if c, err = startCluster(opt); err != nil {
 			return nil, err
 		}
 		raw = c.URL("postgres")
@@ -102,48 +133,78 @@ func NewDatabase(tb testing.TB) string {
 }
 
 // NewDatabase creates an empty database, dropped when tb ends, and
-// returns its URL. The database is UTF-8 with the C collation, copied
-// from template0.
+// returns its URL.
 func (s *Server) NewDatabase(tb testing.TB) string {
 	tb.Helper()
-	name := s.prefix + fmt.Sprint(s.names.Add(1))
-	ctx := context.Background()
-	ident := pgx.Identifier{name}.Sanitize()
-	if _, err := s.pool.Exec(ctx, "CREATE DATABASE "+ident+" TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'"); err != nil {
-		tb.Fatalf("postgrestest: creating database %s: %v", name, err)
+	url, err := s.CreateDatabase(context.Background())
+	if err != nil {
+		tb.Fatalf("postgrestest: %v", err)
 	}
-	s.dbs.Add(1)
 	tb.Cleanup(func() {
-		defer s.dbs.Done()
-		// WITH (FORCE) ends the connections a test left open.
-		if _, err := s.pool.Exec(ctx, "DROP DATABASE IF EXISTS "+ident+" WITH (FORCE)"); err != nil {
-			tb.Errorf("postgrestest: dropping database %s: %v", name, err)
+		if err := s.DropDatabase(context.Background(), url); err != nil {
+			tb.Errorf("postgrestest: %v", err)
 		}
 	})
-	u := *s.admin
-	u.Path = "/" + name
-	return u.String()
+	return url
 }
 
-// Main runs a test binary's tests, then stops and removes the shared
-// cluster if they started one, and returns the exit code:
+// CreateDatabase creates an empty database and returns its URL: UTF-8,
+// the C collation, copied from template0. It stays until DropDatabase (or
+// the end of a throwaway cluster): for data kept across tests, such as a
+// benchmark's dataset.
+func (s *Server) CreateDatabase(ctx context.Context) (string, error) {
+	name := s.prefix + fmt.Sprint(s.names.Add(1))
+	ident := pgx.Identifier{name}.Sanitize()
+	if _, err := s.pool.Exec(ctx, "CREATE DATABASE "+ident+" TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'"); err != nil {
+		return "", fmt.Errorf("creating database %s: %w", name, err)
+	}
+	u := *s.admin
+	u.Path = "/" + name
+	return u.String(), nil
+}
+
+// DropDatabase drops a database CreateDatabase made, ending the
+// connections left to it.
+func (s *Server) DropDatabase(ctx context.Context, url string) error {
+	name := url[strings.LastIndexByte(url, '/')+1:]
+	if i := strings.IndexByte(name, '?'); i >= 0 {
+		name = name[:i]
+	}
+	if _, err := s.pool.Exec(ctx, "DROP DATABASE IF EXISTS "+pgx.Identifier{name}.Sanitize()+" WITH (FORCE)"); err != nil {
+		return fmt.Errorf("dropping database %s: %w", name, err)
+	}
+	return nil
+}
+
+// Main runs a test binary's tests, then stops and removes the throwaway
+// clusters they started (see Stop), and returns the exit code:
 //
 //	func TestMain(m *testing.M) { os.Exit(postgrestest.Main(m)) }
-//
-// Without it the cluster still dies with the binary (on Linux), but its
-// temporary directory stays behind.
 func Main(m *testing.M) int {
 	code := m.Run()
-	if s := shared.srv; s != nil {
-		s.dbs.Wait()
+	Stop()
+	return code
+}
+
+// Stop stops and removes the shared throwaway clusters (call it once the
+// tests are done with them). Without it a cluster still dies with the
+// test binary (on Linux), but its temporary directory stays behind.
+func Stop() {
+	shared.mu.Lock()
+	defer shared.mu.Unlock()
+	for fsync, ss := range shared.servers {
+		delete(shared.servers, fsync)
+		s := ss.srv
+		if s == nil {
+			continue
+		}
 		s.pool.Close()
 		if s.cluster != nil {
 			if err := s.cluster.remove(); err != nil {
-				fmt.Fprintln(os.Stderr, "postgrestest: removing the shared cluster:", err)
+				fmt.Fprintln(os.Stderr, "postgrestest: removing a shared cluster:", err)
 			}
 		}
 	}
-	return code
 }
 
 // unavailable skips tb for want of a server, or fails it under EnvRequire.
