@@ -11,11 +11,16 @@ import (
 const repCacheSize = 4096
 
 // repCache keeps the rendered representation of recently read
-// requests, by ID and revision: a request at a given revision never
-// changes, so neither does its rendering, and a GET of a request nobody
-// wrote to since is answered without rendering it again. Only unredacted
-// requests (single GETs) go through it. When full, an arbitrary entry
-// makes room. The zero value is ready.
+// requests, by ID, revision and creation time: a request at a given
+// revision never changes, so neither does its rendering, and a GET of a
+// request nobody wrote to since is answered without rendering it again.
+// The request is always read from the store first; only its rendering is
+// reused, and only for that very version: a write made through another
+// process sharing the store is a new revision, and a request deleted and
+// made again under its ID starts at revision 1 again but with another
+// creation time. So no process ever serves a stale body from it. Only
+// unredacted requests (single GETs) go through it. When full, an
+// arbitrary entry makes room. The zero value is ready.
 type repCache struct {
 	mu   sync.Mutex
 	reps map[string]rendering
@@ -23,6 +28,7 @@ type repCache struct {
 
 type rendering struct {
 	rev      int64
+	created  time.Time
 	data     []byte // immutable once stored
 	revision string // the envelope's revision
 }
@@ -32,16 +38,16 @@ func (c *repCache) render(r *porting.PortRequest) (data []byte, revision string)
 	c.mu.Lock()
 	rep, ok := c.reps[r.ID]
 	c.mu.Unlock()
-	if ok && rep.rev == r.Revision {
+	if ok && rep.rev == r.Revision && rep.created.Equal(r.Created) {
 		return rep.data, rep.revision
 	}
-	rep = rendering{rev: r.Revision, data: appendRequest(nil, r), revision: revisionOf(r.ID, r.Revision)}
+	rep = rendering{rev: r.Revision, created: r.Created, data: appendRequest(nil, r), revision: revisionOf(r.ID, r.Revision)}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.reps == nil {
 		c.reps = make(map[string]rendering)
 	}
-	if old, ok := c.reps[r.ID]; ok && old.rev > rep.rev {
+	if old, ok := c.reps[r.ID]; ok && old.created.Equal(rep.created) && old.rev > rep.rev {
 		return rep.data, rep.revision // a newer one is cached already
 	}
 	if _, ok := c.reps[r.ID]; !ok && len(c.reps) >= repCacheSize {
