@@ -206,9 +206,9 @@ func (h *crashHarness) verify(p *portdProc, cycle int) {
 	t := h.t
 	t.Helper()
 	start := time.Now()
-	res, err := p.do("GET", "/healthz", nil, nil)
+	res, err := p.do("GET", "/readyz", nil, nil)
 	require.NoError(t, err)
-	require.Equal(t, http.StatusOK, res.status, "healthz after restart: %s", res)
+	require.Equal(t, http.StatusOK, res.status, "readyz after restart: %s", res)
 
 	h.settleDoubts(p, cycle)
 	all, reps, gone := h.checkRequests(p, cycle)

@@ -1,13 +1,21 @@
 // Command portd is portkit's server: the Kazoo port_requests API and the
 // Telnyx v1 porting API on one http.ServeMux, over one porting.Service on
-// an embedded Badger store.
+// an embedded Badger store, or on PostgreSQL, which several portd can
+// share.
 //
 //	go run ./examples/portd                       # ./portd-data, 127.0.0.1:8000
 //	go run ./examples/portd -store memory
+//	go run ./examples/portd -store postgres -postgres-url postgres://portkit@db/portkit
 //	go run ./examples/portd -tenants tenants.json -carriers carriers.csv
 //
 // Without -tenants it creates, once, a master account that is its own port
-// authority, and prints that account's ID and a fresh token on every start.
+// authority, and prints that account's ID and a token on every start: a
+// fresh token on Badger and in memory; on PostgreSQL the one token every
+// portd of the database shares, since a client behind a load balancer
+// reaches any of them. On PostgreSQL the master account, its token and the
+// key that signs download links live in the database (settings the first
+// portd writes), not in a portd.json: nothing one portd must share with
+// the others lives only in its memory.
 // The tenants file sets up accounts, their tokens, the numbers the platform
 // owns and the activation charge:
 //
@@ -17,10 +25,11 @@
 //	 "provider": {"name": "...", "address": ["..."], "phone": "...", "email": "..."}}
 //
 // Routes: /v2/accounts/{ACCOUNT_ID}/port_requests... and /v2/port_requests
-// (Kazoo), /origination/porting/... (Telnyx), GET /healthz. A browser app
-// of another origin (Monster UI) is let in with -cors-origins; Kazoo's 402
-// is the document's body, or with -kazoo-charges invoices the list of
-// invoices current Monster UI reads.
+// (Kazoo), /origination/porting/... (Telnyx), GET /healthz (the process
+// serves) and GET /readyz (and its store answers: 503 while its database is
+// down). A browser app of another origin (Monster UI) is let in with
+// -cors-origins; Kazoo's 402 is the document's body, or with -kazoo-charges
+// invoices the list of invoices current Monster UI reads.
 package main
 
 import (
@@ -46,14 +55,19 @@ func main() {
 	}
 }
 
+// postgresURLEnv is the environment variable -postgres-url defaults to.
+const postgresURLEnv = "PORTKIT_POSTGRES_URL"
+
 // config is portd's command line.
 type config struct {
-	addr     string
-	store    string
-	data     string
-	tenants  string
-	carriers string
-	logJSON  bool
+	addr  string
+	store string
+	data  string
+	// postgresURL is the database of the postgres store.
+	postgresURL string
+	tenants     string
+	carriers    string
+	logJSON     bool
 	// Badger's memtable size and the free disk space kept in reserve, in
 	// MiB (0: the store's defaults).
 	memtableMB, minFreeMB int64
@@ -73,8 +87,10 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs := flag.NewFlagSet("portd", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&c.addr, "addr", "127.0.0.1:8000", "listen address")
-	fs.StringVar(&c.store, "store", "badger", "store: badger (on disk, in -data) or memory")
+	fs.StringVar(&c.store, "store", "badger", "store: badger (on disk, in -data), postgres (-postgres-url) or memory")
 	fs.StringVar(&c.data, "data", "./portd-data", "data directory of the badger store")
+	fs.StringVar(&c.postgresURL, "postgres-url", os.Getenv(postgresURLEnv),
+		"postgres store: the database's URL (postgres://user:password@host:5432/db; default $"+postgresURLEnv+")")
 	fs.StringVar(&c.tenants, "tenants", "", "tenants file (JSON): accounts, tokens, owned numbers, charges")
 	fs.StringVar(&c.carriers, "carriers", "", "carrier table (CSV of prefix,carrier) for splitting requests by losing carrier")
 	fs.BoolVar(&c.logJSON, "log-json", false, "log in JSON instead of text")
@@ -110,8 +126,14 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	if c.kazooCharges != "document" && c.kazooCharges != "invoices" {
 		return c, fmt.Errorf("-kazoo-charges must be document or invoices, not %q", c.kazooCharges)
 	}
-	if c.store != "badger" && c.store != "memory" {
-		return c, fmt.Errorf("-store must be badger or memory, not %q", c.store)
+	switch c.store {
+	case "badger", "memory":
+	case "postgres":
+		if c.postgresURL == "" {
+			return c, fmt.Errorf("-store postgres needs -postgres-url (or $%s)", postgresURLEnv)
+		}
+	default:
+		return c, fmt.Errorf("-store must be badger, postgres or memory, not %q", c.store)
 	}
 	return c, nil
 }

@@ -131,6 +131,9 @@ func TestWalkthrough(t *testing.T) {
 	code, out, _ := s.call(t, "GET", "/healthz", nil, "")
 	require.Equal(t, http.StatusOK, code)
 	require.Equal(t, "ok", out["status"])
+	code, out, _ = s.call(t, "GET", "/readyz", nil, "")
+	require.Equal(t, http.StatusOK, code)
+	require.Equal(t, "ready", out["status"])
 
 	code, out = s.kazoo(t, "PUT", "", `{"data":{"numbers":{"+12025559000":{}}, "name":"Porting 202.555.9000"}}`)
 	require.Equal(t, http.StatusCreated, code, out)
@@ -257,8 +260,11 @@ func TestTenantsFile(t *testing.T) {
 
 func TestFlags(t *testing.T) {
 	var stderr bytes.Buffer
-	err := run(context.Background(), []string{"-store", "postgres"}, io.Discard, &stderr, nil)
-	require.ErrorContains(t, err, "-store must be badger or memory")
+	err := run(context.Background(), []string{"-store", "mysql"}, io.Discard, &stderr, nil)
+	require.ErrorContains(t, err, "-store must be badger, postgres or memory")
+	t.Setenv(postgresURLEnv, "")
+	err = run(context.Background(), []string{"-store", "postgres"}, io.Discard, &stderr, nil)
+	require.ErrorContains(t, err, "-store postgres needs -postgres-url")
 	err = run(context.Background(), []string{"extra"}, io.Discard, &stderr, nil)
 	require.ErrorContains(t, err, "unexpected arguments")
 	err = run(context.Background(), []string{"-write-timeout", "0s"}, io.Discard, &stderr, nil)

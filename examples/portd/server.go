@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -22,6 +23,7 @@ import (
 	"github.com/portkit/portkit/porting"
 	badgerstore "github.com/portkit/portkit/store/badger"
 	"github.com/portkit/portkit/store/memory"
+	"github.com/portkit/portkit/store/postgres"
 )
 
 // Server timeouts, the defaults of the -*-timeout flags: no slow client
@@ -52,7 +54,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, listening
 	log := slog.New(handler)
 	setMemoryLimit(cfg.memoryLimitMB, log)
 
-	store, dir, err := openStore(cfg, log)
+	store, dir, err := openStore(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
@@ -90,14 +92,17 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, listening
 		Carriers: carriers, Inventory: inventory, Charges: charges, Logger: log,
 	})
 
-	st, err := loadState(dir)
+	var st *state
+	if shared, ok := store.(settingStore); ok {
+		st, err = sharedState(ctx, shared)
+	} else {
+		st, err = loadState(dir)
+		if err == nil && dir != "" {
+			err = st.checkStore(ctx, dir, store)
+		}
+	}
 	if err != nil {
 		return err
-	}
-	if dir != "" {
-		if err := st.checkStore(ctx, dir, store); err != nil {
-			return err
-		}
 	}
 	tokens := &httpapi.Tokens{}
 	if ten != nil {
@@ -120,7 +125,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, listening
 	}
 	linkKey, err := hex.DecodeString(st.LinkKey)
 	if err != nil {
-		return fmt.Errorf("link key in %s: %w", statePath(dir), err)
+		return fmt.Errorf("the link key of the state is not hex: %w", err)
 	}
 
 	cors := httpapi.CORS{Origins: cfg.corsOrigins}
@@ -128,7 +133,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, listening
 	mux.Handle("/v2/", kazoo.New(svc, tokens, kazoo.Options{LOA: renderLOA, Logger: log, CORS: cors,
 		CarrierName: branding.Name, InvoiceCharges: cfg.kazooCharges == "invoices"}))
 	mux.Handle("/origination/porting/", telnyx.New(svc, tokens, telnyx.Options{LOA: renderLOA, LinkKey: linkKey, Logger: log, CORS: cors}))
-	mux.HandleFunc("GET /healthz", healthz(store))
+	mux.HandleFunc("GET /healthz", healthz)
+	mux.HandleFunc("GET /readyz", readyz(store))
 
 	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {
@@ -203,10 +209,15 @@ func setMemoryLimit(mb int64, log *slog.Logger) {
 }
 
 // openStore opens the configured store and returns the directory for
-// portd's own state ("" for the memory store).
-func openStore(cfg config, log *slog.Logger) (porting.Store, string, error) {
-	if cfg.store == "memory" {
+// portd's own state ("" for the memory store and PostgreSQL, which keeps
+// it in the database).
+func openStore(ctx context.Context, cfg config, log *slog.Logger) (porting.Store, string, error) {
+	switch cfg.store {
+	case "memory":
 		return memory.New(), "", nil
+	case "postgres":
+		s, err := postgres.Open(ctx, postgres.Options{URL: cfg.postgresURL, Logger: log})
+		return s, "", err
 	}
 	if err := os.MkdirAll(cfg.data, 0o700); err != nil {
 		return nil, "", err
@@ -224,17 +235,31 @@ func openStore(cfg config, log *slog.Logger) (porting.Store, string, error) {
 	return s, cfg.data, nil
 }
 
-// healthz answers 200 while the store answers.
-func healthz(store porting.Store) http.HandlerFunc {
+// healthz answers 200 while the process serves: it is alive.
+func healthz(w http.ResponseWriter, _ *http.Request) {
+	w.Header().Set("Content-Type", "application/json")
+	fmt.Fprintf(w, "{\"status\":\"ok\"}\n")
+}
+
+// readyTimeout bounds how long /readyz waits for the store.
+const readyTimeout = 2 * time.Second
+
+// readyz answers 200 while the store answers, and 503 with what is wrong
+// while it does not (PostgreSQL down or restarting): a load balancer
+// sends such a portd nothing until it is ready again, which it becomes by
+// itself once the database is back.
+func readyz(store porting.Store) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		_, err := store.EventCursor(r.Context(), "healthz")
+		ctx, cancel := context.WithTimeout(r.Context(), readyTimeout)
+		defer cancel()
+		_, err := store.EventCursor(ctx, "readyz")
 		w.Header().Set("Content-Type", "application/json")
 		if err != nil {
 			w.WriteHeader(http.StatusServiceUnavailable)
-			fmt.Fprintf(w, "{\"status\":\"unavailable\"}\n")
+			_ = json.NewEncoder(w).Encode(map[string]string{"status": "unavailable", "error": "the store does not answer: " + err.Error()})
 			return
 		}
-		fmt.Fprintf(w, "{\"status\":\"ok\"}\n")
+		fmt.Fprintf(w, "{\"status\":\"ready\"}\n")
 	}
 }
 

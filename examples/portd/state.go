@@ -15,10 +15,15 @@ import (
 )
 
 // state is what portd keeps beside its store: the master account it made
-// and the key that signs download links, so both survive a restart.
+// and the key that signs download links, so both survive a restart. On
+// Badger it is portd.json in the data directory; on PostgreSQL, which
+// several portd share, it is settings in the database (sharedState).
 type state struct {
 	MasterAccountID string `json:"master_account_id,omitempty"`
 	LinkKey         string `json:"link_key"`
+	// Token is the master account's token every portd of a shared
+	// database uses; empty where each start draws a fresh one.
+	Token string `json:"-"`
 	// StoreID names the store this file goes with: portd marks the store
 	// with it on first start, and refuses a store without the mark, which
 	// is one that was lost or replaced (an empty store would otherwise
@@ -129,11 +134,45 @@ func (s *state) save(dir string) error {
 	return d.Sync()
 }
 
+// settingStore is a store several portd share (store/postgres): it keeps
+// the settings they must agree on, the first value written under a key
+// staying for good.
+type settingStore interface {
+	Setting(ctx context.Context, key, value string) (string, error)
+}
+
+// The settings of portd's shared state.
+const (
+	settingMasterAccount = "portd/master_account_id"
+	settingMasterToken   = "portd/master_token"
+	settingLinkKey       = "portd/link_key"
+)
+
+// sharedState reads the state from a shared store's settings, the first
+// portd to start writing each: every portd of the database gets the same
+// master account, token and link key, however many start at once.
+func sharedState(ctx context.Context, store settingStore) (*state, error) {
+	s := &state{}
+	for _, f := range []struct {
+		key   string
+		dst   *string
+		bytes int
+	}{{settingMasterAccount, &s.MasterAccountID, 16}, {settingMasterToken, &s.Token, 32}, {settingLinkKey, &s.LinkKey, 32}} {
+		v, err := store.Setting(ctx, f.key, randomHex(f.bytes))
+		if err != nil {
+			return nil, fmt.Errorf("reading the shared setting %s: %w", f.key, err)
+		}
+		*f.dst = v
+	}
+	return s, nil
+}
+
 // ensureMaster creates the master account once (a root that is its own
 // port authority) and registers a fresh token for it. The account's ID is
 // saved before the account is stored, so a crash in between cannot leave
 // an account the state does not name: the next start stores it again
-// under the same ID (as it does when the store was wiped).
+// under the same ID (as it does when the store was wiped). Several portd
+// sharing a database may store it at once: the same account, harmlessly.
 func (s *state) ensureMaster(ctx context.Context, dir string, svc *porting.Service, tokens *httpapi.Tokens) (id, token string, err error) {
 	sys := porting.AsSystem(ctx)
 	if s.MasterAccountID == "" {
@@ -149,7 +188,10 @@ func (s *state) ensureMaster(ctx context.Context, dir string, svc *porting.Servi
 	} else if err != nil {
 		return "", "", err
 	}
-	token = randomHex(32)
+	token = s.Token
+	if token == "" {
+		token = randomHex(32)
+	}
 	tokens.Add(token, porting.Actor{AccountID: s.MasterAccountID, Name: "Master"})
 	return s.MasterAccountID, token, nil
 }

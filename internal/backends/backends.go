@@ -56,7 +56,7 @@ func All() []Backend {
 	return []Backend{
 		{Name: "memory", Open: openMemory, Dataset: memoryDataset},
 		{Name: "badger", Open: openBadger, Durable: badgerPlace, Dataset: badgerDataset},
-		{Name: "postgres", Open: openPostgres, Dataset: postgresDataset},
+		{Name: "postgres", Open: openPostgres, Durable: postgresPlace, Dataset: postgresDataset},
 	}
 }
 
@@ -170,6 +170,18 @@ func openPostgres(tb testing.TB) porting.Store {
 	}
 	tb.Cleanup(func() { _ = s.Close() })
 	return s
+}
+
+// postgresPlace is a fresh database of the tests' shared server, which
+// portd opens with -store postgres.
+func postgresPlace(tb testing.TB) Place {
+	url := postgrestest.NewDatabase(tb)
+	return Place{
+		Flags: []string{"-store", "postgres", "-postgres-url", url},
+		Open: func() (porting.Store, error) {
+			return postgres.Open(context.Background(), postgres.Options{URL: url})
+		},
+	}
 }
 
 // postgresDataset keeps its datasets on a server that fsyncs, as a

@@ -145,9 +145,10 @@ func (s *Store) SetEventCursor(ctx context.Context, consumer string, seq uint64)
 const (
 	notifyChannel  = "portkit_events"
 	notifyInterval = 5 * time.Millisecond
-	// listenRetry is how long the listener waits before connecting again
-	// when its connection is lost.
-	listenRetry = 500 * time.Millisecond
+	// The listener connects again when its connection is lost, after
+	// listenRetry at first, up to listenRetryMax while it keeps failing.
+	listenRetry    = 250 * time.Millisecond
+	listenRetryMax = 5 * time.Second
 )
 
 // notifier sends this process's notifications and listens for every
@@ -258,33 +259,40 @@ func (n *notifier) broadcast() {
 // store closes, connecting again whenever the connection is lost.
 func (n *notifier) listen() {
 	defer n.wg.Done()
+	wait := listenRetry
 	for n.ctx.Err() == nil {
-		err := n.listenOnce()
+		listened, err := n.listenOnce()
 		if n.ctx.Err() != nil {
 			return
 		}
-		n.s.log.Warn("postgres store: listening for events of other processes (polling meanwhile)", "err", err)
+		if listened {
+			wait = listenRetry
+		}
+		n.s.log.Warn("postgres store: listening for events of other processes (polling meanwhile)", "err", err, "retry_in", wait)
 		select {
 		case <-n.ctx.Done():
 			return
-		case <-time.After(listenRetry):
+		case <-time.After(wait):
 		}
+		wait = min(2*wait, listenRetryMax)
 	}
 }
 
-func (n *notifier) listenOnce() error {
+// listenOnce listens until the connection fails; listened reports
+// whether it got as far as listening.
+func (n *notifier) listenOnce() (listened bool, err error) {
 	conn, err := pgx.ConnectConfig(n.ctx, n.s.pool.Config().ConnConfig.Copy())
 	if err != nil {
-		return err
+		return false, err
 	}
 	defer conn.Close(context.Background())
 	if _, err := conn.Exec(n.ctx, "LISTEN "+notifyChannel); err != nil {
-		return err
+		return false, err
 	}
 	n.broadcast() // whatever was written while nobody listened
 	for {
 		if _, err := conn.WaitForNotification(n.ctx); err != nil {
-			return err
+			return true, err
 		}
 		n.broadcast()
 	}
