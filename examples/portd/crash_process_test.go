@@ -54,7 +54,7 @@ func TestMain(m *testing.M) {
 
 // portdBinary returns the path of a binary that runs as portd: this very
 // test binary (see TestMain).
-func portdBinary(t *testing.T) string {
+func portdBinary(t testing.TB) string {
 	t.Helper()
 	bin, err := os.Executable()
 	require.NoError(t, err)
@@ -113,7 +113,7 @@ type portdProc struct {
 // backends.Place), and returns once it has printed its credentials on stdout and
 // logged that it listens (on a port of its choosing) on stderr. The
 // process is killed when the test ends, if it is still running.
-func startPortd(t *testing.T, bin string, storeFlags []string) *portdProc {
+func startPortd(t testing.TB, bin string, storeFlags []string) *portdProc {
 	t.Helper()
 	cmd := exec.Command(bin, append([]string{"-addr", "127.0.0.1:0"}, storeFlags...)...)
 	cmd.Env = append(os.Environ(), portdAsServer+"=1")

@@ -68,6 +68,8 @@ type config struct {
 	tenants     string
 	carriers    string
 	logJSON     bool
+	// cpuProfile is where to write a CPU profile until portd stops.
+	cpuProfile string
 	// Badger's memtable size and the free disk space kept in reserve, in
 	// MiB (0: the store's defaults).
 	memtableMB, minFreeMB int64
@@ -94,6 +96,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.StringVar(&c.tenants, "tenants", "", "tenants file (JSON): accounts, tokens, owned numbers, charges")
 	fs.StringVar(&c.carriers, "carriers", "", "carrier table (CSV of prefix,carrier) for splitting requests by losing carrier")
 	fs.BoolVar(&c.logJSON, "log-json", false, "log in JSON instead of text")
+	fs.StringVar(&c.cpuProfile, "cpuprofile", "", "write a CPU profile to this file until portd stops (for go tool pprof)")
 	fs.Int64Var(&c.memtableMB, "memtable-mb", 0, "badger store: memtable size in MiB (default 16)")
 	fs.Int64Var(&c.minFreeMB, "min-free-mb", 0, "badger store: free disk space kept in reserve, in MiB; writes are refused (507) below it (default 12 memtables + 4, what Badger writes on its own)")
 	fs.Int64Var(&c.memoryLimitMB, "memory-limit-mb", defaultMemoryLimitMB, "soft limit of the memory portd's Go runtime holds, in MiB: the garbage collector works harder near it, so Badger's compaction bursts do not swell the process (0: none; GOMEMLIMIT, when set, wins)")

@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"runtime/pprof"
 	"sync"
 	"time"
 
@@ -53,6 +54,17 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, listening
 	}
 	log := slog.New(handler)
 	setMemoryLimit(cfg.memoryLimitMB, log)
+	if cfg.cpuProfile != "" {
+		f, err := os.Create(cfg.cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
 
 	store, dir, err := openStore(ctx, cfg, log)
 	if err != nil {

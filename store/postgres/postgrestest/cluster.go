@@ -138,6 +138,18 @@ func (c *Cluster) command(name string, args ...string) *exec.Cmd {
 // the same across Stop and Start.
 func (c *Cluster) Port() int { return c.port }
 
+// PID is the process ID of the running postmaster (0 while stopped):
+// the parent of every server process of the cluster, for a benchmark that
+// measures the CPU they take.
+func (c *Cluster) PID() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.proc == nil {
+		return 0
+	}
+	return c.proc.cmd.Process.Pid
+}
+
 // URL is the URL of a database of the cluster, as its superuser
 // "postgres" (trust authentication: the cluster listens on 127.0.0.1 and
 // its own socket only).
