@@ -1,7 +1,8 @@
 // Package storetest is the conformance suite of porting.Store, in the
 // manner of testing/fstest: every implementation must pass it. portkit's
-// own live beside it, in store/memory (in memory) and store/badger (on
-// disk); a platform's own backend runs the same suite from its tests.
+// own live beside it, in store/memory (in memory), store/badger (on disk)
+// and store/postgres (PostgreSQL); a platform's own backend runs the same
+// suite from its tests.
 //
 // # The contract
 //
