@@ -2,8 +2,11 @@ package porting_test
 
 import (
 	"bytes"
+	"context"
+	"io"
 	"strings"
 	"testing"
+	"testing/iotest"
 
 	"github.com/portkit/portkit/porting"
 	"github.com/portkit/portkit/porting/portingtest"
@@ -324,4 +327,54 @@ func TestServiceAttachmentWritesCheckRevision(t *testing.T) {
 	require.ErrorIs(t, err, porting.ErrConflict, "the upload moved the revision on")
 	_, err = f.Service.DeleteAttachment(f.AsCustomer(), r.ID, "a.pdf", r.Revision+1)
 	require.NoError(t, err)
+}
+
+// streamingStore lends the memory store's bytes as a stream, counting the
+// streams it opens: the optional porting.ContentOpener.
+type streamingStore struct {
+	porting.Store
+	opened int
+}
+
+func (s *streamingStore) OpenContent(ctx context.Context, requestID, contentID string) (io.ReadCloser, error) {
+	data, err := s.Content(ctx, requestID, contentID)
+	if err != nil {
+		return nil, err
+	}
+	s.opened++
+	return io.NopCloser(iotest.HalfReader(bytes.NewReader(data))), nil
+}
+
+// OpenAttachment streams from a store that is a ContentOpener and reads
+// the bytes whole from one that is not; either way the caller gets the
+// attachment's bytes, by name or ID, and what Attachment says is missing
+// or out of reach is so here too.
+func TestServiceOpenAttachment(t *testing.T) {
+	t.Parallel()
+	f := portingtest.New(t)
+	r := f.Create(t, svOther1)
+	body := bytes.Repeat([]byte("%PDF\x00\xff"), 1000)
+	att, _, err := f.Service.PutAttachment(f.AsCustomer(), r.ID, 0, porting.AttachmentInput{
+		Name: "loa.pdf", ContentType: "application/pdf", Body: bytes.NewReader(body)})
+	require.NoError(t, err)
+	streaming := &streamingStore{Store: f.Store}
+	for name, svc := range map[string]*porting.Service{
+		"whole":    f.Service,
+		"streamed": porting.NewService(streaming, f.Service.Options()),
+	} {
+		for _, key := range []string{att.Name, att.ID} {
+			a, rc, err := svc.OpenAttachment(f.AsCustomer(), r.ID, key)
+			require.NoError(t, err, name)
+			require.Equal(t, att, a, name)
+			got, err := io.ReadAll(rc)
+			require.NoError(t, err, name)
+			require.NoError(t, rc.Close())
+			require.Equal(t, body, got, name)
+		}
+		_, _, err = svc.OpenAttachment(f.AsCustomer(), r.ID, "other.pdf")
+		require.ErrorIs(t, err, porting.ErrNotFound, name)
+		_, _, err = svc.OpenAttachment(svStranger(t, f), r.ID, att.Name)
+		require.ErrorIs(t, err, porting.ErrNotFound, name)
+	}
+	require.Equal(t, 2, streaming.opened, "the store's streams were used")
 }

@@ -1,6 +1,7 @@
 package porting
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -206,19 +207,51 @@ func freeName(r *PortRequest, name string) string {
 
 // Attachment returns an attachment, by name or ID, with its bytes.
 func (s *Service) Attachment(ctx context.Context, id, nameOrID string) (Attachment, []byte, error) {
-	r, _, err := s.load(ctx, id)
+	requestID, att, err := s.findAttachment(ctx, id, nameOrID)
 	if err != nil {
 		return Attachment{}, nil, err
+	}
+	data, err := s.store.Content(ctx, requestID, att.ContentID)
+	if err != nil {
+		return Attachment{}, nil, err
+	}
+	return att, data, nil
+}
+
+// findAttachment finds an attachment of a request the actor reaches, by
+// name or ID.
+func (s *Service) findAttachment(ctx context.Context, id, nameOrID string) (requestID string, _ Attachment, _ error) {
+	r, _, err := s.load(ctx, id)
+	if err != nil {
+		return "", Attachment{}, err
 	}
 	att, ok := r.Attachment(nameOrID)
 	if !ok {
-		return Attachment{}, nil, fmt.Errorf("attachment %s: %w", nameOrID, ErrNotFound)
+		return "", Attachment{}, fmt.Errorf("attachment %s: %w", nameOrID, ErrNotFound)
 	}
-	data, err := s.store.Content(ctx, r.ID, att.ContentID)
+	return r.ID, *att, nil
+}
+
+// OpenAttachment returns an attachment, by name or ID, and a reader of its
+// bytes, which the caller closes. The bytes are streamed from a store that
+// is a ContentOpener, read whole otherwise.
+func (s *Service) OpenAttachment(ctx context.Context, id, nameOrID string) (Attachment, io.ReadCloser, error) {
+	requestID, att, err := s.findAttachment(ctx, id, nameOrID)
 	if err != nil {
 		return Attachment{}, nil, err
 	}
-	return *att, data, nil
+	if o, ok := s.store.(ContentOpener); ok {
+		rc, err := o.OpenContent(ctx, requestID, att.ContentID)
+		if err != nil {
+			return Attachment{}, nil, err
+		}
+		return att, rc, nil
+	}
+	data, err := s.store.Content(ctx, requestID, att.ContentID)
+	if err != nil {
+		return Attachment{}, nil, err
+	}
+	return att, io.NopCloser(bytes.NewReader(data)), nil
 }
 
 // DeleteAttachment removes an attachment. Like the request itself, an

@@ -2,6 +2,7 @@ package porting
 
 import (
 	"context"
+	"io"
 	"time"
 )
 
@@ -96,6 +97,21 @@ type EventNotifier interface {
 	// value may stand for many writes, and one may come when nothing new
 	// is readable; a reader reads the log to know.
 	NotifyEvents(ctx context.Context) <-chan struct{}
+}
+
+// ContentOpener is an optional Store capability: a store that can read
+// attachment bytes a piece at a time lends them as a stream, so that
+// serving an 8 MB attachment never holds all of it in memory.
+// Service.OpenAttachment uses it when the store has it, and reads
+// Store.Content otherwise.
+type ContentOpener interface {
+	// OpenContent returns a reader of the bytes stored under a content
+	// ID, or ErrNotFound. The bytes of a content ID never change, but they
+	// may be deleted (with their request, or when the attachment is
+	// replaced) while the reader is open: a read then fails with an error
+	// matching ErrNotFound rather than returning other bytes. The caller
+	// closes the reader.
+	OpenContent(ctx context.Context, requestID, contentID string) (io.ReadCloser, error)
 }
 
 // Claim says which request holds a number.

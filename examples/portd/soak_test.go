@@ -130,6 +130,10 @@ func TestSoakMemoryIsFlat(t *testing.T) {
 	wg.Wait()
 	require.Zero(t, fails.Load(), "no call failed or answered 5xx:\n%s", p.logs)
 
+	if raceDetector {
+		t.Log("soak: memory is not asserted under the race detector, whose own memory grows with every goroutine it has seen; .ci/run runs this test without it too")
+		return
+	}
 	// The RSS saws: Badger's compactions build tables in buffers of many
 	// MiB, garbage a moment later. What must not grow is the floor the
 	// saw comes back down to, which is the memory portd keeps (a leak, or

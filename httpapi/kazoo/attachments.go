@@ -1,7 +1,9 @@
 package kazoo
 
 import (
+	"bytes"
 	"fmt"
+	"io"
 	"mime"
 	"net/http"
 	"strconv"
@@ -62,12 +64,13 @@ func (k *handler) getAttachment(c *call) {
 	if !ok {
 		return
 	}
-	att, data, err := k.svc.Attachment(c.ctx, r.ID, c.r.PathValue("name"))
+	att, body, err := k.svc.OpenAttachment(c.ctx, r.ID, c.r.PathValue("name"))
 	if err != nil {
 		c.fail(err)
 		return
 	}
-	sendFile(c.w, att.ContentType, att.Name, data)
+	defer body.Close()
+	sendFile(c.w, att.ContentType, att.Name, att.Length, body)
 }
 
 // deleteAttachment: DELETE port_requests/{id}/attachments/{name}; 405 in
@@ -86,13 +89,16 @@ func (k *handler) deleteAttachment(c *call) {
 }
 
 // sendFile writes a file as a download.
-func sendFile(w http.ResponseWriter, contentType, filename string, data []byte) {
+func sendFile(w http.ResponseWriter, contentType, filename string, length int64, body io.Reader) {
 	h := w.Header()
 	h.Set("Content-Type", contentType)
-	h.Set("Content-Length", strconv.Itoa(len(data)))
+	h.Set("Content-Length", strconv.FormatInt(length, 10))
 	h.Set("Content-Disposition", disposition(filename))
 	w.WriteHeader(http.StatusOK)
-	_, _ = w.Write(data)
+	// A body that breaks off (its attachment deleted meanwhile, the store
+	// gone) leaves the answer short of its Content-Length: the client
+	// sees it cut, and the connection is not reused.
+	_, _ = io.Copy(w, body)
 }
 
 // disposition returns `attachment; filename="..."`, quoted and, for
@@ -123,7 +129,7 @@ func (k *handler) getLOA(c *call) {
 		c.fail(fmt.Errorf("rendering the LOA of %s: %w", r.ID, err))
 		return
 	}
-	sendFile(c.w, pdfType(c.r.Header.Values("Accept")), r.ID+"-loa.pdf", *bp)
+	sendFile(c.w, pdfType(c.r.Header.Values("Accept")), r.ID+"-loa.pdf", int64(len(*bp)), bytes.NewReader(*bp))
 }
 
 // bufferWriter appends to a pooled buffer.

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"mime"
 	"net/http"
 	"strconv"
@@ -149,9 +150,12 @@ func (h *handler) download(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := porting.WithActor(r.Context(), porting.Actor{Admin: true, Name: "telnyx download link"})
-	att, data, err := h.svc.Attachment(ctx, l.RequestID, l.DocID)
-	if err == nil && (att.ID != l.DocID || att.ContentID != l.ContentID) {
-		err = fmt.Errorf("supporting document %s has changed since the link was made: %w", l.DocID, porting.ErrNotFound)
+	att, body, err := h.svc.OpenAttachment(ctx, l.RequestID, l.DocID)
+	if err == nil {
+		defer body.Close()
+		if att.ID != l.DocID || att.ContentID != l.ContentID {
+			err = fmt.Errorf("supporting document %s has changed since the link was made: %w", l.DocID, porting.ErrNotFound)
+		}
 	}
 	if err != nil {
 		if errors.Is(err, porting.ErrNotFound) {
@@ -162,7 +166,7 @@ func (h *handler) download(w http.ResponseWriter, r *http.Request) {
 	}
 	hd := w.Header()
 	hd.Set("Content-Type", att.ContentType)
-	hd.Set("Content-Length", strconv.Itoa(len(data)))
+	hd.Set("Content-Length", strconv.FormatInt(att.Length, 10))
 	disposition := mime.FormatMediaType("attachment", map[string]string{"filename": att.Name})
 	if disposition == "" {
 		disposition = "attachment"
@@ -171,5 +175,5 @@ func (h *handler) download(w http.ResponseWriter, r *http.Request) {
 	hd.Set("X-Content-Type-Options", "nosniff")
 	hd.Set("Cache-Control", "private, no-store")
 	w.WriteHeader(http.StatusOK)
-	_, _ = w.Write(data)
+	_, _ = io.Copy(w, body) // cut short of its length if the bytes go meanwhile
 }

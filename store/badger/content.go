@@ -1,13 +1,17 @@
 package badger
 
 import (
+	"context"
+	"errors"
 	"fmt"
+	"io"
 	"slices"
 	"strings"
 
 	bdg "github.com/dgraph-io/badger/v4"
 
 	"github.com/portkit/portkit/porting"
+	"github.com/portkit/portkit/store/internal/keyspace"
 )
 
 // chunkSize is the size of one stored piece of attachment bytes. Pieces
@@ -161,3 +165,69 @@ func (t *tx) readContent(requestID, contentID string) ([]byte, error) {
 	}
 	return out, nil
 }
+
+// OpenContent implements porting.ContentOpener: the bytes are read a
+// chunk at a time, each in a transaction of its own, so a slow client
+// holds neither the whole attachment nor a transaction open.
+func (s *Store) OpenContent(ctx context.Context, requestID, contentID string) (io.ReadCloser, error) {
+	r := &contentReader{s: s, ctx: ctx, requestID: requestID, contentID: contentID}
+	if err := r.fetch(); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// contentReader streams the chunks of one content ID.
+type contentReader struct {
+	s                    *Store
+	ctx                  context.Context
+	requestID, contentID string
+	next                 int    // the chunk fetch reads
+	chunk                []byte // the chunk read last
+	buf                  []byte // what is left of it
+	eof                  bool
+}
+
+// fetch reads the next chunk into buf. Past the last chunk it sets eof,
+// unless the first chunk is gone too: then the bytes were deleted while
+// they were read, which is ErrNotFound (as it is for bytes never stored).
+func (r *contentReader) fetch() error {
+	return r.s.view(r.ctx, func(rd keyspace.Reader) error {
+		txn := rd.(*tx).txn
+		item, err := txn.Get(chunkKey(r.requestID, r.contentID, r.next))
+		if errors.Is(err, bdg.ErrKeyNotFound) && r.next > 0 {
+			if _, err = txn.Get(chunkKey(r.requestID, r.contentID, 0)); err == nil {
+				r.eof = true
+				return nil
+			}
+		}
+		if errors.Is(err, bdg.ErrKeyNotFound) {
+			return fmt.Errorf("content %s of %s: %w", r.contentID, r.requestID, porting.ErrNotFound)
+		}
+		if err != nil {
+			return err
+		}
+		r.next++
+		r.chunk, err = item.ValueCopy(r.chunk[:0])
+		r.buf = r.chunk
+		return err
+	})
+}
+
+// Read implements io.Reader.
+func (r *contentReader) Read(p []byte) (int, error) {
+	for len(r.buf) == 0 {
+		if r.eof {
+			return 0, io.EOF
+		}
+		if err := r.fetch(); err != nil {
+			return 0, err
+		}
+	}
+	n := copy(p, r.buf)
+	r.buf = r.buf[n:]
+	return n, nil
+}
+
+// Close implements io.Closer.
+func (r *contentReader) Close() error { return nil }

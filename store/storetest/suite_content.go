@@ -2,7 +2,9 @@ package storetest
 
 import (
 	"bytes"
+	"io"
 	"math/rand/v2"
+	"testing/iotest"
 
 	"github.com/stretchr/testify/require"
 
@@ -21,6 +23,7 @@ func contentCases() []testCase {
 		{"Copies", testContentCopies},
 		{"FailedWrite", testContentFailedWrite},
 		{"Missing", testContentMissing},
+		{"StreamOutlivedByItsBytes", testContentStreamOutlivedByItsBytes},
 	}
 }
 
@@ -45,6 +48,18 @@ func (h *harness) requireContent(requestID, contentID string, data []byte) {
 	require.NoError(h, err, "Content(%s, %s)", requestID, contentID)
 	require.Equal(h, len(data), len(got), "length of content %s", contentID)
 	require.True(h, bytes.Equal(data, got), "content %s differs from what was written", contentID)
+	if o, ok := h.s.(porting.ContentOpener); ok {
+		rc, err := o.OpenContent(h.ctx, requestID, contentID)
+		require.NoError(h, err, "OpenContent(%s, %s)", requestID, contentID)
+		got, err := io.ReadAll(iotest.OneByteReader(io.LimitReader(rc, 3)))
+		require.NoError(h, err, "reading a few bytes of content %s one at a time", contentID)
+		rest, err := io.ReadAll(rc)
+		require.NoError(h, err, "reading content %s", contentID)
+		require.NoError(h, rc.Close())
+		got = append(got, rest...)
+		require.Equal(h, len(data), len(got), "length of content %s, streamed", contentID)
+		require.True(h, bytes.Equal(data, got), "content %s streamed differs from what was written", contentID)
+	}
 }
 
 // requireNoContent checks that a content ID has no bytes.
@@ -52,6 +67,10 @@ func (h *harness) requireNoContent(requestID, contentID string) {
 	h.Helper()
 	_, err := h.s.Content(h.ctx, requestID, contentID)
 	require.ErrorIs(h, err, porting.ErrNotFound, "Content(%s, %s)", requestID, contentID)
+	if o, ok := h.s.(porting.ContentOpener); ok {
+		_, err := o.OpenContent(h.ctx, requestID, contentID)
+		require.ErrorIs(h, err, porting.ErrNotFound, "OpenContent(%s, %s)", requestID, contentID)
+	}
 }
 
 // blob returns n pseudo-random bytes, the same for the same seed.
@@ -247,4 +266,29 @@ func testContentMissing(h *harness) {
 	h.requireNoContent(r.ID, "")
 	h.requireNoContent(r.ID[:len(r.ID)-1], cid)
 	h.requireContent(r.ID, cid, []byte("a"))
+}
+
+// A porting.ContentOpener's reader of bytes deleted while it reads fails
+// with ErrNotFound: it never returns other bytes, nor ends early as if
+// the bytes were shorter.
+func testContentStreamOutlivedByItsBytes(h *harness) {
+	o, ok := h.s.(porting.ContentOpener)
+	if !ok {
+		h.Skip("the store does not implement porting.ContentOpener")
+	}
+	const size = 3_000_000
+	r := h.newRequest(h.newID(), pathLeaf, porting.StateUnconfirmed, h.newNumber())
+	w, cid := h.attach(r, porting.Write{}, "big.pdf", blob(4, size))
+	h.create(r, w)
+	rc, err := o.OpenContent(h.ctx, r.ID, cid)
+	require.NoError(h, err)
+	defer rc.Close()
+	head := make([]byte, 10)
+	_, err = io.ReadFull(rc, head)
+	require.NoError(h, err)
+	require.Equal(h, blob(4, size)[:10], head)
+	h.remove(r)
+	n, err := io.Copy(io.Discard, rc)
+	require.ErrorIs(h, err, porting.ErrNotFound, "the bytes went while %d more were read", n)
+	require.Less(h, n, int64(size-10))
 }
