@@ -29,16 +29,27 @@ const (
 type Event struct {
 	// Seq orders events; the Store assigns it, increasing in commit order.
 	// Gaps are allowed.
-	Seq          uint64    `json:"seq"`
-	ID           string    `json:"id"`
-	Type         EventType `json:"type"`
-	At           time.Time `json:"at"`
-	RequestID    string    `json:"request_id"`
-	AccountID    string    `json:"account_id"`
-	SubRequestID string    `json:"sub_request_id,omitempty"`
-	Actor        Actor     `json:"actor"`
+	Seq       uint64    `json:"seq"`
+	ID        string    `json:"id"`
+	Type      EventType `json:"type"`
+	At        time.Time `json:"at"`
+	RequestID string    `json:"request_id"`
+	AccountID string    `json:"account_id"`
+	// AccountPath is the request's account path: its account's ancestors,
+	// root first, ending with AccountID (PortRequest.AccountPath), so a
+	// subscriber can tell the tenant without a second call. Events
+	// written before it was recorded lack it.
+	AccountPath  []string `json:"account_path,omitempty"`
+	SubRequestID string   `json:"sub_request_id,omitempty"`
+	Actor        Actor    `json:"actor"`
+	// PreviousState is the request's state before the change; empty for
+	// a creation.
+	PreviousState State `json:"previous_state,omitempty"`
 	// State is the request's state after the change.
-	State      State       `json:"state,omitempty"`
+	State State `json:"state,omitempty"`
+	// Revision is the request's revision once the change is written (of
+	// a deletion: the revision it would have had).
+	Revision   int64       `json:"revision,omitempty"`
 	Transition *Transition `json:"transition,omitempty"`
 	Comment    *Comment    `json:"comment,omitempty"`
 	// Attachment names the attachment of attachment events.

@@ -51,6 +51,10 @@ type Options struct {
 	CancelCutoff time.Duration
 	// Logger receives the Service's own log lines. Default: slog.Default().
 	Logger *slog.Logger
+	// WatchBackoff is how long WatchEvents waits after its handler
+	// failed, on the Clock: Min after the first failure in a row, doubling
+	// up to Max. Default 1 second to 5 minutes.
+	WatchBackoff Backoff
 }
 
 // Defaults for Options.
@@ -60,6 +64,8 @@ const (
 	DefaultCancelCutoff      = 48 * time.Hour
 	DefaultMaxComments       = 2_000
 	DefaultMaxAttachments    = 100
+	DefaultWatchBackoffMin   = time.Second
+	DefaultWatchBackoffMax   = 5 * time.Minute
 )
 
 // maxRetries bounds how often a write that lost a race is retried.
@@ -118,6 +124,12 @@ func NewService(store Store, opt Options) *Service {
 	}
 	if opt.Logger == nil {
 		opt.Logger = slog.Default()
+	}
+	if opt.WatchBackoff.Min <= 0 {
+		opt.WatchBackoff.Min = DefaultWatchBackoffMin
+	}
+	if opt.WatchBackoff.Max < opt.WatchBackoff.Min {
+		opt.WatchBackoff.Max = max(DefaultWatchBackoffMax, opt.WatchBackoff.Min)
 	}
 	return &Service{store: store, opt: opt, wake: make(chan struct{})}
 }
@@ -183,6 +195,8 @@ type change struct {
 	actor Actor
 	now   time.Time
 	w     Write
+	// before is the request's state before the change ("" for a new one).
+	before State
 }
 
 // event appends an event about the request to the write.
@@ -192,7 +206,10 @@ func (s *Service) event(c *change, t EventType, e Event) {
 	e.At = c.now
 	e.RequestID = c.r.ID
 	e.AccountID = c.r.AccountID
+	e.AccountPath = c.r.AccountPath
 	e.Actor = c.actor
+	e.PreviousState = c.before
+	e.Revision = c.r.Revision + 1
 	c.w.Events = append(c.w.Events, e)
 }
 
@@ -228,7 +245,7 @@ func (s *Service) write(ctx context.Context, id string, rev int64, edit func(c *
 		if rev != 0 && r.Revision != rev {
 			return r.Revision, fmt.Errorf("port request %s at revision %d, not %d: %w", id, r.Revision, rev, ErrConflict)
 		}
-		c = &change{r: r, actor: a, now: s.now()}
+		c = &change{r: r, actor: a, now: s.now(), before: r.State}
 		if err := edit(c); err != nil {
 			return r.Revision, permanent{err}
 		}
@@ -289,6 +306,12 @@ func (s *Service) woken() <-chan struct{} {
 	defer s.mu.Unlock()
 	return s.wake
 }
+
+// Written returns a channel that is closed once this Service has written
+// again: a consumer of the event log (package webhook) waits on it
+// instead of polling. Writes of other processes on the same store are not
+// seen: such a consumer polls as well.
+func (s *Service) Written() <-chan struct{} { return s.woken() }
 
 // numberErrors turns a Store's *NumberOnRequestError and *NumberOwnedError
 // values into a ValidationError keyed by the numbers as the client sent

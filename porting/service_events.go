@@ -61,7 +61,10 @@ func (s *Service) DeliverEvents(ctx context.Context, consumer string, h EventHan
 // It wakes on every write of this Service, on every notification of a
 // store that is an EventNotifier (writes of other processes), and at least
 // every poll (for writes it did not see). A handler error is logged and
-// delivery retried at the next wake.
+// delivery retried after a backoff (Options.WatchBackoff, on the Clock),
+// during which writes do not wake it: a handler that keeps failing is not
+// called on every write and every poll. The first success resets the
+// backoff.
 func (s *Service) WatchEvents(ctx context.Context, consumer string, h EventHandler, poll time.Duration) error {
 	// Refuse at once rather than log the same refusal at every wake.
 	if a, err := actor(ctx); err != nil {
@@ -72,17 +75,31 @@ func (s *Service) WatchEvents(ctx context.Context, consumer string, h EventHandl
 	if poll <= 0 {
 		poll = time.Second
 	}
-	t := time.NewTicker(poll)
+	t := time.NewTicker(poll) // real time: it is for writes of other processes
 	defer t.Stop()
 	var written <-chan struct{} // nil, never ready, without a notifier
 	if n, ok := s.store.(EventNotifier); ok {
 		written = n.NotifyEvents(ctx)
 	}
+	failures := 0
 	for {
 		wake := s.woken()
-		if _, err := s.DeliverEvents(ctx, consumer, h); err != nil && ctx.Err() == nil {
-			s.opt.Logger.Error("delivering events", "consumer", consumer, "err", err)
+		_, err := s.DeliverEvents(ctx, consumer, h)
+		if ctx.Err() != nil {
+			return ctx.Err()
 		}
+		if err != nil {
+			failures++
+			delay := s.opt.WatchBackoff.Delay(failures)
+			s.opt.Logger.Error("delivering events", "consumer", consumer, "err", err, "failures", failures, "retry_in", delay)
+			select {
+			case <-ctx.Done():
+				return ctx.Err()
+			case <-After(s.opt.Clock, delay):
+			}
+			continue
+		}
+		failures = 0
 		select {
 		case <-ctx.Done():
 			return ctx.Err()

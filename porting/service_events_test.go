@@ -3,6 +3,7 @@ package porting_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"sync"
@@ -275,7 +276,8 @@ func TestServiceWatchEvents(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, "hello", wait(porting.EventCommentAdded).Comment.Body)
 
-	// A handler error is retried at the next wake, in order.
+	// A handler error is retried after the backoff, in order; a write
+	// during the backoff does not cut it short.
 	_, err = addComment(f.Service, f.AsCustomer(), r.ID, porting.CommentInput{Body: "flaky"})
 	require.NoError(t, err)
 	select {
@@ -283,8 +285,15 @@ func TestServiceWatchEvents(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("the flaky event was not handed over")
 	}
+	svWaitFor(t, func() bool { return f.Clock.Waiting() == 1 }, "WatchEvents waits out its backoff")
 	_, err = addComment(f.Service, f.AsCustomer(), r.ID, porting.CommentInput{Body: "after"})
 	require.NoError(t, err)
+	select {
+	case e := <-events:
+		t.Fatalf("delivered during the backoff: %+v", e)
+	case <-time.After(50 * time.Millisecond):
+	}
+	f.Clock.Advance(porting.DefaultWatchBackoffMin)
 	require.Equal(t, "flaky", wait(porting.EventCommentAdded).Comment.Body)
 	require.Equal(t, "after", wait(porting.EventCommentAdded).Comment.Body)
 
@@ -312,4 +321,132 @@ func TestServiceWatchEventsNeedsTheSystem(t *testing.T) {
 		err := f.Service.WatchEvents(c, "w", h, time.Hour)
 		require.ErrorIs(t, err, porting.ErrForbidden, "refused at once, not when the context ends")
 	}
+}
+
+// svWaitFor polls cond until it holds, failing the test after 10 seconds.
+func svWaitFor(t *testing.T, cond func() bool, what string) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out: %s", what)
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
+// A handler that keeps failing is called again after a backoff that
+// doubles from Options.WatchBackoff.Min up to Max, on the Service's
+// clock; one success resets it.
+func TestServiceWatchEventsBacksOff(t *testing.T) {
+	t.Parallel()
+	opts := func(o *porting.Options) {
+		o.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+		o.WatchBackoff = porting.Backoff{Min: time.Second, Max: 5 * time.Second}
+	}
+	f := portingtest.New(t, opts)
+	f.Create(t, svOther1)
+
+	var mu sync.Mutex
+	calls, failing := 0, true
+	h := porting.EventHandlerFunc(func(context.Context, porting.Event) error {
+		mu.Lock()
+		defer mu.Unlock()
+		calls++
+		if failing {
+			return errors.New("receiver down")
+		}
+		return nil
+	})
+	count := func() int {
+		mu.Lock()
+		defer mu.Unlock()
+		return calls
+	}
+	ctx, cancel := context.WithCancel(porting.AsSystem(t.Context()))
+	done := make(chan error, 1)
+	go func() { done <- f.Service.WatchEvents(ctx, "flaky", h, time.Hour) }()
+	defer func() {
+		cancel()
+		<-done
+	}()
+
+	// Each failure: one call, then a wait of the next delay, during which
+	// writes do not call the handler again.
+	for i, want := range []time.Duration{time.Second, 2 * time.Second, 4 * time.Second, 5 * time.Second, 5 * time.Second} {
+		svWaitFor(t, func() bool { return f.Clock.Waiting() == 1 }, "a backoff wait")
+		require.Equal(t, i+1, count(), "one call per backoff")
+		next, ok := f.Clock.NextWait()
+		require.True(t, ok)
+		require.Equal(t, want, next.Sub(f.Clock.Now()), "backoff after %d failures", i+1)
+		_, err := addComment(f.Service, f.AsCustomer(), f.Create(t, fmt.Sprintf("+1202555%04d", 4000+i)).ID, porting.CommentInput{Body: "write"})
+		require.NoError(t, err)
+		time.Sleep(5 * time.Millisecond)
+		require.Equal(t, i+1, count(), "a write does not end the backoff")
+		f.Clock.Advance(want)
+	}
+
+	// A success resets it: the next failure waits Min again.
+	svWaitFor(t, func() bool { return f.Clock.Waiting() == 1 }, "a backoff wait")
+	mu.Lock()
+	failing = false
+	mu.Unlock()
+	next, _ := f.Clock.NextWait()
+	f.Clock.Set(next)
+	svWaitFor(t, func() bool { return count() >= 7 && f.Clock.Waiting() == 0 }, "the retry that succeeds")
+	mu.Lock()
+	failing = true
+	mu.Unlock()
+	f.Create(t, "+12025554100")
+	svWaitFor(t, func() bool { return f.Clock.Waiting() == 1 }, "a backoff wait after a new failure")
+	next, _ = f.Clock.NextWait()
+	require.Equal(t, time.Second, next.Sub(f.Clock.Now()), "the backoff starts over")
+}
+
+func TestBackoffDelay(t *testing.T) {
+	t.Parallel()
+	b := porting.Backoff{Min: 100 * time.Millisecond, Max: time.Second}
+	for failures, want := range []time.Duration{0, 100 * time.Millisecond, 200 * time.Millisecond, 400 * time.Millisecond,
+		800 * time.Millisecond, time.Second, time.Second} {
+		require.Equal(t, want, b.Delay(failures), "after %d failures", failures)
+	}
+	require.Equal(t, time.Second, b.Delay(1000), "no overflow")
+	require.Equal(t, time.Duration(0), porting.Backoff{}.Delay(3))
+}
+
+// An event says what a receiver needs without a second call: the account
+// path (for filtering by tenant), the state before and after, and the
+// revision the change wrote.
+func TestServiceEventsCarryPathStatesAndRevision(t *testing.T) {
+	t.Parallel()
+	f := portingtest.New(t)
+	log := &svEventLog{t: t, f: f}
+	r := f.Create(t, svOther1)
+	f.Move(t, r.ID, porting.StateSubmitted)
+	f.Move(t, r.ID, porting.StateRejected)
+	_, err := addComment(f.Service, f.AsCustomer(), r.ID, porting.CommentInput{Body: "why?"})
+	require.NoError(t, err)
+	f.Move(t, r.ID, porting.StateCanceled)
+	last, err := f.Service.Delete(f.AsCustomer(), r.ID, 0)
+	require.NoError(t, err)
+
+	type view struct {
+		Type          porting.EventType
+		Before, After porting.State
+		Revision      int64
+	}
+	var got []view
+	for _, e := range log.next() {
+		require.Equal(t, []string{f.Authority.ID, f.Customer.ID}, e.AccountPath)
+		got = append(got, view{e.Type, e.PreviousState, e.State, e.Revision})
+	}
+	un, sub, rej, can := porting.StateUnconfirmed, porting.StateSubmitted, porting.StateRejected, porting.StateCanceled
+	require.Equal(t, []view{
+		{porting.EventCreated, "", un, 1},
+		{porting.EventTransitioned, un, sub, 2},
+		{porting.EventTransitioned, sub, rej, 3},
+		{porting.EventCommentAdded, rej, rej, 4},
+		{porting.EventTransitioned, rej, can, 5},
+		{porting.EventDeleted, can, can, last.Revision + 1},
+	}, got)
 }

@@ -25,11 +25,20 @@ import (
 // Epoch is where a fixture's clock starts: Monday 2 March 2026, 14:00 UTC.
 var Epoch = time.Date(2026, time.March, 2, 14, 0, 0, 0, time.UTC)
 
-// Clock is a porting.Clock that moves only when told. Safe for concurrent
-// use.
+// Clock is a porting.Clock that moves only when told. It is a
+// porting.Timer too: a wait on it (WatchEvents' backoff, a webhook's
+// retry schedule) ends when Set or Advance moves the clock past its end.
+// Safe for concurrent use.
 type Clock struct {
-	mu sync.Mutex
-	t  time.Time
+	mu     sync.Mutex
+	t      time.Time
+	timers []clockTimer
+}
+
+// clockTimer is one wait on the clock.
+type clockTimer struct {
+	at time.Time
+	ch chan time.Time
 }
 
 // NewClock returns a clock stopped at t.
@@ -47,6 +56,7 @@ func (c *Clock) Set(t time.Time) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.t = t.UTC()
+	c.fire()
 }
 
 // Advance moves the clock forward by d.
@@ -54,7 +64,60 @@ func (c *Clock) Advance(d time.Duration) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.t = c.t.Add(d)
+	c.fire()
 }
+
+// After implements porting.Timer: the channel receives the clock's time
+// once the clock has been moved d past now (at once when d <= 0).
+func (c *Clock) After(d time.Duration) <-chan time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	ch := make(chan time.Time, 1)
+	if d <= 0 {
+		ch <- c.t
+		return ch
+	}
+	c.timers = append(c.timers, clockTimer{at: c.t.Add(d), ch: ch})
+	return ch
+}
+
+// Waiting returns how many waits (After) have not ended yet: a test
+// moves the clock once the code under test is waiting on it. A wait whose
+// waiter gave up (its context ended) counts until the clock passes it.
+func (c *Clock) Waiting() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.timers)
+}
+
+// NextWait returns when the earliest wait ends, if one is pending.
+func (c *Clock) NextWait() (time.Time, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var next time.Time
+	for _, tm := range c.timers {
+		if next.IsZero() || tm.at.Before(next) {
+			next = tm.at
+		}
+	}
+	return next, !next.IsZero()
+}
+
+// fire ends the waits the clock has reached; c.mu is held.
+func (c *Clock) fire() {
+	kept := c.timers[:0]
+	for _, tm := range c.timers {
+		if tm.at.After(c.t) {
+			kept = append(kept, tm)
+			continue
+		}
+		tm.ch <- c.t
+	}
+	clear(c.timers[len(kept):])
+	c.timers = kept
+}
+
+var _ porting.Timer = (*Clock)(nil)
 
 // IDs is a porting.IDSource that counts: IDs are 32 hex digits ending in
 // the count ("000…001"), support keys the prefix and 6 ("pr_000001").
