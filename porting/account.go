@@ -2,6 +2,8 @@ package porting
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"slices"
 )
 
@@ -15,6 +17,15 @@ type Account struct {
 	// PortAuthority reports whether this account processes port requests
 	// for its sub-accounts (and for itself).
 	PortAuthority bool `json:"port_authority,omitempty"`
+	// SubmissionURL receives the account's port requests when they are
+	// submitted (Kazoo's submitted_port_requests_url): the platform POSTs
+	// each there and, once it is accepted, marks it sent (see
+	// Service.HandOffURL and package webhook). It applies to the
+	// account's sub-accounts that name none of their own.
+	SubmissionURL string `json:"submission_url,omitempty"`
+	// Email is the account's contact address. A port authority's hears
+	// of the port requests it processes (see package notify).
+	Email string `json:"email,omitempty"`
 }
 
 // Actor is who performs an operation: an account, optionally a user of it.
@@ -54,4 +65,49 @@ func ActorFrom(ctx context.Context) (Actor, bool) {
 // an account whose path (root first, the account itself last) is path.
 func (a Actor) reaches(path []string) bool {
 	return a.Admin || (a.AccountID != "" && slices.Contains(path, a.AccountID))
+}
+
+// HandOffURL returns where a submitted request is handed off: the
+// SubmissionURL of the nearest account on its path, its own account
+// first; "" when none names one. It is for system admins (the hand-off
+// runs as the system).
+func (s *Service) HandOffURL(ctx context.Context, r *PortRequest) (string, error) {
+	acct, ok, err := s.nearest(ctx, r.AccountPath, func(a Account) bool { return a.SubmissionURL != "" })
+	if err != nil || !ok {
+		return "", err
+	}
+	return acct.SubmissionURL, nil
+}
+
+// PortAuthorityOf returns the port authority that processes the requests
+// of an account whose path (root first) is path: the nearest port
+// authority account on it, the account itself first. ok is false when
+// none is (a system admin processes those). It is for system admins.
+func (s *Service) PortAuthorityOf(ctx context.Context, path []string) (acct Account, ok bool, err error) {
+	return s.nearest(ctx, path, func(a Account) bool { return a.PortAuthority })
+}
+
+// nearest returns the first account of path, walking up from its end,
+// that has the property; for system admins.
+func (s *Service) nearest(ctx context.Context, path []string, has func(Account) bool) (Account, bool, error) {
+	a, err := actor(ctx)
+	if err != nil {
+		return Account{}, false, err
+	}
+	if !a.Admin {
+		return Account{}, false, fmt.Errorf("reading account settings: %w", ErrForbidden)
+	}
+	for i := len(path) - 1; i >= 0; i-- {
+		acct, err := s.store.Account(ctx, path[i])
+		if errors.Is(err, ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return Account{}, false, err
+		}
+		if has(acct) {
+			return acct, true, nil
+		}
+	}
+	return Account{}, false, nil
 }

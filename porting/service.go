@@ -46,6 +46,9 @@ type Options struct {
 	// MaxAttachments caps the attachments (Telnyx's supporting documents)
 	// of one request. Default 100.
 	MaxAttachments int
+	// MaxSubscriptions caps the subscriptions (webhooks) of one account.
+	// Default 25.
+	MaxSubscriptions int
 	// CancelCutoff is how close to a confirmed FOC a cancellation may no
 	// longer be asked for. Default 48 hours.
 	CancelCutoff time.Duration
@@ -118,6 +121,9 @@ func NewService(store Store, opt Options) *Service {
 	}
 	if opt.MaxAttachments <= 0 {
 		opt.MaxAttachments = DefaultMaxAttachments
+	}
+	if opt.MaxSubscriptions <= 0 {
+		opt.MaxSubscriptions = DefaultMaxSubscriptions
 	}
 	if opt.CancelCutoff <= 0 {
 		opt.CancelCutoff = DefaultCancelCutoff

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/mail"
 	"slices"
 	"strings"
 )
@@ -28,6 +29,16 @@ func (s *Service) PutAccount(ctx context.Context, acct Account) error {
 	}
 	if acct.ParentID == acct.ID && acct.ID != "" {
 		fe.add("parent_id", acct.ParentID, "format", "An account cannot be its own parent")
+	}
+	if acct.SubmissionURL != "" {
+		if msg := checkURL(acct.SubmissionURL); msg != "" {
+			fe.add("submission_url", acct.SubmissionURL, urlCode(acct.SubmissionURL), msg)
+		}
+	}
+	if acct.Email != "" {
+		if _, err := mail.ParseAddress(acct.Email); err != nil {
+			fe.add("email", acct.Email, "format", "Not a valid email address")
+		}
 	}
 	if err := fe.err(); err != nil {
 		return err

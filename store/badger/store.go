@@ -360,8 +360,9 @@ func (s *Store) SetEventCursor(ctx context.Context, consumer string, seq uint64)
 	return s.update(ctx, func(t keyspace.Txn) error { return keyspace.SetCursor(t, consumer, seq) })
 }
 
-// IndexKeys lists every key besides accounts, events and cursors, for the
-// conformance suite's check that nothing is left behind.
+// IndexKeys lists every key besides accounts, events, cursors and
+// subscriptions, for the conformance suite's check that nothing is left
+// behind.
 func (s *Store) IndexKeys(ctx context.Context) (keys []string, err error) {
 	err = s.view(ctx, func(keyspace.Reader) error {
 		txn := s.db.NewTransaction(false)
@@ -371,7 +372,7 @@ func (s *Store) IndexKeys(ctx context.Context) (keys []string, err error) {
 		for it.Rewind(); it.Valid(); it.Next() {
 			k := string(it.Item().Key())
 			if !strings.HasPrefix(k, keyspace.PrefixAccount) && !strings.HasPrefix(k, keyspace.PrefixEvent) &&
-				!strings.HasPrefix(k, keyspace.PrefixCursor) {
+				!strings.HasPrefix(k, keyspace.PrefixCursor) && !keyspace.IsSubscriptionKey(k) {
 				keys = append(keys, k)
 			}
 		}

@@ -194,13 +194,14 @@ func (s *Store) SetEventCursor(ctx context.Context, consumer string, seq uint64)
 	return s.write(ctx, func(tx keyspace.Txn) error { return keyspace.SetCursor(tx, consumer, seq) })
 }
 
-// IndexKeys lists every key besides accounts, documents, events and
-// cursors, for the conformance suite's check that nothing is left behind.
+// IndexKeys lists every key besides accounts, documents, events,
+// cursors and subscriptions, for the conformance suite's check that
+// nothing is left behind.
 func (s *Store) IndexKeys(ctx context.Context) (keys []string, err error) {
 	err = s.read(ctx, func(rd keyspace.Reader) error {
 		for k := range s.vals {
 			if !strings.HasPrefix(k, keyspace.PrefixAccount) && !strings.HasPrefix(k, keyspace.PrefixEvent) &&
-				!strings.HasPrefix(k, keyspace.PrefixCursor) {
+				!strings.HasPrefix(k, keyspace.PrefixCursor) && !keyspace.IsSubscriptionKey(k) {
 				keys = append(keys, k)
 			}
 		}

@@ -57,6 +57,11 @@
 // subtest ends. Run it with -race: some subtests write to one store from
 // dozens of goroutines.
 //
+// Optional capabilities are checked when the store has them, and their
+// cases skipped otherwise: porting.RequestViewer (lending documents) and
+// porting.SubscriptionStore (subscriptions, delivery cursors, deliveries
+// and leases: every compare-and-swap of that contract is raced).
+//
 // A store that can list its keys should implement IndexLister: the suite
 // then also checks that deletes and updates leave no stale index entry,
 // claim, support key or attachment bytes behind.

@@ -69,5 +69,6 @@ var groups = []struct {
 	{"Timeline", timelineCases},
 	{"Concurrent", concurrentCases},
 	{"Viewer", viewerCases},
+	{"Subscriptions", subscriptionCases},
 	{"Close", closeCases},
 }

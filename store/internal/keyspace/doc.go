@@ -21,6 +21,7 @@
 //	x/{consumer}             -> seq              event cursor
 //	h/{id}/{seq}                                 timeline entry (JSON), seq from 1
 //	hn/{id}                  -> seq              a request's timeline length
+//	s/, sa/, l/, y/, w/, wp/, wd/, wi/           subscriptions and deliveries (see subscriptions.go)
 //
 // A listing index entry exists for each scope the request is visible in
 // (o: its own account; t: each account on its path, for descendant

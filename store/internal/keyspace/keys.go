@@ -37,7 +37,9 @@ const (
 // "" for a key that is only ever read by itself. Reader.Iterate is only
 // ever called with such a prefix: "e/" for events, "n/{e164}/" for the
 // requests of a number, "i/{scope}/{account}/{state}/{order}/" for one
-// listing. A backend whose key space is a hash map needs an ordered
+// listing, "h/{id}/" for a timeline, "s/" for every subscription,
+// "sa/{account}/" for an account's, and "w/{stream}/" (and wp/, wd/,
+// wi/) for a stream's deliveries. A backend whose key space is a hash map needs an ordered
 // structure for these keys only, and one per prefix will do.
 func ScanPrefix(key string) string {
 	switch {
@@ -48,6 +50,11 @@ func ScanPrefix(key string) string {
 	case strings.HasPrefix(key, PrefixIndex):
 		return prefixOfSegments(key, 5)
 	case strings.HasPrefix(key, PrefixTimeline):
+		return prefixOfSegments(key, 2)
+	case strings.HasPrefix(key, PrefixSubscription):
+		return PrefixSubscription
+	case strings.HasPrefix(key, prefixSubsOf), strings.HasPrefix(key, PrefixDelivery), strings.HasPrefix(key, prefixPending),
+		strings.HasPrefix(key, prefixOver), strings.HasPrefix(key, prefixDeliveryID):
 		return prefixOfSegments(key, 2)
 	}
 	return ""

@@ -39,3 +39,26 @@ func TestScanPrefix(t *testing.T) {
 	require.Equal(t, PrefixEvent, ScanPrefix(EventKey(7)))
 	require.Empty(t, ScanPrefix(AccountKey("a")))
 }
+
+// The keys of a stream's deliveries and of an account's subscriptions
+// fall under the prefixes their scans use, a system stream's name (which
+// holds a '/') included; point keys are scanned under none.
+func TestScanPrefixSubscriptions(t *testing.T) {
+	for _, stream := range []string{"0123abcd", porting.SystemStream("handoff")} {
+		for _, c := range []struct{ key, prefix string }{
+			{deliveryKey(stream, 9), deliveryPrefix(stream)},
+			{pendingPrefix(stream) + hex16(9), pendingPrefix(stream)},
+			{overPrefix(stream) + hex16(9), overPrefix(stream)},
+			{deliveryIDPrefix(stream) + "msg1", deliveryIDPrefix(stream)},
+		} {
+			require.Equal(t, c.prefix, ScanPrefix(c.key), c.key)
+			require.True(t, IsSubscriptionKey(c.key), c.key)
+		}
+		require.Empty(t, ScanPrefix(leaseKey(stream)))
+		require.Empty(t, ScanPrefix(streamCursorKey(stream)))
+	}
+	require.Equal(t, PrefixSubscription, ScanPrefix(subscriptionKey("0123abcd")))
+	require.Equal(t, subsOfPrefix("acct"), ScanPrefix(subsOfPrefix("acct")+"0123abcd"))
+	require.False(t, IsSubscriptionKey(AccountKey("a")))
+	require.False(t, IsSubscriptionKey(EventKey(1)))
+}
