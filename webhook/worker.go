@@ -96,9 +96,10 @@ type session struct {
 	renewAt    time.Time
 	leaseUntil time.Time
 
-	stored  uint64 // the cursor as stored
-	cursor  uint64 // how far the log has been read
-	more    bool   // the log may hold events past cursor
+	stored  uint64          // the cursor as stored
+	cursor  uint64          // how far the log has been read
+	more    bool            // the log may hold events past cursor
+	wake    <-chan struct{} // closed by this process's next write after the last read
 	queues  map[string]*queue
 	heads   headHeap
 	pending int
@@ -151,6 +152,7 @@ func (h *headHeap) Pop() any {
 func (s *session) deliver(ctx context.Context) error {
 	d := s.w.d
 	s.queues, s.dirty, s.more, s.pruned = map[string]*queue{}, map[uint64]*porting.Delivery{}, true, d.now()
+	s.wake = d.svc.Written()
 	if err := s.reload(ctx); err != nil {
 		return err
 	}
@@ -172,8 +174,15 @@ func (s *session) deliver(ctx context.Context) error {
 		if err := s.renew(ctx); err != nil {
 			return err
 		}
-		wake := d.svc.Written()
-		if s.more && s.pending < d.opt.MaxPending {
+		select {
+		case <-s.wake: // written since the last read
+			s.more = true
+		default:
+		}
+		// Read on when few deliveries are pending, or none is due: a
+		// backlog is worked off a batch at a time rather than read
+		// whole while its first deliveries wait.
+		if s.more && s.pending < d.opt.MaxPending && (s.pending < d.opt.Batch || s.due() == nil) {
 			if err := s.ingest(ctx); err != nil {
 				return err
 			}
@@ -201,7 +210,7 @@ func (s *session) deliver(ctx context.Context) error {
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
-		case <-wake:
+		case <-s.wake:
 			s.more = true
 		case <-s.wait():
 		case <-poll.C:
@@ -341,6 +350,7 @@ func (s *session) wait() <-chan time.Time {
 // stream wants, moving the cursor.
 func (s *session) ingest(ctx context.Context) error {
 	d := s.w.d
+	s.wake = d.svc.Written() // before reading: a write after the read closes it
 	events, err := d.svc.Events(ctx, s.cursor, d.opt.Batch)
 	if err != nil {
 		return err

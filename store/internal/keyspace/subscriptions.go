@@ -1,6 +1,7 @@
 package keyspace
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -347,9 +348,40 @@ func Enqueue(tx Txn, stream string, from, to uint64, ds []*porting.Delivery) (co
 	}, nil
 }
 
+// A delivery is stored as its JSON without the payload, a newline, and
+// the payload's bytes as they are: the payload is JSON already, and
+// embedding it would have every write of the delivery validate and
+// compact it again. (JSON holds no raw newline, so the first one ends
+// it.)
+
+// encodeDelivery encodes a delivery for its key.
+func encodeDelivery(d *porting.Delivery) ([]byte, error) {
+	meta := *d
+	meta.Payload = nil
+	b, err := json.Marshal(&meta)
+	if err != nil {
+		return nil, err
+	}
+	b = append(b, '\n')
+	return append(b, d.Payload...), nil
+}
+
+// decodeDelivery decodes what encodeDelivery wrote.
+func decodeDelivery(b []byte) (*porting.Delivery, error) {
+	meta, payload, _ := bytes.Cut(b, []byte{'\n'})
+	var d porting.Delivery
+	if err := json.Unmarshal(meta, &d); err != nil {
+		return nil, err
+	}
+	if len(payload) > 0 {
+		d.Payload = bytes.Clone(payload)
+	}
+	return &d, nil
+}
+
 // putDelivery writes a delivery and its status index, replacing old.
 func putDelivery(tx Txn, d, old *porting.Delivery) error {
-	b, err := json.Marshal(d)
+	b, err := encodeDelivery(d)
 	if err != nil {
 		return err
 	}
@@ -381,11 +413,11 @@ func getDeliveryBySeq(rd Reader, stream string, seq uint64) (*porting.Delivery, 
 	if err != nil || !ok {
 		return nil, false, err
 	}
-	var d porting.Delivery
-	if err := json.Unmarshal(b, &d); err != nil {
+	d, err := decodeDelivery(b)
+	if err != nil {
 		return nil, false, fmt.Errorf("delivery %d of %s: %w", seq, stream, err)
 	}
-	return &d, true, nil
+	return d, true, nil
 }
 
 // GetDelivery reads a delivery by its ID, or porting.ErrNotFound.
@@ -468,12 +500,12 @@ func ListDeliveries(rd Reader, stream string, q porting.DeliveryQuery) (porting.
 		if err != nil {
 			return porting.DeliveryPage{}, err
 		}
-		var d porting.Delivery
-		if err := json.Unmarshal(b, &d); err != nil {
+		d, err := decodeDelivery(b)
+		if err != nil {
 			return porting.DeliveryPage{}, fmt.Errorf("delivery %s: %w", it.Key(), err)
 		}
 		if q.Status == "" || d.Status == q.Status {
-			page.Deliveries = append(page.Deliveries, &d)
+			page.Deliveries = append(page.Deliveries, d)
 		}
 	}
 	return page, nil
