@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -23,6 +24,7 @@ import (
 	"github.com/portkit/portkit/httpapi/telnyx"
 	"github.com/portkit/portkit/porting"
 	"github.com/portkit/portkit/porting/portingtest"
+	"github.com/portkit/portkit/webhook"
 )
 
 // Helpers of the access tests (access_test.go): one Service with both
@@ -116,7 +118,7 @@ type accessWorld struct {
 // writes a PDF-looking line naming the request, so that loa answers 200.
 func newAccessWorld(t testing.TB) *accessWorld {
 	t.Helper()
-	f := portingtest.New(t)
+	f := portingtest.New(t, func(o *porting.Options) { o.MaxSubscriptions = 10_000 }) // a webhook per cell
 	sys := porting.AsSystem(context.Background())
 	require.NoError(t, f.Service.PutAccount(sys, porting.Account{ID: "sub", Name: "Sub", ParentID: f.Customer.ID}))
 	require.NoError(t, f.Service.PutAccount(sys, porting.Account{ID: "other", Name: "Other Root"}))
@@ -127,8 +129,11 @@ func newAccessWorld(t testing.TB) *accessWorld {
 		_, err := fmt.Fprintf(w, "%%PDF-1.4 LOA of %s\n", r.ID)
 		return err
 	}
+	// Test deliveries go through a dispatcher whose transport answers
+	// 204 without a network.
+	hooks := webhook.New(f.Service, f.Store, webhook.Options{Logger: quiet, Transport: accessNoContent{}})
 	mux := http.NewServeMux()
-	mux.Handle("/v2/", kazoo.New(f.Service, tokens, kazoo.Options{LOA: loa, Logger: quiet}))
+	mux.Handle("/v2/", kazoo.New(f.Service, tokens, kazoo.Options{LOA: loa, Logger: quiet, Webhooks: hooks}))
 	mux.Handle("/origination/porting/", telnyx.New(f.Service, tokens,
 		telnyx.Options{LinkKey: accessLinkKey, Logger: quiet}))
 	return &accessWorld{f: f, h: mux, seq: 1000}
@@ -150,6 +155,52 @@ type accessTarget struct {
 	ID, Account, Number, SubID, DocID string
 	// DocBytes are the bytes of the document named accessDocName.
 	DocBytes []byte
+	// WebhookID is a webhook of the customer with one failed delivery,
+	// DeliveryID, for the rows of port_webhooks (see addWebhook).
+	WebhookID, DeliveryID string
+}
+
+// accessNoContent is a transport that answers every request 204.
+type accessNoContent struct{}
+
+func (accessNoContent) RoundTrip(r *http.Request) (*http.Response, error) {
+	return &http.Response{StatusCode: http.StatusNoContent, Body: http.NoBody, Header: http.Header{}, Request: r}, nil
+}
+
+// addWebhook gives tg a webhook of the customer and a failed delivery of
+// it.
+func (w *accessWorld) addWebhook(t testing.TB, tg *accessTarget) {
+	t.Helper()
+	s, err := w.f.Service.CreateSubscription(w.f.AsCustomer(), "customer", porting.SubscriptionInput{
+		URL: "https://hooks.example.net/" + tg.ID, Enabled: true, Descendants: true})
+	require.NoError(t, err)
+	now := w.f.Clock.Now()
+	from, err := w.f.Store.DeliveryCursor(context.Background(), s.ID)
+	require.NoError(t, err)
+	d := &porting.Delivery{Stream: s.ID, Seq: from + 1, ID: "msg-" + tg.ID, EventType: porting.EventCreated, RequestID: tg.ID,
+		Payload: []byte(`{}`), Created: now, Updated: now}
+	require.NoError(t, w.f.Store.Enqueue(context.Background(), s.ID, from, from+1, []*porting.Delivery{d}))
+	d.Status = porting.DeliveryFailed
+	d.AddAttempt(porting.Attempt{At: now, StatusCode: http.StatusInternalServerError, Error: "HTTP 500"})
+	require.NoError(t, w.f.Store.UpdateDeliveries(context.Background(), []*porting.Delivery{d}))
+	tg.WebhookID, tg.DeliveryID = s.ID, d.ID
+}
+
+// webhookState is what a refused call must leave of tg's webhook: its
+// revision (0: gone) and its delivery's.
+func (w *accessWorld) webhookState(t testing.TB, tg accessTarget) [2]int64 {
+	t.Helper()
+	if tg.WebhookID == "" {
+		return [2]int64{}
+	}
+	s, err := w.f.Store.Subscription(context.Background(), tg.WebhookID)
+	if errors.Is(err, porting.ErrNotFound) {
+		return [2]int64{}
+	}
+	require.NoError(t, err)
+	d, err := w.f.Store.Delivery(context.Background(), tg.WebhookID, tg.DeliveryID)
+	require.NoError(t, err)
+	return [2]int64{s.Revision, d.Revision}
 }
 
 // target builds a request of the customer in state st; see targetOf.

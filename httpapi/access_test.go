@@ -98,7 +98,12 @@ func (row accessRow) name() string {
 // Kazoo). A download link is made as the owner when the route needs one.
 func (row accessRow) path(t *testing.T, w *accessWorld, tg accessTarget, account, id string) string {
 	t.Helper()
-	p := strings.NewReplacer("{account}", account, "{id}", id, "{sid}", tg.SubID, "{doc}", tg.DocID, "{name}", accessDocName).Replace(row.route)
+	webhookID := tg.WebhookID
+	if id == accessMissingID {
+		webhookID = accessMissingID
+	}
+	p := strings.NewReplacer("{account}", account, "{id}", id, "{sid}", tg.SubID, "{doc}", tg.DocID, "{name}", accessDocName,
+		"{webhook}", webhookID, "{delivery}", tg.DeliveryID).Replace(row.route)
 	if strings.Contains(p, "{token}") {
 		_, tok := w.link(t, apitest.CustomerToken, tg.ID, tg.DocID)
 		p = strings.ReplaceAll(p, "{token}", tok)
@@ -208,6 +213,18 @@ func accessRows() []accessRow {
 	for _, tr := range transitions {
 		kz("PATCH", "/port_requests/{id}/"+string(tr.to), tr.from, forbiddenToOthers(tr.owner, tr.authority), tr.body).variant = tr.variant
 	}
+	// portkit's webhooks, managed by the account and those above it
+	// (each cell has a webhook of the customer with a failed delivery).
+	hook := accessJSON(map[string]any{"data": map[string]any{"url": "https://hooks.example.net/new"}})
+	kz("GET", "/port_webhooks", un, forbiddenToOthers(200, 200), nil)
+	kz("PUT", "/port_webhooks", un, forbiddenToOthers(201, 201), hook)
+	kz("GET", "/port_webhooks/{webhook}", un, forbiddenToOthers(200, 200), nil)
+	kz("POST", "/port_webhooks/{webhook}", un, forbiddenToOthers(200, 200), hook)
+	kz("PATCH", "/port_webhooks/{webhook}", un, forbiddenToOthers(200, 200), accessJSON(map[string]any{"data": map[string]any{"enabled": false}}))
+	kz("DELETE", "/port_webhooks/{webhook}", un, forbiddenToOthers(200, 200), nil)
+	kz("POST", "/port_webhooks/{webhook}/test", un, forbiddenToOthers(200, 200), nil)
+	kz("GET", "/port_webhooks/{webhook}/deliveries", un, forbiddenToOthers(200, 200), nil)
+	kz("POST", "/port_webhooks/{webhook}/deliveries/{delivery}/replay", un, forbiddenToOthers(200, 200), nil)
 
 	// Telnyx, as each caller's own account.
 	tx("POST", "/portability_checks", un, accessEveryone(200), func(w *accessWorld, tg accessTarget) (string, []byte) {
@@ -254,7 +271,7 @@ func TestAccessRoutesCovered(t *testing.T) {
 	for _, rt := range telnyx.Routes() {
 		served["telnyx"] = append(served["telnyx"], rt.Method+" "+rt.Path)
 	}
-	require.Len(t, served["kazoo"], 19+3*len(porting.States()), "the Kazoo routes as kazoo.Routes lists them")
+	require.Len(t, served["kazoo"], 19+9+3*len(porting.States()), "the Kazoo routes as kazoo.Routes lists them (9 of webhooks)")
 	require.Len(t, served["telnyx"], 23, "the Telnyx routes as telnyx.Routes lists them")
 	rows := map[string][]string{}
 	for _, row := range accessRows() {
@@ -290,9 +307,13 @@ func TestAccessMatrix(t *testing.T) {
 				want, ok := row.want[role]
 				require.True(t, ok, "row has no expectation for %s", role)
 				tg := w.target(t, row.state)
+				if strings.Contains(row.route, "{webhook}") || strings.Contains(row.route, "/port_webhooks") {
+					w.addWebhook(t, &tg)
+				}
 				before, err := w.f.Service.Get(porting.AsSystem(t.Context()), tg.ID)
 				require.NoError(t, err)
 				lastEvent := w.lastEvent(t)
+				hookBefore := w.webhookState(t, tg)
 
 				send := func(account, id string) accessResp {
 					ct, body := row.payload(w, tg)
@@ -310,9 +331,10 @@ func TestAccessMatrix(t *testing.T) {
 					written, err := w.f.Service.Events(porting.AsSystem(t.Context()), lastEvent, 1)
 					require.NoError(t, err)
 					require.Empty(t, written, "a refused call wrote something (a request, a comment...)")
+					require.Equal(t, hookBefore, w.webhookState(t, tg), "a refused call changed a webhook or its delivery")
 				}
 
-				if role.reaches() || !strings.Contains(row.route, "{id}") {
+				if role.reaches() || !strings.Contains(row.route, "{id}") && !strings.Contains(row.route, "{webhook}") {
 					return
 				}
 				miss := send("customer", accessMissingID)

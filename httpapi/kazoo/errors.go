@@ -175,7 +175,7 @@ func (c *call) failRenamed(err error, rename map[string]string) {
 		msg = "bad identifier"
 	case http.StatusConflict:
 		msg = "conflict"
-	case http.StatusMethodNotAllowed, http.StatusRequestEntityTooLarge, http.StatusUnsupportedMediaType:
+	case http.StatusMethodNotAllowed, http.StatusRequestEntityTooLarge, http.StatusUnsupportedMediaType, http.StatusNotImplemented:
 		msg = err.Error()
 	case http.StatusInsufficientStorage:
 		msg = "insufficient storage: the write was refused and changed nothing; reads still work"

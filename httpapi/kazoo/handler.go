@@ -39,6 +39,10 @@ type Options struct {
 	// {type}, items: [...]}] (current Monster UI reads it), instead of the
 	// document's {activation_charges, number_services}.
 	InvoiceCharges bool
+	// Webhooks sends the test messages of port_webhooks/{webhook}/test
+	// (the program wires it to a webhook.Dispatcher). While it is nil
+	// that route answers 501.
+	Webhooks WebhookTester
 }
 
 // handler serves the Kazoo dialect.
@@ -54,6 +58,8 @@ type handler struct {
 	routes      *route.Table
 	reps        repCache
 	auths       authCache
+	// webhooks sends test messages; nil: not configured.
+	webhooks WebhookTester
 	// base is the path of the account routes, prefix + "/accounts/";
 	// getOne serves GET port_requests/{id}, the most frequent call, which
 	// ServeHTTP routes itself (see ServeHTTP).
@@ -75,7 +81,7 @@ func New(svc *porting.Service, auth httpapi.Authenticator, opt Options) http.Han
 		panic("kazoo: New needs a porting.Service and an httpapi.Authenticator")
 	}
 	k := &handler{svc: svc, auth: auth, loa: opt.LOA, log: opt.Logger, now: opt.Now,
-		carrierName: opt.CarrierName, invoices: opt.InvoiceCharges}
+		carrierName: opt.CarrierName, invoices: opt.InvoiceCharges, webhooks: opt.Webhooks}
 	if k.carrierName == "" {
 		k.carrierName = DefaultCarrierName
 	}
@@ -192,6 +198,16 @@ func (k *handler) table() []entry {
 		{http.MethodGet, acct + "/port_requests/{id}/comments", k.listComments},
 		{http.MethodPut, acct + "/port_requests/{id}/comments", k.addComments},
 		{http.MethodGet, acct + "/port_requests/{id}/timeline", k.timeline},
+		// portkit's extension: webhooks (webhooks.go).
+		{http.MethodGet, acct + "/port_webhooks", k.listWebhooks},
+		{http.MethodPut, acct + "/port_webhooks", k.createWebhook},
+		{http.MethodGet, acct + "/port_webhooks/{webhook}", k.getWebhook},
+		{http.MethodPost, acct + "/port_webhooks/{webhook}", k.editWebhook},
+		{http.MethodPatch, acct + "/port_webhooks/{webhook}", k.patchWebhook},
+		{http.MethodDelete, acct + "/port_webhooks/{webhook}", k.deleteWebhook},
+		{http.MethodPost, acct + "/port_webhooks/{webhook}/test", k.testWebhook},
+		{http.MethodGet, acct + "/port_webhooks/{webhook}/deliveries", k.webhookDeliveries},
+		{http.MethodPost, acct + "/port_webhooks/{webhook}/deliveries/{delivery}/replay", k.replayDelivery},
 	}
 	for _, st := range porting.States() {
 		rs = append(rs,

@@ -14,8 +14,8 @@ import (
 // Of maps an error to an HTTP status. A validation failure is
 // validation (the dialect picks 400 or 422); a state that forbids the
 // operation is 405; a store out of room is 507; a closed or unreachable
-// store or a canceled request is 503, since a retry may succeed; an error
-// of no known kind is 500.
+// store or a canceled request is 503, since a retry may succeed; a
+// capability the store lacks is 501; an error of no known kind is 500.
 func Of(err error, validation int) int {
 	switch {
 	case err == nil:
@@ -40,6 +40,8 @@ func Of(err error, validation int) int {
 		return validation
 	case errors.Is(err, porting.ErrInsufficientStorage):
 		return http.StatusInsufficientStorage
+	case errors.Is(err, porting.ErrUnsupported):
+		return http.StatusNotImplemented
 	case errors.Is(err, porting.ErrClosed), errors.Is(err, porting.ErrUnavailable),
 		errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
 		return http.StatusServiceUnavailable
