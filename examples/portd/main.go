@@ -19,17 +19,25 @@
 // The tenants file sets up accounts, their tokens, the numbers the platform
 // owns and the activation charge:
 //
-//	{"accounts": [{"id": "<32 hex>", "name": "...", "parent_id": "", "port_authority": true, "tokens": ["..."]}],
+//	{"accounts": [{"id": "<32 hex>", "name": "...", "parent_id": "", "port_authority": true, "tokens": ["..."],
+//	               "email": "ports@...", "submission_url": "https://...",
+//	               "webhooks": [{"url": "https://...", "descendants": true, "event_types": ["..."], "secret": "whsec_..."}]}],
 //	 "owned_numbers": {"+12025550100": "<account id>"},
 //	 "activation_charge": 10.0,
 //	 "provider": {"name": "...", "address": ["..."], "phone": "...", "email": "..."}}
 //
-// Routes: /v2/accounts/{ACCOUNT_ID}/port_requests... and /v2/port_requests
-// (Kazoo), /origination/porting/... (Telnyx), GET /healthz (the process
-// serves) and GET /readyz (and its store answers: 503 while its database is
-// down). A browser app of another origin (Monster UI) is let in with
-// -cors-origins; Kazoo's 402 is the document's body, or with -kazoo-charges
-// invoices the list of invoices current Monster UI reads.
+// Events leave the process (see delivery.go): webhooks (managed under
+// /v2/accounts/{ACCOUNT_ID}/port_webhooks, or declared in the tenants
+// file), the hand-off of submitted requests to their account's
+// submission_url, and, with -smtp-relay, email notifications.
+//
+// Routes: /v2/accounts/{ACCOUNT_ID}/port_requests... and port_webhooks...,
+// and /v2/port_requests (Kazoo), /origination/porting/... (Telnyx), GET
+// /healthz (the process serves) and GET /readyz (and its store answers:
+// 503 while its database is down). A browser app of another origin
+// (Monster UI) is let in with -cors-origins; Kazoo's 402 is the
+// document's body, or with -kazoo-charges invoices the list of invoices
+// current Monster UI reads.
 package main
 
 import (
@@ -82,6 +90,8 @@ type config struct {
 	corsOrigins []string
 	// kazooCharges is the body of Kazoo's 402: "document" or "invoices".
 	kazooCharges string
+	// Event delivery (see delivery.go).
+	delivery deliveryConfig
 }
 
 func parseFlags(args []string, stderr io.Writer) (config, error) {
@@ -108,12 +118,16 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 		"e.g. http://localhost:3000 for a Monster UI served there; * for any (default: none)")
 	fs.StringVar(&c.kazooCharges, "kazoo-charges", "document", "body of Kazoo's 402 accept-charges answer: "+
 		"document ({activation_charges, number_services}, as the reference document) or invoices (the list of invoices current Monster UI reads)")
+	c.delivery.flags(fs)
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
 	var err error
 	if c.corsOrigins, err = httpapi.ParseOrigins(*cors); err != nil {
 		return c, fmt.Errorf("-cors-origins: %w", err)
+	}
+	if err := c.delivery.check(); err != nil {
+		return c, err
 	}
 	if fs.NArg() > 0 {
 		return c, fmt.Errorf("unexpected arguments: %v", fs.Args())

@@ -140,10 +140,31 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, listening
 		return fmt.Errorf("the link key of the state is not hex: %w", err)
 	}
 
+	// Log every event (transitions, comments...) as it is written, and
+	// settle from the event log every completion whose billing and
+	// activation a crash or a failure interrupted; deliver webhooks,
+	// hand-offs and emails (delivery.go).
+	var watchers sync.WaitGroup
+	evCtx, stopEvents := context.WithCancel(context.WithoutCancel(ctx))
+	defer func() { stopEvents(); watchers.Wait() }()
+	for consumer, h := range map[string]porting.EventHandler{
+		"portd-log": logEvents(log), porting.SettlementConsumer: svc.Settlements(),
+	} {
+		watchers.Add(1)
+		go func() {
+			defer watchers.Done()
+			_ = svc.WatchEvents(porting.AsSystem(evCtx), consumer, h, 5*time.Second)
+		}()
+	}
+	webhooks, err := startDelivery(evCtx, cfg.delivery, svc, store, st.InstanceID, branding.Name, log, &watchers)
+	if err != nil {
+		return err
+	}
+
 	cors := httpapi.CORS{Origins: cfg.corsOrigins}
 	mux := http.NewServeMux()
 	mux.Handle("/v2/", kazoo.New(svc, tokens, kazoo.Options{LOA: renderLOA, Logger: log, CORS: cors,
-		CarrierName: branding.Name, InvoiceCharges: cfg.kazooCharges == "invoices"}))
+		CarrierName: branding.Name, InvoiceCharges: cfg.kazooCharges == "invoices", Webhooks: webhooks}))
 	mux.Handle("/origination/porting/", telnyx.New(svc, tokens, telnyx.Options{LOA: renderLOA, LinkKey: linkKey, Logger: log, CORS: cors}))
 	mux.HandleFunc("GET /healthz", healthz)
 	mux.HandleFunc("GET /readyz", readyz(store))
@@ -162,22 +183,6 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, listening
 		ErrorLog:          slog.NewLogLogger(handler, slog.LevelWarn),
 		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 	}
-
-	// Log every event (transitions, comments...) as it is written, and
-	// settle from the event log every completion whose billing and
-	// activation a crash or a failure interrupted.
-	var watchers sync.WaitGroup
-	evCtx, stopEvents := context.WithCancel(context.WithoutCancel(ctx))
-	for consumer, h := range map[string]porting.EventHandler{
-		"portd-log": logEvents(log), porting.SettlementConsumer: svc.Settlements(),
-	} {
-		watchers.Add(1)
-		go func() {
-			defer watchers.Done()
-			_ = svc.WatchEvents(porting.AsSystem(evCtx), consumer, h, 5*time.Second)
-		}()
-	}
-	defer func() { stopEvents(); watchers.Wait() }()
 
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()

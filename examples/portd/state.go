@@ -29,6 +29,11 @@ type state struct {
 	// is one that was lost or replaced (an empty store would otherwise
 	// start afresh beside the old state).
 	StoreID string `json:"store_id,omitempty"`
+	// InstanceID names this portd in the leases of the webhook streams it
+	// delivers. Kept in portd.json, so that after a restart it takes its
+	// own leases back at once instead of waiting for them to run out; on
+	// a shared database each process draws its own at start.
+	InstanceID string `json:"instance_id,omitempty"`
 }
 
 // storeMark is the event cursor under which portd marks its store with
@@ -88,8 +93,13 @@ func loadState(dir string) (*state, error) {
 			return nil, err
 		}
 	}
-	if s.LinkKey == "" {
-		s.LinkKey = randomHex(32)
+	if s.LinkKey == "" || s.InstanceID == "" {
+		if s.LinkKey == "" {
+			s.LinkKey = randomHex(32)
+		}
+		if s.InstanceID == "" {
+			s.InstanceID = "portd-" + randomHex(8)
+		}
 		if err := s.save(dir); err != nil {
 			return nil, err
 		}
@@ -164,6 +174,9 @@ func sharedState(ctx context.Context, store settingStore) (*state, error) {
 		}
 		*f.dst = v
 	}
+	// Each process delivers under a name of its own: a lease names one
+	// holder. A restarted portd waits for the leases it held to run out.
+	s.InstanceID = "portd-" + randomHex(8)
 	return s, nil
 }
 

@@ -3,8 +3,10 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
+	"slices"
 
 	"github.com/portkit/portkit/httpapi"
 	"github.com/portkit/portkit/loa"
@@ -19,6 +21,12 @@ type tenants struct {
 		ParentID      string   `json:"parent_id"`
 		PortAuthority bool     `json:"port_authority"`
 		Tokens        []string `json:"tokens"`
+		// Email and SubmissionURL are porting.Account's.
+		Email         string `json:"email"`
+		SubmissionURL string `json:"submission_url"`
+		// Webhooks are the account's subscriptions, kept as declared
+		// (see applyWebhooks).
+		Webhooks []tenantWebhook `json:"webhooks"`
 	} `json:"accounts"`
 	OwnedNumbers     map[string]string `json:"owned_numbers"`
 	ActivationCharge float64           `json:"activation_charge"`
@@ -51,12 +59,18 @@ func readTenants(path string) (*tenants, error) {
 func (t *tenants) apply(ctx context.Context, svc *porting.Service, tokens *httpapi.Tokens, inv *porting.MemoryInventory) error {
 	sys := porting.AsSystem(ctx)
 	for _, a := range t.Accounts {
-		acct := porting.Account{ID: a.ID, Name: a.Name, ParentID: a.ParentID, PortAuthority: a.PortAuthority}
+		acct := porting.Account{ID: a.ID, Name: a.Name, ParentID: a.ParentID, PortAuthority: a.PortAuthority,
+			Email: a.Email, SubmissionURL: a.SubmissionURL}
 		if err := svc.PutAccount(sys, acct); err != nil {
 			return fmt.Errorf("account %s: %w", a.ID, err)
 		}
 		for _, tok := range a.Tokens {
 			tokens.Add(tok, porting.Actor{AccountID: a.ID, Name: a.Name})
+		}
+	}
+	for _, a := range t.Accounts {
+		if err := applyWebhooks(sys, svc, a.ID, a.Webhooks); err != nil {
+			return err
 		}
 	}
 	for number, acct := range t.OwnedNumbers {
@@ -84,4 +98,55 @@ var defaultBranding = loa.Branding{
 	Name:    "portkit demo carrier",
 	Address: []string{"1 Example Plaza", "Washington, DC 20001"},
 	Email:   "porting@example.net",
+}
+
+// tenantWebhook is a webhook the tenants file declares.
+type tenantWebhook struct {
+	URL         string              `json:"url"`
+	Descendants bool                `json:"descendants"`
+	EventTypes  []porting.EventType `json:"event_types"`
+	// Secret signs the deliveries; empty draws one when the webhook is
+	// made (GET port_webhooks/{id} shows it).
+	Secret      string `json:"secret"`
+	Description string `json:"description"`
+	// Disabled pauses it.
+	Disabled bool `json:"disabled"`
+}
+
+// applyWebhooks makes the account's webhooks as the tenants file
+// declares them, on every start: a webhook of the account with the same
+// URL is updated to match (its secret kept unless one is declared), a
+// missing one is made. Webhooks made over HTTP are left alone.
+func applyWebhooks(ctx context.Context, svc *porting.Service, account string, declared []tenantWebhook) error {
+	if len(declared) == 0 {
+		return nil
+	}
+	have, err := svc.Subscriptions(ctx, account)
+	if errors.Is(err, porting.ErrUnsupported) {
+		return fmt.Errorf("account %s declares webhooks, but the store does not keep them: %w", account, err)
+	}
+	if err != nil {
+		return err
+	}
+	byURL := map[string]*porting.Subscription{}
+	for _, s := range have {
+		byURL[s.URL] = s
+	}
+	for _, w := range declared {
+		in := porting.SubscriptionInput{URL: w.URL, Descendants: w.Descendants, EventTypes: w.EventTypes,
+			Secret: w.Secret, Enabled: !w.Disabled, Description: w.Description}
+		if s, ok := byURL[w.URL]; ok {
+			if w.Secret == "" && s.Descendants == in.Descendants && slices.Equal(s.EventTypes, in.EventTypes) &&
+				s.Enabled == in.Enabled && s.Description == in.Description {
+				continue // as declared already
+			}
+			_, err = svc.UpdateSubscription(ctx, s.ID, 0, in)
+		} else {
+			_, err = svc.CreateSubscription(ctx, account, in)
+		}
+		if err != nil {
+			return fmt.Errorf("webhook %s of account %s: %w", w.URL, account, err)
+		}
+	}
+	return nil
 }
