@@ -86,7 +86,15 @@
 // attachments, deletions. Events are numbered in commit order; a reader
 // that follows the last number it saw never misses one (Store.Events).
 // DeliverEvents and WatchEvents hand them to an EventHandler at least
-// once, with a durable cursor per consumer.
+// once, with a durable cursor per consumer; WatchEvents backs off while its
+// handler fails.
+//
+// Events leave the process by the privacy rule of the API (MessageFor): a
+// subscriber acting as an account receives the events of the requests that
+// account reaches, private comments only as their port authority, and
+// never a PIN. Subscriptions (webhooks) and the state of their delivery
+// are kept by a Store that implements the optional SubscriptionStore;
+// package webhook delivers them, and package notify emails.
 //
 // # Hooks
 //

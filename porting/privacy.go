@@ -91,8 +91,8 @@ type MessageData struct {
 	Completions []Completion `json:"completions,omitempty"`
 	// Request is the request as it stood when the message was built
 	// (its Revision may be past the event's), without PINs or account
-	// numbers, nor its comments (Comment carries a comment's event); nil
-	// once the request is deleted.
+	// numbers; nil once the request is deleted. (Comments are not part of
+	// a request: Comment carries a comment's.)
 	Request *PortRequest `json:"request,omitempty"`
 }
 

@@ -59,15 +59,14 @@ func (w *worker) run(ctx context.Context) {
 				_ = d.store.ReleaseLease(context.WithoutCancel(ctx), w.stream, d.opt.Holder)
 				return
 			}
-			if errors.Is(err, porting.ErrNotFound) {
+			switch {
+			case errors.Is(err, porting.ErrNotFound):
 				return // the subscription is gone
-			}
-			if err != nil && !errors.Is(err, errStop) {
-				d.opt.Logger.Error("webhook: delivering", "stream", w.stream, "err", err)
-			}
-			if errors.Is(err, errDisabled) {
+			case errors.Is(err, errDisabled):
 				_ = d.store.ReleaseLease(ctx, w.stream, d.opt.Holder)
 				return
+			case err != nil && !errors.Is(err, errStop):
+				d.opt.Logger.Error("webhook: delivering", "stream", w.stream, "err", err)
 			}
 		case errors.Is(err, porting.ErrLeaseHeld):
 			// Another process delivers it; try again when its lease may
