@@ -106,6 +106,11 @@ func TestFailingEndpointsFollowTheSchedule(t *testing.T) {
 	}
 	waitAttempts(1)
 	for name, s := range bad {
+		waitFor(t, name+": another request attempted", func() bool {
+			return len(attempts(s.ID)[key{r2.ID, porting.EventCreated}]) == 1
+		})
+	}
+	for name, s := range bad {
 		got := attempts(s.ID)
 		require.Equal(t, []time.Time{t0}, got[key{r.ID, porting.EventCreated}], name)
 		require.Equal(t, []time.Time{t0}, got[key{r2.ID, porting.EventCreated}], "%s: another request is not held up", name)

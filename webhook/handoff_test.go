@@ -49,7 +49,12 @@ func TestHandOff(t *testing.T) {
 	require.False(t, got.Sent, "not sent while the processor refuses it")
 
 	rc.setAnswer(nil)
-	w.f.Clock.Advance(time.Minute)
+	// The retry is due a minute after the attempt, on the clock: move it
+	// there once the worker waits for it.
+	waitFor(t, "the retry's wait", func() bool { return w.f.Clock.Waiting() > 0 })
+	next, _ := w.f.Clock.NextWait()
+	require.Equal(t, time.Minute, next.Sub(w.f.Clock.Now()))
+	w.f.Clock.Set(next)
 	waitFor(t, "marked sent", func() bool {
 		got, err := w.f.Service.Get(sys, r.ID)
 		return err == nil && got.Sent
@@ -81,10 +86,8 @@ func TestHandOff(t *testing.T) {
 	for _, p := range rc.received() {
 		require.NotContains(t, p.Path, other.ID)
 	}
-	page, err := w.f.Store.Deliveries(context.Background(), webhook.HandOffStream, porting.DeliveryQuery{})
-	require.NoError(t, err)
-	require.Len(t, page.Deliveries, 2)
-	for _, d := range page.Deliveries {
-		require.Equal(t, porting.DeliveryDelivered, d.Status)
-	}
+	waitFor(t, "both hand-offs recorded as delivered", func() bool {
+		page, err := w.f.Store.Deliveries(context.Background(), webhook.HandOffStream, porting.DeliveryQuery{Status: porting.DeliveryDelivered})
+		return err == nil && len(page.Deliveries) == 2
+	})
 }

@@ -190,15 +190,14 @@ func (s *session) deliver(ctx context.Context) error {
 			if err := s.attempt(ctx, q); err != nil {
 				return err
 			}
-			if len(s.dirty) >= flushCount || (len(s.dirty) > 0 && time.Since(s.dirtyAt) >= flushAfter) {
-				if err := s.flush(ctx); err != nil {
-					return err
-				}
-			}
-			continue
 		}
-		if err := s.flush(ctx); err != nil {
-			return err
+		if len(s.dirty) >= flushCount || (len(s.dirty) > 0 && time.Since(s.dirtyAt) >= flushAfter) {
+			if err := s.flush(ctx); err != nil {
+				return err
+			}
+		}
+		if s.due() != nil {
+			continue
 		}
 		if err := s.saveCursor(ctx, false); err != nil {
 			return err
@@ -206,9 +205,16 @@ func (s *session) deliver(ctx context.Context) error {
 		if s.more && s.pending < d.opt.MaxPending {
 			continue // a full batch was read: read on
 		}
+		// Idle: results wait up to flushAfter to be written with the
+		// next ones (a crash meanwhile delivers them again).
+		var flushed <-chan time.Time
+		if len(s.dirty) > 0 {
+			flushed = time.After(flushAfter - time.Since(s.dirtyAt))
+		}
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
+		case <-flushed:
 		case <-s.wake:
 			s.more = true
 		case <-s.wait():
