@@ -35,6 +35,17 @@
 //	PUT    port_requests/{id}/comments         add {"comments": [...]} or one comment; answers {"comments": [...]}
 //	GET    port_requests/{id}/timeline         transitions and comments, by time
 //
+// and portkit's extension for the account's webhooks (webhooks.go; the
+// test route answers 501 unless Options.Webhooks is set):
+//
+//	GET    port_webhooks                       the account's webhooks (no secrets)
+//	PUT    port_webhooks                       create {url, event_types, descendants, secret, enabled, description}
+//	GET    port_webhooks/{webhook}             one, with its secret
+//	POST   port_webhooks/{webhook}             replace; PATCH merges; DELETE deletes
+//	POST   port_webhooks/{webhook}/test        send a test message now
+//	GET    port_webhooks/{webhook}/deliveries  deliveries with their attempts (?status=)
+//	POST   port_webhooks/{webhook}/deliveries/{delivery}/replay
+//
 // A trailing slash and doubled slashes are the same path (kazoo-php-sdk
 // creates with PUT port_requests/); nothing is redirected.
 //
