@@ -48,7 +48,7 @@ func (w *worker) run(ctx context.Context) {
 	defer poll.Stop()
 	for ctx.Err() == nil {
 		now := d.now()
-		_, err := d.store.AcquireLease(ctx, w.stream, d.opt.Holder, now, now.Add(d.opt.LeaseTTL))
+		held, err := d.store.AcquireLease(ctx, w.stream, d.opt.Holder, now, now.Add(d.opt.LeaseTTL))
 		switch {
 		case err == nil:
 			s := &session{w: w, renewAt: now.Add(d.opt.LeaseTTL / 3), leaseUntil: now.Add(d.opt.LeaseTTL)}
@@ -69,8 +69,14 @@ func (w *worker) run(ctx context.Context) {
 				d.opt.Logger.Error("webhook: delivering", "stream", w.stream, "err", err)
 			}
 		case errors.Is(err, porting.ErrLeaseHeld):
-			// Another process delivers it; try again when its lease may
-			// have run out.
+			// Another process delivers it: try again when its lease runs
+			// out (on the clock), or after a lease's time at the latest.
+			select {
+			case <-ctx.Done():
+			case <-porting.After(d.opt.Clock, held.Expires.Sub(now)):
+			case <-time.After(d.opt.LeaseTTL):
+			}
+			continue
 		case errors.Is(err, porting.ErrNotFound):
 			return
 		default:
