@@ -26,6 +26,7 @@ type deliveryConfig struct {
 	scheduleFlag string
 	schedule     []time.Duration
 	poll         time.Duration
+	lease        time.Duration
 	smtpRelay    string
 	smtpFrom     string
 	smtpUser     string
@@ -36,6 +37,7 @@ func (c *deliveryConfig) flags(fs *flag.FlagSet) {
 	fs.BoolVar(&c.allowPrivate, "webhooks-allow-private", false, "allow webhooks to loopback, link-local and private addresses (tests, on-premise endpoints)")
 	fs.StringVar(&c.scheduleFlag, "webhook-schedule", "", "webhook retry schedule: the waits after each failed attempt, comma-separated (default 5s,30s,2m,10m,30m,1h,2h,4h,8h,8h)")
 	fs.DurationVar(&c.poll, "webhook-poll", webhook.DefaultPoll, "how often webhook delivery looks for other processes' writes and replays, and renews its leases")
+	fs.DurationVar(&c.lease, "webhook-lease", webhook.DefaultLeaseTTL, "how long a portd's hold on a delivery stream lasts unless renewed: on a shared database, how soon another portd takes over the webhooks and emails of one that died")
 	fs.StringVar(&c.smtpRelay, "smtp-relay", "", "SMTP relay (host:port) for email notifications; none: no email")
 	fs.StringVar(&c.smtpFrom, "smtp-from", "", "sender of email notifications (with -smtp-relay)")
 	fs.StringVar(&c.smtpUser, "smtp-user", "", "SMTP user name; the password is read from $PORTD_SMTP_PASSWORD")
@@ -55,6 +57,9 @@ func (c *deliveryConfig) check() error {
 	if c.poll <= 0 {
 		return fmt.Errorf("-webhook-poll must be positive, not %v", c.poll)
 	}
+	if c.lease <= 0 {
+		return fmt.Errorf("-webhook-lease must be positive, not %v", c.lease)
+	}
 	if c.smtpRelay != "" && c.smtpFrom == "" {
 		return errors.New("-smtp-relay needs -smtp-from")
 	}
@@ -70,7 +75,7 @@ func startDelivery(ctx context.Context, c deliveryConfig, svc *porting.Service, 
 	var tester kazoo.WebhookTester
 	if ss, ok := store.(porting.SubscriptionStore); ok && c.webhooks {
 		d := webhook.New(svc, ss, webhook.Options{Holder: holder, AllowPrivate: c.allowPrivate, Schedule: c.schedule,
-			Poll: c.poll, HandOff: true, HandOffBody: kazoo.Document, Logger: log})
+			Poll: c.poll, LeaseTTL: c.lease, HandOff: true, HandOffBody: kazoo.Document, Logger: log})
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -85,12 +90,70 @@ func startDelivery(ctx context.Context, c deliveryConfig, svc *porting.Service, 
 		if err != nil {
 			return nil, err
 		}
+		watch := func(ctx context.Context) {
+			_ = svc.WatchEvents(porting.AsSystem(ctx), notify.Consumer, m, 5*time.Second)
+		}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			_ = svc.WatchEvents(porting.AsSystem(ctx), notify.Consumer, m, 5*time.Second)
+			if ss, ok := store.(porting.SubscriptionStore); ok {
+				// Several portd may share the store: one sends the mail.
+				leased(ctx, ss, porting.SystemStream(notify.Consumer), holder, c.lease, log, watch)
+				return
+			}
+			watch(ctx)
 		}()
 		log.Info("email notifications on", "relay", c.smtpRelay)
 	}
 	return tester, nil
+}
+
+// leased runs f while holder holds the lease of stream, until ctx ends:
+// of the processes sharing a store, one at a time runs f, and another
+// takes over within a lease's time when that one dies. f is stopped (its
+// context canceled) when a renewal fails, and started again once the
+// lease is taken again.
+func leased(ctx context.Context, ss porting.SubscriptionStore, stream, holder string, ttl time.Duration, log *slog.Logger, f func(context.Context)) {
+	for ctx.Err() == nil {
+		now := time.Now()
+		if _, err := ss.AcquireLease(ctx, stream, holder, now, now.Add(ttl)); err != nil {
+			if !errors.Is(err, porting.ErrLeaseHeld) && ctx.Err() == nil {
+				log.Error("taking a lease", "stream", stream, "err", err)
+			}
+			sleep(ctx, ttl/3)
+			continue
+		}
+		run, stop := context.WithCancel(ctx)
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			f(run)
+		}()
+		for {
+			sleep(ctx, ttl/3)
+			now := time.Now()
+			if ctx.Err() != nil {
+				break
+			}
+			if _, err := ss.AcquireLease(ctx, stream, holder, now, now.Add(ttl)); err != nil {
+				log.Warn("lost a lease", "stream", stream, "err", err)
+				break
+			}
+		}
+		stop()
+		<-done
+		if ctx.Err() != nil {
+			_ = ss.ReleaseLease(context.WithoutCancel(ctx), stream, holder) // another takes over at once
+		}
+	}
+}
+
+// sleep waits d, or until ctx ends.
+func sleep(ctx context.Context, d time.Duration) {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+	case <-t.C:
+	}
 }

@@ -34,6 +34,9 @@ const (
 	// hookCrashSchedule keeps retries quick: the receiver's failures must
 	// not outlast the test.
 	hookCrashSchedule = "20ms,50ms,100ms,200ms,300ms,500ms,500ms,500ms,500ms,500ms,500ms,500ms"
+	// hookCrashLease is how soon a restarted portd, or the other one,
+	// takes over the streams a killed portd delivered.
+	hookCrashLease = 1500 * time.Millisecond
 )
 
 // hookArrival is one delivery as the receiver got it.
@@ -94,20 +97,28 @@ func (rc *hookReceiver) snapshot() ([]hookArrival, time.Time) {
 // TestWebhookCrash runs portd as a process of its own (see TestMain) with
 // webhooks to a receiver on loopback that fails a tenth of them, loads it
 // with creates, transitions and comments, and kills it with SIGKILL at
-// random moments, restarting it on the same data each time. After the
-// last restart, once delivery is quiet, it opens the store in-process and
-// requires, for every subscription: every event of the log it wants was
-// delivered (answered 2xx) at least once, with a valid signature; an
-// event came only ever with its own webhook-id; and no message of a
-// request arrived before an earlier message of that request had been
-// accepted (per-request order).
+// random moments, restarting it on the same data each time. On a store
+// several processes share (PostgreSQL), two portd run at once, the load
+// is split across them and each cycle kills one: the lease of each
+// subscription makes one of them deliver it at a time, and the other
+// takes over when that one dies. After the last restart, once delivery is
+// quiet, the test opens the store in-process and requires, for every
+// subscription: every event of the log it wants was delivered (answered
+// 2xx) at least once, with a valid signature; an event came only ever
+// with its own webhook-id; and no message of a request arrived before an
+// earlier message of that request had been accepted (per-request order,
+// which two processes delivering one subscription at once would break).
 func TestWebhookCrash(t *testing.T) {
 	for _, be := range backends.Durable() {
-		t.Run(be.Name, func(t *testing.T) { testWebhookCrash(t, be.Durable(t)) })
+		instances := 1
+		if be.Shared {
+			instances = 2
+		}
+		t.Run(be.Name, func(t *testing.T) { testWebhookCrash(t, be.Durable(t), instances) })
 	}
 }
 
-func testWebhookCrash(t *testing.T, place backends.Place) {
+func testWebhookCrash(t *testing.T, place backends.Place, instances int) {
 	started := time.Now()
 	seed := uint64(time.Now().UnixNano())
 	if s := os.Getenv("PORTD_CRASH_SEED"); s != "" {
@@ -115,14 +126,19 @@ func testWebhookCrash(t *testing.T, place backends.Place) {
 		seed, err = strconv.ParseUint(s, 10, 64)
 		require.NoError(t, err, "PORTD_CRASH_SEED")
 	}
-	t.Logf("webhook crash: seed=%d (PORTD_CRASH_SEED=%d replays it)", seed, seed)
+	t.Logf("webhook crash: seed=%d (PORTD_CRASH_SEED=%d replays it), %d portd", seed, seed, instances)
 	rng := mrand.New(mrand.NewPCG(seed, 0))
 	rc := newHookReceiver(t, seed)
 	bin := portdBinary(t)
-	flags := append(slices.Clone(place.Flags), "-webhooks-allow-private", "-webhook-poll", "100ms", "-webhook-schedule", hookCrashSchedule)
+	flags := append(slices.Clone(place.Flags), "-webhooks-allow-private", "-webhook-poll", "100ms",
+		"-webhook-schedule", hookCrashSchedule, "-webhook-lease", hookCrashLease.String())
 
-	p := startPortd(t, bin, flags)
-	account := p.account
+	ps := make([]*portdProc, instances)
+	for i := range ps {
+		ps[i] = startPortd(t, bin, flags)
+	}
+	p := ps[0]
+	account := p.account // the same in every portd of the place
 	// Three subscriptions: every event, transitions only, comments only.
 	for name, types := range map[string][]string{"all": nil, "transitions": {"port_request.transitioned"}, "comments": {"comment.added"}} {
 		body, _ := json.Marshal(map[string]any{"data": map[string]any{"url": rc.srv.URL + "/hook/" + name, "event_types": types}})
@@ -147,37 +163,41 @@ func testWebhookCrash(t *testing.T, place backends.Place) {
 		var done atomic.Int64
 		for w := range hookCrashWorkers {
 			wrng := mrand.New(mrand.NewPCG(seed, uint64(cycle*100+w)))
+			wp := ps[w%len(ps)]
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				done.Add(int64(hookLoad(p, wrng, &numbers, stop)))
+				done.Add(int64(hookLoad(wp, wrng, &numbers, stop)))
 			}()
 		}
 		time.Sleep(load)
+		victim := rng.IntN(len(ps))
+		require.NoError(t, ps[victim].kill())
 		close(stop)
-		require.NoError(t, p.kill())
 		wg.Wait()
-		require.True(t, p.killedBySignal(), "portd was killed by SIGKILL: %v\n%s", p.waitErr, p.logs)
+		require.True(t, ps[victim].killedBySignal(), "portd was killed by SIGKILL: %v\n%s", ps[victim].waitErr, ps[victim].logs)
 		writes += int(done.Load())
-		p = startPortd(t, bin, flags)
-		require.Equal(t, account, p.account)
+		ps[victim] = startPortd(t, bin, flags)
+		require.Equal(t, account, ps[victim].account)
 	}
 
 	// Quiet: nothing pending, and nothing arriving for a while.
 	deadline := time.Now().Add(30 * time.Second)
 	for {
-		require.True(t, time.Now().Before(deadline), "delivery never went quiet\n%s", p.logs)
+		require.True(t, time.Now().Before(deadline), "delivery never went quiet\n%s", ps[0].logs)
 		_, last := rc.snapshot()
-		if time.Since(last) > 1500*time.Millisecond && hookPending(t, p) == 0 {
+		if time.Since(last) > 1500*time.Millisecond && hookPending(t, ps[0]) == 0 {
 			break
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-	require.NoError(t, p.kill())
+	for _, q := range ps {
+		require.NoError(t, q.kill())
+	}
 	arrivals, _ := rc.snapshot()
 	checked, dups := hookCheck(t, place, arrivals)
-	t.Logf("webhook crash: %d cycles, %d acknowledged writes, %d arrivals (%d answered 500), %d event deliveries checked, %d delivered again (same webhook-id), %v",
-		hookCrashCycles, writes, len(arrivals), countRefused(arrivals), checked, dups, time.Since(started).Round(time.Millisecond))
+	t.Logf("webhook crash: %d cycles, %d portd, %d acknowledged writes, %d arrivals (%d answered 500), %d event deliveries checked, %d delivered again (same webhook-id), %v",
+		hookCrashCycles, instances, writes, len(arrivals), countRefused(arrivals), checked, dups, time.Since(started).Round(time.Millisecond))
 }
 
 func countRefused(as []hookArrival) int {

@@ -41,6 +41,9 @@ type Backend struct {
 	// write) and keep it, under key, for the rest of the process (see
 	// Cleanup). The store is closed when tb ends.
 	Dataset func(tb testing.TB, key string, fill func(porting.Store) error) porting.Store
+	// Shared is true for a backend several processes may use at once (a
+	// database server), so several portd may serve one Place.
+	Shared bool
 }
 
 // Place is where a durable store keeps its data.
@@ -56,7 +59,7 @@ func All() []Backend {
 	return []Backend{
 		{Name: "memory", Open: openMemory, Dataset: memoryDataset},
 		{Name: "badger", Open: openBadger, Durable: badgerPlace, Dataset: badgerDataset},
-		{Name: "postgres", Open: openPostgres, Durable: postgresPlace, Dataset: postgresDataset},
+		{Name: "postgres", Open: openPostgres, Durable: postgresPlace, Dataset: postgresDataset, Shared: true},
 	}
 }
 
