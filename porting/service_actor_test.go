@@ -253,3 +253,55 @@ func TestServicePortAuthority(t *testing.T) {
 	_, err = f.Service.PortAuthority(t.Context(), "customer")
 	require.ErrorIs(t, err, porting.ErrForbidden, "no actor")
 }
+
+// chainingStore reads account chains itself, as a database would in one
+// query, counting the chains it reads: the optional porting.AccountChainer.
+type chainingStore struct {
+	porting.Store
+	chains int
+}
+
+func (s *chainingStore) AccountChain(ctx context.Context, id string, limit int) ([]porting.Account, error) {
+	s.chains++
+	var chain []porting.Account
+	for cur := id; cur != "" && len(chain) < limit; {
+		a, err := s.Account(ctx, cur)
+		if err != nil {
+			return nil, err
+		}
+		chain = append(chain, a)
+		cur = a.ParentID
+	}
+	return chain, nil
+}
+
+// A Service over an AccountChainer reads an account's ancestors in one
+// call, and finds the same: the same port authority, the same refusals,
+// and a tree too deep (here a cycle) is an error either way.
+func TestServiceAccountChainer(t *testing.T) {
+	t.Parallel()
+	f := portingtest.New(t)
+	chaining := &chainingStore{Store: f.Store}
+	svc := porting.NewService(chaining, f.Service.Options())
+	sys := porting.AsSystem(t.Context())
+	require.NoError(t, svc.PutAccount(sys, porting.Account{ID: "shop", Name: "Shop", ParentID: "customer"}))
+	for _, s := range []*porting.Service{f.Service, svc} {
+		got, err := s.PortAuthority(f.AsCustomer(), "shop")
+		require.NoError(t, err)
+		require.Equal(t, "authority", got.ID)
+		_, err = s.PortAuthority(f.AsCustomer(), "nobody")
+		require.ErrorIs(t, err, porting.ErrNotFound)
+		ok, err := s.IsAuthority(f.AsAuthority(), "shop")
+		require.NoError(t, err)
+		require.True(t, ok)
+	}
+	require.Positive(t, chaining.chains, "the store's chains were read")
+
+	// A cycle (which PutAccount never makes) is cut at the depth bound.
+	require.NoError(t, f.Store.PutAccount(t.Context(), porting.Account{ID: "loop-a", Name: "A", ParentID: "loop-b"}))
+	require.NoError(t, f.Store.PutAccount(t.Context(), porting.Account{ID: "loop-b", Name: "B", ParentID: "loop-a"}))
+	for _, s := range []*porting.Service{f.Service, svc} {
+		_, err := s.PortAuthority(sys, "loop-a")
+		require.ErrorContains(t, err, "tree deeper than")
+	}
+}

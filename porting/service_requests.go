@@ -119,17 +119,9 @@ func (s *Service) PortAuthority(ctx context.Context, accountID string) (Account,
 	if err != nil {
 		return Account{}, err
 	}
-	var chain []Account // the account, then its ancestors
-	for cur := accountID; cur != ""; {
-		if len(chain) >= maxAccountDepth {
-			return Account{}, fmt.Errorf("account %s: tree deeper than %d", accountID, maxAccountDepth)
-		}
-		acct, err := s.store.Account(ctx, cur)
-		if err != nil {
-			return Account{}, fmt.Errorf("account %s: %w", cur, err)
-		}
-		chain = append(chain, acct)
-		cur = acct.ParentID
+	chain, err := s.accountChain(ctx, accountID)
+	if err != nil {
+		return Account{}, err
 	}
 	if !a.Admin && !slices.ContainsFunc(chain, func(acct Account) bool { return acct.ID == a.AccountID }) {
 		return Account{}, fmt.Errorf("account %s: %w", accountID, ErrForbidden)
@@ -144,22 +136,42 @@ func (s *Service) PortAuthority(ctx context.Context, accountID string) (Account,
 
 // accountPath returns the IDs from the root down to the account.
 func (s *Service) accountPath(ctx context.Context, id string) ([]string, error) {
-	var path []string
-	for cur := id; cur != ""; {
-		if len(path) >= maxAccountDepth {
-			return nil, fmt.Errorf("account %s: tree deeper than %d", id, maxAccountDepth)
-		}
-		acct, err := s.store.Account(ctx, cur)
-		if err != nil {
-			return nil, fmt.Errorf("account %s: %w", cur, err)
-		}
-		path = append(path, acct.ID)
-		cur = acct.ParentID
+	chain, err := s.accountChain(ctx, id)
+	if err != nil {
+		return nil, err
 	}
-	for i, j := 0, len(path)-1; i < j; i, j = i+1, j-1 {
-		path[i], path[j] = path[j], path[i]
+	path := make([]string, len(chain))
+	for i, acct := range chain {
+		path[len(chain)-1-i] = acct.ID
 	}
 	return path, nil
+}
+
+// accountChain returns an account and its ancestors, the account first,
+// in one call of a store that is an AccountChainer, else one Account call
+// a level. A missing account is ErrNotFound naming it; a tree deeper than
+// maxAccountDepth (a cycle, say) is an error.
+func (s *Service) accountChain(ctx context.Context, id string) ([]Account, error) {
+	var chain []Account
+	if c, ok := s.store.(AccountChainer); ok {
+		var err error
+		if chain, err = c.AccountChain(ctx, id, maxAccountDepth+1); err != nil {
+			return nil, err
+		}
+	} else {
+		for cur := id; cur != "" && len(chain) <= maxAccountDepth; {
+			acct, err := s.store.Account(ctx, cur)
+			if err != nil {
+				return nil, fmt.Errorf("account %s: %w", cur, err)
+			}
+			chain = append(chain, acct)
+			cur = acct.ParentID
+		}
+	}
+	if len(chain) > maxAccountDepth {
+		return nil, fmt.Errorf("account %s: tree deeper than %d", id, maxAccountDepth)
+	}
+	return chain, nil
 }
 
 // Create makes a new port request for an account, in state unconfirmed

@@ -114,6 +114,19 @@ type ContentOpener interface {
 	OpenContent(ctx context.Context, requestID, contentID string) (io.ReadCloser, error)
 }
 
+// AccountChainer is an optional Store capability: a store that can read
+// an account and its ancestors at once (a database, in one query) lends
+// the chain whole, where the Service would otherwise call Account once per
+// level of the tree.
+type AccountChainer interface {
+	// AccountChain returns the account with the given ID and its
+	// ancestors, following ParentID: the account first, the root last, at
+	// most limit accounts (a chain cut at limit has a last account whose
+	// ParentID is not empty). An account of the chain that does not exist
+	// is an error matching ErrNotFound that names it.
+	AccountChain(ctx context.Context, id string, limit int) ([]Account, error)
+}
+
 // Claim says which request holds a number.
 type Claim struct {
 	RequestID string

@@ -171,3 +171,42 @@ func (s *Store) Timeline(ctx context.Context, requestID string, q porting.Timeli
 	})
 	return page, err
 }
+
+// AccountChain implements porting.AccountChainer: the account and its
+// ancestors in one recursive query, where the Service would read one
+// account a level.
+func (s *Store) AccountChain(ctx context.Context, id string, limit int) ([]porting.Account, error) {
+	var chain []porting.Account
+	err := s.read(ctx, "reading the accounts above "+id, func() error {
+		chain = chain[:0]
+		rows, err := s.pool.Query(ctx, `WITH RECURSIVE chain (depth, id, doc) AS (
+				SELECT 1, id, doc FROM accounts WHERE id = $1
+				UNION ALL
+				SELECT c.depth + 1, a.id, a.doc FROM chain c JOIN accounts a ON a.id = c.doc->>'parent_id' WHERE c.depth < $2)
+			SELECT doc::text FROM chain ORDER BY depth`, id, limit)
+		if err != nil {
+			return err
+		}
+		var doc []byte
+		_, err = pgx.ForEachRow(rows, []any{&doc}, func() error {
+			var a porting.Account
+			if err := json.Unmarshal(doc, &a); err != nil {
+				return fmt.Errorf("account: %w", err)
+			}
+			chain = append(chain, a)
+			return nil
+		})
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case len(chain) == 0:
+		return nil, fmt.Errorf("account %s: %w", id, porting.ErrNotFound)
+	case len(chain) < limit && chain[len(chain)-1].ParentID != "":
+		missing := chain[len(chain)-1].ParentID
+		return nil, fmt.Errorf("account %s: %w", missing, porting.ErrNotFound)
+	}
+	return chain, nil
+}
