@@ -22,6 +22,9 @@ import (
 var errClosed = fmt.Errorf("badger store: %w", porting.ErrClosed)
 
 // Store is a porting.Store on Badger. It is safe for concurrent use.
+// Besides porting.Store it implements the optional porting.ContentOpener
+// and porting.SubscriptionStore (the latter's methods come from an
+// embedded implementation shared with store/memory).
 type Store struct {
 	db        *bdg.DB
 	opt       Options
@@ -33,6 +36,7 @@ type Store struct {
 	closeErr  error
 	mu        sync.RWMutex // guards closed against in-flight calls
 	closed    bool
+	subscriptions
 }
 
 var _ porting.Store = (*Store)(nil)
@@ -100,6 +104,7 @@ func Open(opt Options) (*Store, error) {
 		return nil, err
 	}
 	s := &Store{db: db, opt: opt, seq: newSequencer(last), stopGC: make(chan struct{}), space: sp}
+	s.subscriptions = subscriptions{Backend: backend{s}}
 	if n, err := s.migrate(); err != nil {
 		_ = db.Close()
 		return nil, err

@@ -22,7 +22,9 @@ var errClosed = fmt.Errorf("memory store: %w", porting.ErrClosed)
 // that are scanned in order are also kept in a skip list per scan prefix
 // (keyspace.ScanPrefix), so a scan costs what its own prefix holds however
 // much else is stored. Documents are kept as values and copied on the way
-// out.
+// out. Besides porting.Store it implements the optional
+// porting.RequestViewer and porting.SubscriptionStore (the latter's
+// methods come from an embedded implementation shared with store/badger).
 type Store struct {
 	mu      sync.RWMutex
 	vals    map[string][]byte
@@ -32,6 +34,7 @@ type Store struct {
 	content map[string][]byte
 	seq     uint64
 	closed  bool
+	subscriptions
 }
 
 var (
@@ -41,10 +44,12 @@ var (
 
 // New returns an empty Store.
 func New() *Store {
-	return &Store{
+	s := &Store{
 		vals: make(map[string][]byte), order: make(map[string]*skiplist), rng: rand.New(rand.NewPCG(1, 2)),
 		docs: make(map[string]*porting.PortRequest), content: make(map[string][]byte),
 	}
+	s.subscriptions = subscriptions{Backend: backend{s}}
+	return s
 }
 
 // read runs f under the read lock.
