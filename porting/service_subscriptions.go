@@ -155,22 +155,35 @@ func urlCode(raw string) string {
 	return "format"
 }
 
-// reachAccount returns the account's path when the actor reaches it:
-// ErrNotFound when it does not exist, ErrForbidden when it is outside the
-// actor's tree.
-func (s *Service) reachAccount(ctx context.Context, a Actor, accountID string) ([]string, error) {
-	path, err := s.accountPath(ctx, accountID)
+// managesSubscriptions reports whether the actor may manage the
+// subscriptions of an account: create them, read their secrets and
+// deliveries, point them elsewhere. A subscription receives what its
+// account may see (MessageFor), so the actor must see at least as much:
+// it reaches the account and, when that account is a port authority
+// (whose subscriptions receive private comments), it is an authority over
+// it too. An account above a port authority that is none itself would
+// otherwise read, through the authority's webhooks, the private comments
+// the API hides from it. ErrNotFound when the account does not exist.
+func (s *Service) managesSubscriptions(ctx context.Context, a Actor, accountID string) (bool, error) {
+	chain, err := s.accountChain(ctx, accountID)
 	if err != nil {
-		return nil, err
+		return false, err
+	}
+	path := make([]string, len(chain))
+	for i, acct := range chain {
+		path[len(chain)-1-i] = acct.ID
 	}
 	if !a.reaches(path) {
-		return nil, fmt.Errorf("account %s: %w", accountID, ErrForbidden)
+		return false, nil
 	}
-	return path, nil
+	if !chain[0].PortAuthority {
+		return true, nil
+	}
+	return s.isAuthority(ctx, a, path)
 }
 
-// CreateSubscription makes a subscription of an account the actor reaches
-// (the account itself or an ancestor of it), at most
+// CreateSubscription makes a subscription of an account the actor manages
+// (the account itself or an ancestor of it; see managesSubscriptions), at most
 // Options.MaxSubscriptions per account. It receives the events written
 // from now on. An empty Secret draws one; the answer holds it.
 func (s *Service) CreateSubscription(ctx context.Context, accountID string, in SubscriptionInput) (*Subscription, error) {
@@ -182,8 +195,11 @@ func (s *Service) CreateSubscription(ctx context.Context, accountID string, in S
 	if err != nil {
 		return nil, err
 	}
-	if _, err := s.reachAccount(ctx, a, accountID); err != nil {
+	switch ok, err := s.managesSubscriptions(ctx, a, accountID); {
+	case err != nil:
 		return nil, err
+	case !ok:
+		return nil, fmt.Errorf("webhooks of account %s: %w", accountID, ErrForbidden)
 	}
 	if err := validateSubscription(&in); err != nil {
 		return nil, err
@@ -222,7 +238,8 @@ func (s *Service) Subscription(ctx context.Context, id string) (*Subscription, e
 	return sub, err
 }
 
-// loadSubscription returns a subscription the actor reaches.
+// loadSubscription returns a subscription the actor may manage (see
+// managesSubscriptions); ErrNotFound for any other.
 func (s *Service) loadSubscription(ctx context.Context, id string) (*Subscription, SubscriptionStore, error) {
 	ss, err := s.subscriptions()
 	if err != nil {
@@ -236,17 +253,17 @@ func (s *Service) loadSubscription(ctx context.Context, id string) (*Subscriptio
 	if err != nil {
 		return nil, nil, err
 	}
-	path, err := s.accountPath(ctx, sub.AccountID)
+	ok, err := s.managesSubscriptions(ctx, a, sub.AccountID)
 	if err != nil && !errors.Is(err, ErrNotFound) {
 		return nil, nil, err
 	}
-	if err != nil || !a.reaches(path) {
+	if err != nil || !ok {
 		return nil, nil, fmt.Errorf("webhook %s: %w", id, ErrNotFound)
 	}
 	return sub, ss, nil
 }
 
-// Subscriptions lists the subscriptions of an account the actor reaches,
+// Subscriptions lists the subscriptions of an account the actor manages,
 // by ID, without their secrets. A system admin may list every account's
 // with accountID "".
 func (s *Service) Subscriptions(ctx context.Context, accountID string) ([]*Subscription, error) {
@@ -262,8 +279,10 @@ func (s *Service) Subscriptions(ctx context.Context, accountID string) ([]*Subsc
 		if !a.Admin {
 			return nil, fmt.Errorf("listing every account's webhooks: %w", ErrForbidden)
 		}
-	} else if _, err := s.reachAccount(ctx, a, accountID); err != nil {
+	} else if ok, err := s.managesSubscriptions(ctx, a, accountID); err != nil {
 		return nil, err
+	} else if !ok {
+		return nil, fmt.Errorf("webhooks of account %s: %w", accountID, ErrForbidden)
 	}
 	subs, err := ss.Subscriptions(ctx, accountID)
 	if err != nil {

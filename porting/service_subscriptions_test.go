@@ -329,3 +329,64 @@ func TestServiceAccountSettings(t *testing.T) {
 	_, err = f.Service.HandOffURL(f.AsAuthority(), r)
 	require.ErrorIs(t, err, porting.ErrForbidden)
 }
+
+// A subscription receives what its account may see, so only an actor who
+// sees as much manages it. Under "top" (no authority) is "auth2", a port
+// authority, whose webhooks receive the private comments of its tree:
+// "top" reaches auth2 but cannot read those comments through the API, so
+// it may not create, read, list, change or replay auth2's webhooks (it
+// would read the comments in their deliveries, or point them at its own
+// endpoint). auth2 itself, an authority above it, and an admin may; and
+// top keeps managing the webhooks of an account that is no authority.
+func TestServiceSubscriptionsOfAnAuthority(t *testing.T) {
+	t.Parallel()
+	f := portingtest.New(t)
+	sys := porting.AsSystem(context.Background())
+	for _, a := range []porting.Account{
+		{ID: "top", Name: "Top"},
+		{ID: "auth2", Name: "Authority 2", ParentID: "top", PortAuthority: true},
+		{ID: "cust2", Name: "Customer 2", ParentID: "auth2"},
+		{ID: "plain", Name: "Plain", ParentID: "top"},
+		{ID: "super", Name: "Super authority", PortAuthority: true},
+		{ID: "auth3", Name: "Authority 3", ParentID: "super", PortAuthority: true},
+	} {
+		require.NoError(t, f.Service.PutAccount(sys, a))
+	}
+	top := svAs("top")
+	_, err := f.Service.CreateSubscription(top, "auth2", svSubInput())
+	require.ErrorIs(t, err, porting.ErrForbidden, "top may not subscribe to what auth2 sees")
+	_, err = f.Service.Subscriptions(top, "auth2")
+	require.ErrorIs(t, err, porting.ErrForbidden)
+
+	s, err := f.Service.CreateSubscription(svAs("auth2"), "auth2", svSubInput())
+	require.NoError(t, err)
+	_, err = f.Service.Subscription(top, s.ID)
+	require.ErrorIs(t, err, porting.ErrNotFound, "top cannot read its secret")
+	_, err = f.Service.SubscriptionDeliveries(top, s.ID, porting.DeliveryQuery{})
+	require.ErrorIs(t, err, porting.ErrNotFound, "nor its deliveries")
+	in := svSubInput()
+	in.URL = "https://top.example.net/steal"
+	_, err = f.Service.UpdateSubscription(top, s.ID, 0, in)
+	require.ErrorIs(t, err, porting.ErrNotFound, "nor point it elsewhere")
+	_, err = f.Service.DeleteSubscription(top, s.ID, 0)
+	require.ErrorIs(t, err, porting.ErrNotFound)
+	for _, ctx := range []context.Context{svAs("auth2"), sys} {
+		_, err := f.Service.Subscription(ctx, s.ID)
+		require.NoError(t, err)
+	}
+
+	// An authority above an authority manages its webhooks.
+	s3, err := f.Service.CreateSubscription(svAs("super"), "auth3", svSubInput())
+	require.NoError(t, err)
+	_, err = f.Service.Subscription(svAs("auth3"), s3.ID)
+	require.NoError(t, err)
+
+	// Below an account that is no authority, top manages as before.
+	sp, err := f.Service.CreateSubscription(top, "plain", svSubInput())
+	require.NoError(t, err)
+	_, err = f.Service.Subscription(top, sp.ID)
+	require.NoError(t, err)
+	list, err := f.Service.Subscriptions(top, "plain")
+	require.NoError(t, err)
+	require.Len(t, list, 1)
+}
