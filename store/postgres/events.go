@@ -28,15 +28,29 @@ import (
 // writers in flight.
 //
 // Events then reads in two statements, sent together: the first finds the
-// horizon, the smallest ID among the writers in flight (those that have
-// an ID yet) and the next ID PostgreSQL will hand out; the second, with a
-// snapshot taken after the first, returns the events below the horizon.
-// Every writer with a smaller ID had ended before the second statement
-// began (it would be in flight otherwise): committed, its events are in
-// that snapshot, or rolled back, they never will be. Every writer still
-// to come gets a larger ID. So nothing ever appears behind a reader's
-// cursor, and only the database's own event writers hold the horizon back
-// (not every transaction of the server, as pg_snapshot_xmin would).
+// horizon, the second, with a snapshot taken after the first, returns the
+// events below it. The horizon is the smallest of the first statement's
+// snapshot's xmax (the next ID PostgreSQL will hand out) and of the IDs
+// its snapshot lists in progress that may be event writers. An ID in
+// progress is passed over only when it is known not to be one: its
+// transaction holds the lock on its own ID (pg_locks) but not eventLock,
+// which every writer takes before it has an ID, and so never writes an
+// event. Any other, a writer or one that cannot be told (PostgreSQL hands
+// an ID out a moment before it enters its lock; or it ended meanwhile),
+// holds the horizon back, for this read only. So every ID below the
+// horizon had ended before the second statement began, or writes no
+// events: committed, its events are in that snapshot, or rolled back,
+// they never will be. Every writer still to come gets a larger ID. Nothing
+// ever appears behind a reader's cursor, and other transactions, of this
+// database or another, do not hold events back (as the server's oldest
+// transaction, pg_snapshot_xmin, would). pg_locks names 32-bit IDs, the
+// snapshot 64-bit ones (with the wraparound epoch): they are matched on
+// their low 32 bits.
+//
+// The two statements are one implicit transaction at READ COMMITTED
+// (Open sets it as the connections' default): the second statement's
+// snapshot is later than the first's. (At REPEATABLE READ they would
+// share one, which the horizon also keeps correct.)
 //
 // Transaction IDs follow the order in which conflicting writes commit: a
 // write waits for the writes it conflicts with (on its request, on a
@@ -56,16 +70,22 @@ var (
 
 	// sqlEventHorizon sets portkit.event_horizon, for the transaction,
 	// to the first sequence number not yet safe to read.
-	sqlEventHorizon = fmt.Sprintf(`WITH locks AS MATERIALIZED (SELECT * FROM pg_locks),
+	sqlEventHorizon = fmt.Sprintf(`WITH snap AS MATERIALIZED (SELECT pg_current_snapshot() AS s),
+	locks AS MATERIALIZED (SELECT locktype, classid, objid, objsubid, database, virtualtransaction, transactionid, mode, granted
+		FROM pg_locks),
 	writers AS (
 		SELECT l.virtualtransaction FROM locks l
-		WHERE l.locktype = 'advisory' AND l.classid = %d AND l.objid = %d AND l.objsubid = 2
+		WHERE l.locktype = 'advisory' AND l.classid = %[1]d AND l.objid = %[2]d AND l.objsubid = 2
 			AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())),
-	ids AS (
-		SELECT l.transactionid::text::bigint AS xid FROM locks l JOIN writers w USING (virtualtransaction)
-		WHERE l.locktype = 'transactionid' AND l.mode = 'ExclusiveLock' AND l.granted)
+	others AS (
+		SELECT l.transactionid::text::bigint AS xid32 FROM locks l
+		WHERE l.locktype = 'transactionid' AND l.mode = 'ExclusiveLock' AND l.granted
+			AND NOT EXISTS (SELECT 1 FROM writers w WHERE w.virtualtransaction = l.virtualtransaction)),
+	held AS (
+		SELECT x::text::bigint AS xid FROM snap, pg_snapshot_xip(snap.s) AS x
+		WHERE (x::text::bigint & 4294967295) NOT IN (SELECT xid32 FROM others))
 	SELECT set_config('portkit.event_horizon',
-		(least((SELECT min(xid) FROM ids), pg_snapshot_xmax(pg_current_snapshot())::text::bigint) << %d)::text, true)`,
+		(least((SELECT min(xid) FROM held), (SELECT pg_snapshot_xmax(s)::text::bigint FROM snap)) << %[3]d)::text, true)`,
 		eventLockClass, eventLockID, eventBits)
 
 	// sqlEvents reads the events after $1 below the horizon, $2 at most.

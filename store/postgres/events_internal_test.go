@@ -96,3 +96,36 @@ func TestEventsIgnoreOtherTransactions(t *testing.T) {
 	require.NoError(t, s.CreateRequest(ctx, r, w))
 	require.Equal(t, []string{"ev-now"}, eventIDs(t, s))
 }
+
+// Transaction IDs are 64 bits in the event log and in snapshots, 32 in
+// pg_locks. Once the wraparound epoch is past 0 (after about 4 billion
+// transactions, or a pg_upgrade that keeps it), an event committed before
+// a writer in flight is still read, and a new subscription starts at the
+// last event rather than at the start of the log.
+func TestEventsAcrossTheXIDEpoch(t *testing.T) {
+	ctx := context.Background()
+	c := postgrestest.StartCluster(t, postgrestest.ClusterOptions{})
+	require.NoError(t, c.Stop(postgrestest.Fast))
+	require.NoError(t, c.SetXIDEpoch(1))
+	require.NoError(t, c.Start())
+	s, err := Open(ctx, Options{URL: c.URL("postgres"), MaxConns: 4})
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = s.Close() }) // after the writer's rollback: Close waits for its connection
+
+	r, w := minimal("before", "+12025550103")
+	require.NoError(t, s.CreateRequest(ctx, r, w))
+	es, err := s.Events(ctx, 0, 10)
+	require.NoError(t, err)
+	require.Len(t, es, 1)
+	require.Greater(t, es[0].Seq, uint64(1)<<(32+eventBits), "the epoch is in the sequence numbers")
+
+	writer := inFlight(t, s, "in-flight")
+	require.Equal(t, []string{"ev-before"}, eventIDs(t, s), "a writer in flight holds back only what comes after it")
+	sub := &porting.Subscription{ID: "sub-epoch", AccountID: "acct", URL: "https://hooks.example.net/x", Enabled: true}
+	require.NoError(t, s.CreateSubscription(ctx, sub, 0))
+	cursor, err := s.DeliveryCursor(ctx, sub.ID)
+	require.NoError(t, err)
+	require.Equal(t, es[0].Seq, cursor, "a new subscription starts at the last event")
+	require.NoError(t, writer.Commit(ctx))
+	require.Equal(t, []string{"ev-before", "in-flight"}, eventIDs(t, s))
+}

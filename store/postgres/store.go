@@ -61,6 +61,10 @@ func Open(ctx context.Context, opt Options) (*Store, error) {
 	if opt.MaxConns > 0 {
 		cfg.MaxConns = opt.MaxConns
 	}
+	// The store's reads and writes are written for READ COMMITTED, each
+	// statement seeing what committed before it (see events.go): a
+	// server, role or URL that sets another default is overridden.
+	cfg.ConnConfig.RuntimeParams["default_transaction_isolation"] = "read committed"
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("postgres store: %w", err)
@@ -84,7 +88,8 @@ func Open(ctx context.Context, opt Options) (*Store, error) {
 
 // New returns a Store over a pool the platform holds: Close leaves the
 // pool open. It neither migrates nor checks the schema: run Migrate (or
-// CheckSchema) first.
+// CheckSchema) first. The pool's connections must default to READ
+// COMMITTED, PostgreSQL's own default (Open sees to it).
 func New(pool *pgxpool.Pool) *Store {
 	return &Store{pool: pool, log: slog.New(slog.NewTextHandler(io.Discard, nil))}
 }

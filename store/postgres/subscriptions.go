@@ -34,15 +34,17 @@ import (
 // subscriptions ($1 the account).
 const sqlAccountLock = `SELECT pg_advisory_xact_lock(hashtextextended('s:' || $1, 0))`
 
-// tx runs f in a transaction, again (up to maxAttempts) after a
-// serialization failure or a deadlock. An error of f that is not the
+// tx runs f in a READ COMMITTED transaction (its statements see what
+// committed before each: a count taken after a lock sees the writes of
+// whoever held it), again (up to maxAttempts) after a serialization
+// failure or a deadlock. An error of f that is not the
 // database's (a porting sentinel it found) is returned as it is.
 func (s *Store) tx(ctx context.Context, op string, f func(tx pgx.Tx) error) error {
 	if err := s.check(ctx); err != nil {
 		return err
 	}
 	for attempt := 1; ; attempt++ {
-		err := pgx.BeginFunc(ctx, s.pool, f)
+		err := pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{IsoLevel: pgx.ReadCommitted}, f)
 		if err == nil {
 			return nil
 		}

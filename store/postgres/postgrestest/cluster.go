@@ -236,6 +236,24 @@ func (c *Cluster) Start() error {
 	return nil
 }
 
+// SetXIDEpoch sets the epoch of the cluster's transaction IDs
+// (pg_resetwal -e), as about 4 billion transactions, or a pg_upgrade of an
+// old cluster, leave it: 64-bit transaction IDs (pg_current_xact_id) then
+// pass 2^32, while pg_locks still names 32-bit ones. The cluster must be
+// stopped (with Fast).
+func (c *Cluster) SetXIDEpoch(epoch uint32) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.proc != nil {
+		return errors.New("postgrestest: SetXIDEpoch needs a stopped cluster")
+	}
+	cmd := c.command("pg_resetwal", "-e", strconv.FormatUint(uint64(epoch), 10), c.data())
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("pg_resetwal: %w\n%s", err, out)
+	}
+	return nil
+}
+
 // waitReady waits until the server accepts connections, or exits.
 func (c *Cluster) waitReady(p *process) error {
 	ctx, cancel := context.WithTimeout(context.Background(), startTimeout)
