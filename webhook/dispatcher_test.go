@@ -59,6 +59,7 @@ func TestDeliversSignedInOrder(t *testing.T) {
 		require.Len(t, d.Attempts, 1)
 		require.Equal(t, http.StatusOK, d.Attempts[0].StatusCode)
 		require.Empty(t, d.Attempts[0].Error)
+		require.Positive(t, d.Attempts[0].Duration, "the attempt says how long it took")
 	}
 }
 
@@ -116,6 +117,7 @@ func TestTestDelivery(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, a.StatusCode)
 	require.Empty(t, a.Error)
+	require.Positive(t, a.Duration)
 	got := rc.received()
 	require.Len(t, got, 1)
 	require.True(t, got[0].Verified)

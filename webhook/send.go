@@ -16,11 +16,13 @@ import (
 // post makes one attempt: it POSTs body to url with the given headers,
 // within the delivery timeout, follows no redirect, and reads at most
 // MaxResponse bytes of the answer. Only a 2xx answer succeeds.
-func (d *Dispatcher) post(ctx context.Context, url string, h http.Header, contentType string, body []byte) porting.Attempt {
-	a := porting.Attempt{At: d.now()}
+func (d *Dispatcher) post(ctx context.Context, url string, h http.Header, contentType string, body []byte) (a porting.Attempt) {
+	a.At = d.now()
 	start := time.Now()
 	ctx, cancel := context.WithTimeout(ctx, d.opt.Timeout)
 	defer cancel()
+	// a is the named result: the deferred call sets the Duration of what
+	// the caller gets (the answer's body read and closed included).
 	defer func() { a.Duration = time.Since(start) }()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
 	if err != nil {
