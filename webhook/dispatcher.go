@@ -78,6 +78,11 @@ type Options struct {
 	HandOffBody func(r *porting.PortRequest) ([]byte, error)
 	// HandOffSecret, when set, signs hand-offs as webhooks are signed.
 	HandOffSecret string
+	// ShutdownTimeout bounds what a worker writes once Run's context has
+	// ended: its results not yet written and the release of its lease
+	// (a result lost is attempted again; a lease not released runs out).
+	// Default 5 seconds.
+	ShutdownTimeout time.Duration
 	// UserAgent is sent with every delivery. Default "portkit-webhook/1".
 	UserAgent string
 	// Logger receives the dispatcher's log lines. Default slog.Default().
@@ -94,6 +99,7 @@ const (
 	DefaultRetention      = 7 * 24 * time.Hour
 	DefaultMaxPending     = 10_000
 	DefaultBatch          = 256
+	DefaultShutdown       = 5 * time.Second
 )
 
 // TestEvent is the type of the message a test delivery sends.
@@ -168,6 +174,9 @@ func New(svc *porting.Service, store porting.SubscriptionStore, opt Options) *Di
 	}
 	if opt.HandOffBody == nil {
 		opt.HandOffBody = func(r *porting.PortRequest) ([]byte, error) { return json.Marshal(r) }
+	}
+	if opt.ShutdownTimeout <= 0 {
+		opt.ShutdownTimeout = DefaultShutdown
 	}
 	if opt.UserAgent == "" {
 		opt.UserAgent = "portkit-webhook/1"

@@ -56,7 +56,9 @@ func (w *worker) run(ctx context.Context) {
 			if ctx.Err() != nil {
 				// Shutting down: give the lease up so another process
 				// takes over at once.
-				_ = d.store.ReleaseLease(context.WithoutCancel(ctx), w.stream, d.opt.Holder)
+				sctx, cancel := d.stopping(ctx)
+				_ = d.store.ReleaseLease(sctx, w.stream, d.opt.Holder)
+				cancel()
 				return
 			}
 			switch {
@@ -89,6 +91,14 @@ func (w *worker) run(ctx context.Context) {
 		case <-poll.C:
 		}
 	}
+}
+
+// stopping returns the context of the writes a worker makes once ctx
+// has ended (or the session is over): ctx's values, without its end,
+// within ShutdownTimeout, so that a store that stopped answering does
+// not hold Run up for ever.
+func (d *Dispatcher) stopping(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.WithoutCancel(ctx), d.opt.ShutdownTimeout)
 }
 
 // errDisabled ends a session whose subscription was disabled.
@@ -169,7 +179,11 @@ func (s *session) deliver(ctx context.Context) error {
 	if err := s.rescan(ctx); err != nil {
 		return err
 	}
-	defer func() { _ = s.flush(context.WithoutCancel(ctx)) }()
+	defer func() {
+		sctx, cancel := d.stopping(ctx)
+		defer cancel()
+		_ = s.flush(sctx)
+	}()
 	poll := time.NewTicker(d.opt.Poll)
 	defer poll.Stop()
 	for {

@@ -143,10 +143,17 @@ func leased(ctx context.Context, ss porting.SubscriptionStore, stream, holder st
 		stop()
 		<-done
 		if ctx.Err() != nil {
-			_ = ss.ReleaseLease(context.WithoutCancel(ctx), stream, holder) // another takes over at once
+			// Another takes over at once; a store that does not answer
+			// within a few seconds has the lease run out instead.
+			rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), releaseTimeout)
+			_ = ss.ReleaseLease(rctx, stream, holder)
+			cancel()
 		}
 	}
 }
+
+// releaseTimeout bounds the release of a lease on the way out.
+const releaseTimeout = 5 * time.Second
 
 // sleep waits d, or until ctx ends.
 func sleep(ctx context.Context, d time.Duration) {
