@@ -18,10 +18,40 @@ func TestForbiddenAddresses(t *testing.T) {
 		"10.0.0.1": "private", "172.16.5.4": "private", "192.168.1.1": "private", "fd00::1": "private",
 		"100.64.0.1": "private", "::ffff:10.1.2.3": "private",
 		"8.8.8.8": "", "1.1.1.1": "", "2606:4700:4700::1111": "", "172.32.0.1": "", "100.128.0.1": "",
+
+		// IPv6 addresses that embed an IPv4 one: NAT64's well-known
+		// prefix and 6to4 reach the IPv4 address, which must be public.
+		"64:ff9b::7f00:1": "loopback", "64:ff9b::10.1.2.3": "private", "64:ff9b::169.254.169.254": "link-local",
+		"64:ff9b::192.0.0.170": "special-purpose", "64:ff9b::8.8.8.8": "",
+		"2002:7f00:1::": "loopback", "2002:a9fe:a9fe::1": "link-local", "2002:c0a8:101:1::1": "private",
+		"2002:0:1::": "unspecified", "2002:808:808::1": "",
+		// ... the others are refused whatever they embed.
+		"64:ff9b:1::808:808": "tunnel", "64:ff9b:1:ffff::1": "tunnel",
+		"::8.8.8.8": "tunnel", "::10.0.0.1": "tunnel", "::0.0.0.2": "tunnel",
+		"2001:0:4136:e378:8000:63bf:3fff:fdd2": "tunnel",
+		// IANA's special-purpose ranges.
+		"192.0.0.1": "special-purpose", "192.0.0.255": "special-purpose",
+		"198.18.0.1": "special-purpose", "198.19.255.254": "special-purpose",
+		"240.0.0.1": "special-purpose", "254.255.255.255": "special-purpose",
+		"fec0::1": "special-purpose", "feff::1": "special-purpose",
+		"100::1": "special-purpose", "100::ffff:ffff:ffff:ffff": "special-purpose",
+		"2001:db8::1": "documentation", "2001:db8:ffff::1": "documentation",
+		"192.0.2.1": "documentation", "198.51.100.7": "documentation", "203.0.113.200": "documentation",
+		"::ffff:198.18.0.1": "special-purpose",
+		"2001:1::1":         "special-purpose", "2001:2::1": "special-purpose", "2001:1ff::1": "special-purpose",
+		"3fff::1": "documentation",
+		// IPv6 outside global unicast (2000::/3) is reserved.
+		"64:ff9b:2::1": "special-purpose", "100:0:0:1::1": "special-purpose", "fe00::1": "special-purpose",
+		"::1:0:0:1": "special-purpose", "4000::1": "special-purpose", "5f00::1": "special-purpose",
+		// Their public neighbours pass.
+		"192.0.1.255": "", "192.0.3.1": "", "198.17.255.255": "", "198.20.0.1": "", "239.255.255.255": "multicast",
+		"2001:200::1": "", "2003::1": "", "2001:db9::1": "", "3fff:1000::1": "", "2a00:1450:4001::200e": "",
 	} {
 		require.Equal(t, kind, forbidden(netip.MustParseAddr(addr)), addr)
 	}
 	require.Error(t, guardControl("tcp4", "10.0.0.1:443", nil))
+	require.Error(t, guardControl("tcp6", "[64:ff9b::a00:1]:443", nil))
+	require.NoError(t, guardControl("tcp6", "[64:ff9b::808:808]:443", nil))
 	require.NoError(t, guardControl("tcp4", "8.8.8.8:443", nil))
 	require.Error(t, guardControl("tcp4", "not an address", nil))
 }
