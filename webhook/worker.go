@@ -372,7 +372,8 @@ func (s *session) wait() <-chan time.Time {
 }
 
 // ingest reads the next batch of events and enqueues the deliveries the
-// stream wants, moving the cursor.
+// stream wants, moving the cursor. The stream's wishes are the
+// subscription's when the events are read.
 func (s *session) ingest(ctx context.Context) error {
 	d := s.w.d
 	s.wake = d.svc.Written() // before reading: a write after the read closes it
@@ -383,6 +384,13 @@ func (s *session) ingest(ctx context.Context) error {
 	s.more = len(events) == d.opt.Batch
 	if len(events) == 0 {
 		return nil
+	}
+	// The subscription as it is now, read after the events: a change
+	// committed before one of them was written applies to it (with the
+	// filter of the last reload, an event it now wants would be passed
+	// over for good).
+	if err := s.reload(ctx); err != nil {
+		return err
 	}
 	var ds []*porting.Delivery
 	for _, e := range events {
