@@ -121,6 +121,9 @@ type session struct {
 	dirty   map[uint64]*porting.Delivery
 	dirtyAt time.Time // when the first of dirty was added (real time)
 	pruned  time.Time
+	// refreshed is when the session last looked at the store for what
+	// this process may not have written (real time): see refresh.
+	refreshed time.Time
 
 	timerAt time.Time // the deadline of timer, on the clock
 	timer   <-chan time.Time
@@ -179,12 +182,13 @@ func (s *session) deliver(ctx context.Context) error {
 	if err := s.rescan(ctx); err != nil {
 		return err
 	}
+	s.refreshed = time.Now()
 	defer func() {
 		sctx, cancel := d.stopping(ctx)
 		defer cancel()
 		_ = s.flush(sctx)
 	}()
-	poll := time.NewTicker(d.opt.Poll)
+	poll := time.NewTimer(d.opt.Poll)
 	defer poll.Stop()
 	for {
 		if err := ctx.Err(); err != nil {
@@ -192,6 +196,16 @@ func (s *session) deliver(ctx context.Context) error {
 		}
 		if err := s.renew(ctx); err != nil {
 			return err
+		}
+		// Every Poll, busy or idle, look at what this process may not
+		// have written: the subscription (URL, secret, filter), replays,
+		// events of other processes; and prune. A backlog that is due
+		// takes this path only: waiting for it to drain (hours, with an
+		// endpoint that times out) would hold every change up as long.
+		if time.Since(s.refreshed) >= d.opt.Poll {
+			if err := s.refresh(ctx); err != nil {
+				return err
+			}
 		}
 		select {
 		case <-s.wake: // written since the last read
@@ -231,6 +245,7 @@ func (s *session) deliver(ctx context.Context) error {
 		if len(s.dirty) > 0 {
 			flushed = time.After(flushAfter - time.Since(s.dirtyAt))
 		}
+		poll.Reset(d.opt.Poll - time.Since(s.refreshed))
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
@@ -238,19 +253,24 @@ func (s *session) deliver(ctx context.Context) error {
 		case <-s.wake:
 			s.more = true
 		case <-s.wait():
-		case <-poll.C:
-			s.more = true
-			if err := s.reload(ctx); err != nil {
-				return err
-			}
-			if err := s.rescan(ctx); err != nil {
-				return err
-			}
-			if err := s.prune(ctx); err != nil {
-				return err
-			}
+		case <-poll.C: // refreshed at the top of the loop
 		}
 	}
+}
+
+// refresh reads the subscription again, takes up the pending deliveries
+// it does not hold (replays), reads on in the log (another process's
+// events wake nothing here) and prunes, now and then.
+func (s *session) refresh(ctx context.Context) error {
+	s.refreshed = time.Now()
+	s.more = true
+	if err := s.reload(ctx); err != nil {
+		return err
+	}
+	if err := s.rescan(ctx); err != nil {
+		return err
+	}
+	return s.prune(ctx)
 }
 
 // renew renews the lease when it is due; it fails with errStop once the
