@@ -144,19 +144,24 @@ func (w *world) run(opt webhook.Options) *webhook.Dispatcher {
 	}
 	opt.AllowPrivate = true
 	d := webhook.New(w.f.Service, w.f.Store, opt)
+	runTillEnd(w.t, d)
+	return d
+}
+
+// runTillEnd runs d until the test ends.
+func runTillEnd(t *testing.T, d *webhook.Dispatcher) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- d.Run(ctx) }()
-	w.t.Cleanup(func() {
+	t.Cleanup(func() {
 		cancel()
 		select {
 		case err := <-done:
-			require.ErrorIs(w.t, err, context.Canceled)
+			require.ErrorIs(t, err, context.Canceled)
 		case <-time.After(20 * time.Second):
-			w.t.Error("the dispatcher did not stop")
+			t.Error("the dispatcher did not stop")
 		}
 	})
-	return d
 }
 
 // waitFor polls cond until it holds, failing the test after 20 seconds.

@@ -1,9 +1,11 @@
 package webhook
 
 import (
+	"cmp"
 	"container/heap"
 	"context"
 	"errors"
+	"slices"
 	"sort"
 	"time"
 
@@ -422,21 +424,80 @@ func (s *session) ingest(ctx context.Context) error {
 			ds = append(ds, dl)
 		}
 	}
-	s.cursor = events[len(events)-1].Seq
+	last := events[len(events)-1].Seq
 	if len(ds) == 0 {
+		s.cursor = last
 		return s.saveCursor(ctx, false)
 	}
-	if err := d.store.Enqueue(ctx, s.w.stream, s.stored, s.cursor, ds); err != nil {
+	return s.enqueue(ctx, ds, last)
+}
+
+// A store's write has a size limit (Badger's batch: about 2 MB with its
+// default memtable), which a batch of events with large messages
+// (requests of many numbers) exceeds, as do their results: deliveries
+// are enqueued and their results written in several writes of at most
+// writeBytes, counting a delivery's payload and deliveryOverhead for the
+// rest of it.
+const (
+	writeBytes       = 512 << 10
+	deliveryOverhead = 1 << 10
+)
+
+// enqueue stores ds, the deliveries of the events read up to last, in as
+// many writes as their size needs, each moving the cursor to its last
+// delivery (the last write to last): the stream makes progress whatever
+// the size of its messages. A write the store refuses as too large is
+// tried again with half as many deliveries; a single delivery too large
+// for a write is passed over (and logged), or it would stall the stream
+// for good.
+func (s *session) enqueue(ctx context.Context, ds []*porting.Delivery, last uint64) error {
+	d := s.w.d
+	most := len(ds) // deliveries in one write
+	for len(ds) > 0 {
+		n := fitting(ds, writeBytes, most)
+		to := last
+		if n < len(ds) {
+			to = ds[n-1].Seq
+		}
+		err := d.store.Enqueue(ctx, s.w.stream, s.stored, to, ds[:n])
+		if errors.Is(err, porting.ErrTooLarge) {
+			if n > 1 {
+				most = n / 2
+				continue
+			}
+			d.opt.Logger.Error("webhook: a message too large to store is not delivered", "stream", s.w.stream,
+				"seq", ds[0].Seq, "id", ds[0].ID, "type", ds[0].EventType, "bytes", len(ds[0].Payload), "err", err)
+			err = d.store.Enqueue(ctx, s.w.stream, s.stored, to, nil)
+			n = 0 // enqueued none of them
+			ds = ds[1:]
+		}
 		if errors.Is(err, porting.ErrConflict) {
 			return errStop // another process moved the cursor: the lease is lost
 		}
-		return err
-	}
-	s.stored = s.cursor
-	for _, dl := range ds {
-		s.add(dl)
+		if err != nil {
+			return err
+		}
+		s.stored, s.cursor = to, to
+		for _, dl := range ds[:n] {
+			s.add(dl)
+		}
+		ds = ds[n:]
 	}
 	return nil
+}
+
+// fitting returns how many of ds, at most most and at least one, make
+// up to limit bytes.
+func fitting(ds []*porting.Delivery, limit, most int) int {
+	n, size := 0, 0
+	for _, dl := range ds[:min(most, len(ds))] {
+		size += len(dl.Payload) + deliveryOverhead
+		if n > 0 && size > limit {
+			break
+		}
+		n++
+	}
+	return max(n, 1)
 }
 
 // saveCursor writes the cursor when it has run far enough ahead over
@@ -529,7 +590,8 @@ func (s *session) attempt(ctx context.Context, q *queue) error {
 	return nil
 }
 
-// flush writes the results waiting to be written.
+// flush writes the results waiting to be written, in as many writes as
+// their size needs (see writeBytes), oldest first.
 func (s *session) flush(ctx context.Context) error {
 	if len(s.dirty) == 0 {
 		return nil
@@ -538,13 +600,26 @@ func (s *session) flush(ctx context.Context) error {
 	for _, dl := range s.dirty {
 		ds = append(ds, dl)
 	}
-	if err := s.w.d.store.UpdateDeliveries(ctx, ds); err != nil {
-		if errors.Is(err, porting.ErrConflict) {
+	slices.SortFunc(ds, func(a, b *porting.Delivery) int { return cmp.Compare(a.Seq, b.Seq) })
+	most := len(ds)
+	for len(ds) > 0 {
+		n := fitting(ds, writeBytes, most)
+		err := s.w.d.store.UpdateDeliveries(ctx, ds[:n])
+		switch {
+		case err == nil:
+		case errors.Is(err, porting.ErrTooLarge) && n > 1:
+			most = n / 2
+			continue
+		case errors.Is(err, porting.ErrConflict):
 			return errStop // another process wrote them: start over from the store
+		default:
+			return err
 		}
-		return err
+		for _, dl := range ds[:n] {
+			delete(s.dirty, dl.Seq)
+		}
+		ds = ds[n:]
 	}
-	clear(s.dirty)
 	return nil
 }
 
