@@ -111,6 +111,12 @@ func Open(opt Options) (*Store, error) {
 	} else if n > 0 {
 		opt.Logger.Info("badger store: migrated documents to the current codec", "documents", n, "version", codec.Version)
 	}
+	// The deliveries of deleted subscriptions whose purge a crash cut
+	// short.
+	if err := s.PurgeDeleted(context.Background()); err != nil {
+		_ = db.Close()
+		return nil, fmt.Errorf("badger store: purging the deliveries of deleted webhooks: %w", err)
+	}
 	if !opt.InMemory && opt.GCInterval > 0 {
 		s.gcDone.Add(1)
 		go s.runGC()

@@ -24,6 +24,7 @@ func subscriptionCases() []testCase {
 		{"CursorStartsAtLastEvent", testSubscriptionCursorStartsAtLastEvent},
 		{"Update", testSubscriptionUpdate},
 		{"DeleteTakesEverything", testSubscriptionDelete},
+		{"DeleteManyDeliveries", testSubscriptionDeleteMany},
 		{"Lease", testSubscriptionLease},
 		{"LeaseRace", testSubscriptionLeaseRace},
 		{"Enqueue", testSubscriptionEnqueue},
@@ -287,6 +288,62 @@ func testSubscriptionDelete(h *harness) {
 	again.ID = s.ID
 	require.NoError(h, ss.CreateSubscription(h.ctx, again, 0))
 	require.Empty(h, h.pending(s.ID))
+}
+
+// A subscription with more deliveries than one write of a key-value
+// store holds (a dead endpoint's backlog) is deleted all the same, with
+// every one of them.
+func testSubscriptionDeleteMany(h *harness) {
+	ss := h.subs()
+	s := h.createSub("acct-a")
+	other := h.createSub("acct-a")
+	h.enqueue(other.ID, 0, 2, 2)
+	const n, per = 10_000, 500
+	var first, last *porting.Delivery
+	for from := uint64(0); from < n; from += per {
+		ds := make([]*porting.Delivery, 0, per)
+		for seq := from + 1; seq <= from+per; seq++ {
+			ds = append(ds, h.newDelivery(s.ID, seq))
+		}
+		require.NoError(h, ss.Enqueue(h.ctx, s.ID, from, from+per, ds))
+		for _, d := range ds[:per/2] { // half of them over, half pending
+			d.Status, d.Updated = porting.DeliveryDelivered, h.tick()
+		}
+		require.NoError(h, ss.UpdateDeliveries(h.ctx, ds[:per/2]))
+		if first == nil {
+			first = ds[0]
+		}
+		last = ds[per-1]
+	}
+	require.Len(h, h.pending(s.ID), 1000, "the first thousand of the pending ones")
+
+	require.NoError(h, ss.DeleteSubscription(h.ctx, s))
+	_, err := ss.Subscription(h.ctx, s.ID)
+	require.ErrorIs(h, err, porting.ErrNotFound)
+	_, err = ss.DeliveryCursor(h.ctx, s.ID)
+	require.ErrorIs(h, err, porting.ErrNotFound)
+	for _, d := range []*porting.Delivery{first, last} {
+		_, err = ss.Delivery(h.ctx, s.ID, d.ID)
+		require.ErrorIs(h, err, porting.ErrNotFound)
+	}
+	page, err := ss.Deliveries(h.ctx, s.ID, porting.DeliveryQuery{})
+	require.NoError(h, err)
+	require.Empty(h, page.Deliveries)
+	require.Empty(h, h.pending(s.ID))
+	list, err := ss.Subscriptions(h.ctx, "acct-a")
+	require.NoError(h, err)
+	require.Equal(h, []*porting.Subscription{other}, list)
+	require.Equal(h, []uint64{2}, h.pending(other.ID), "the other subscription keeps its deliveries")
+
+	again := h.newSubscription("acct-a")
+	again.ID = s.ID
+	require.NoError(h, ss.CreateSubscription(h.ctx, again, 0))
+	require.Empty(h, h.pending(s.ID), "a subscription made again under the ID starts afresh")
+	page, err = ss.Deliveries(h.ctx, s.ID, porting.DeliveryQuery{})
+	require.NoError(h, err)
+	require.Empty(h, page.Deliveries)
+	_, err = ss.Delivery(h.ctx, s.ID, last.ID)
+	require.ErrorIs(h, err, porting.ErrNotFound)
 }
 
 func testSubscriptionLease(h *harness) {

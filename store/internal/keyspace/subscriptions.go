@@ -23,9 +23,18 @@ import (
 //	wp/{stream}/{seq}            a pending delivery, oldest first
 //	wd/{stream}/{seq}            a delivery that is over, oldest first
 //	wi/{stream}/{id}  -> seq     a delivery by its ID
+//	wx/{stream}                  the deliveries of a deleted subscription, to purge
 //
 // {stream} is the stream's name with '/' written ':' (system streams
 // have one), so that it is one key segment.
+//
+// A subscription is deleted in one write (with its cursor and lease) that
+// marks its deliveries for purging; they are then deleted a bounded batch
+// at a time (a dead endpoint's backlog is more than one write holds), and
+// the mark with the last of them. Meanwhile the stream's deliveries are
+// not read. A purge cut short is finished by the next delete, by a
+// create under the same ID, or when a persistent store opens
+// (PurgeDeleted).
 
 // Key prefixes of subscriptions and deliveries.
 const (
@@ -38,13 +47,14 @@ const (
 	prefixPending      = "wp/"
 	prefixOver         = "wd/"
 	prefixDeliveryID   = "wi/"
+	prefixPurge        = "wx/"
 )
 
 // IsSubscriptionKey reports whether a key belongs to subscriptions and
 // their deliveries (not to requests).
 func IsSubscriptionKey(key string) bool {
 	for _, p := range [...]string{PrefixSubscription, prefixSubsOf, prefixSubsCount, PrefixLease, PrefixStreamCursor,
-		PrefixDelivery, prefixPending, prefixOver, prefixDeliveryID} {
+		PrefixDelivery, prefixPending, prefixOver, prefixDeliveryID, prefixPurge} {
 		if strings.HasPrefix(key, p) {
 			return true
 		}
@@ -62,6 +72,7 @@ func deliveryPrefix(stream string) string          { return PrefixDelivery + str
 func pendingPrefix(stream string) string           { return prefixPending + streamSeg(stream) + "/" }
 func overPrefix(stream string) string              { return prefixOver + streamSeg(stream) + "/" }
 func deliveryIDPrefix(stream string) string        { return prefixDeliveryID + streamSeg(stream) + "/" }
+func purgeKey(stream string) string                { return prefixPurge + streamSeg(stream) }
 func invSeq(seq uint64) string                     { return hex16(math.MaxUint64 - seq) }
 func deliveryKey(stream string, seq uint64) string { return deliveryPrefix(stream) + invSeq(seq) }
 
@@ -77,6 +88,11 @@ func CreateSubscription(tx Txn, s *porting.Subscription, limit int, lastSeq uint
 		return nil, err
 	} else if ok {
 		return nil, fmt.Errorf("webhook %s: %w", s.ID, porting.ErrConflict)
+	}
+	if p, err := Purging(tx, s.ID); err != nil {
+		return nil, err
+	} else if p {
+		return nil, fmt.Errorf("webhook %s: the deliveries of a deleted one under this ID are being purged: %w", s.ID, porting.ErrConflict)
 	}
 	// The count is a key of its own, read and written by every create
 	// and delete of the account's: a scan of sa/ would not conflict with
@@ -197,24 +213,17 @@ func UpdateSubscription(tx Txn, s *porting.Subscription) (committed func(), err 
 }
 
 // DeleteSubscription deletes a subscription at its stored revision, with
-// its cursor, lease and deliveries.
+// its cursor and lease, and marks its deliveries for purging
+// (PurgeDeliveriesOf deletes them).
 func DeleteSubscription(tx Txn, s *porting.Subscription) error {
 	old, err := checkSubscription(tx, s)
 	if err != nil {
 		return err
 	}
-	var keys []string
-	for _, p := range [...]string{deliveryPrefix(s.ID), pendingPrefix(s.ID), overPrefix(s.ID), deliveryIDPrefix(s.ID)} {
-		it := tx.Iterate(p, p)
-		for ; it.Valid(); it.Next() {
-			keys = append(keys, it.Key())
-		}
-		it.Close()
-	}
-	keys = append(keys, subscriptionKey(s.ID), subsOfPrefix(old.AccountID)+s.ID, streamCursorKey(s.ID), leaseKey(s.ID))
 	// Read the cursor, which every Enqueue writes: an Enqueue that
-	// commits first makes this transaction conflict, and its deliveries
-	// are seen again, rather than left behind.
+	// commits first makes this transaction conflict, rather than add
+	// deliveries after the mark. (One that comes later finds no
+	// subscription.)
 	if _, _, err := tx.Get(streamCursorKey(s.ID)); err != nil {
 		return err
 	}
@@ -222,15 +231,66 @@ func DeleteSubscription(tx Txn, s *porting.Subscription) error {
 	if err != nil {
 		return err
 	}
-	for _, k := range keys {
+	for _, k := range [...]string{subscriptionKey(s.ID), subsOfPrefix(old.AccountID) + s.ID, streamCursorKey(s.ID), leaseKey(s.ID)} {
 		if err := tx.Delete(k); err != nil {
 			return err
 		}
+	}
+	if err := tx.Set(purgeKey(s.ID), nil); err != nil {
+		return err
 	}
 	if n <= 1 {
 		return tx.Delete(subsCountKey(old.AccountID))
 	}
 	return tx.Set(subsCountKey(old.AccountID), []byte(strconv.FormatUint(n-1, 10)))
+}
+
+// PurgeBatch is how many keys one write of a purge deletes: a few hundred
+// kB, well within a Badger batch (in memory too).
+const PurgeBatch = 4000
+
+// Purging reports whether a stream's deliveries are marked for purging.
+func Purging(rd Reader, stream string) (bool, error) {
+	_, ok, err := rd.Get(purgeKey(stream))
+	return ok, err
+}
+
+// PurgeDeliveriesOf deletes up to limit keys of the deliveries of a
+// stream marked for purging, and the mark once none is left: done
+// reports that. A stream not marked is left alone (done).
+func PurgeDeliveriesOf(tx Txn, stream string, limit int) (done bool, err error) {
+	if p, err := Purging(tx, stream); err != nil || !p {
+		return true, err
+	}
+	var keys []string
+	for _, p := range [...]string{deliveryPrefix(stream), pendingPrefix(stream), overPrefix(stream), deliveryIDPrefix(stream)} {
+		it := tx.Iterate(p, p)
+		for ; it.Valid() && len(keys) < limit; it.Next() {
+			keys = append(keys, it.Key())
+		}
+		it.Close()
+	}
+	for _, k := range keys {
+		if err := tx.Delete(k); err != nil {
+			return false, err
+		}
+	}
+	if len(keys) == limit {
+		return false, nil // maybe more
+	}
+	return true, tx.Delete(purgeKey(stream))
+}
+
+// StreamsToPurge lists the streams whose deliveries are marked for
+// purging.
+func StreamsToPurge(rd Reader) []string {
+	var out []string
+	it := rd.Iterate(prefixPurge, prefixPurge)
+	defer it.Close()
+	for ; it.Valid(); it.Next() {
+		out = append(out, strings.ReplaceAll(strings.TrimPrefix(it.Key(), prefixPurge), ":", "/"))
+	}
+	return out
 }
 
 // streamExists fails with porting.ErrNotFound for a subscription's
@@ -422,11 +482,15 @@ func getDeliveryBySeq(rd Reader, stream string, seq uint64) (*porting.Delivery, 
 
 // GetDelivery reads a delivery by its ID, or porting.ErrNotFound.
 func GetDelivery(rd Reader, stream, id string) (*porting.Delivery, error) {
+	purging, err := Purging(rd, stream)
+	if err != nil {
+		return nil, err
+	}
 	b, ok, err := rd.Get(deliveryIDPrefix(stream) + id)
 	if err != nil {
 		return nil, err
 	}
-	if ok {
+	if ok && !purging {
 		seq, perr := strconv.ParseUint(string(b), 16, 64)
 		if perr != nil {
 			return nil, fmt.Errorf("delivery %s of %s: %w", id, stream, perr)
@@ -488,6 +552,9 @@ func ListDeliveries(rd Reader, stream string, q porting.DeliveryQuery) (porting.
 	}
 	size := q.PageSize()
 	var page porting.DeliveryPage
+	if purging, err := Purging(rd, stream); err != nil || purging {
+		return page, err
+	}
 	it := rd.Iterate(p, start)
 	defer it.Close()
 	for ; it.Valid(); it.Next() {
@@ -517,8 +584,8 @@ func PendingDeliveries(rd Reader, stream string, after uint64, limit int) ([]*po
 	if limit <= 0 {
 		limit = porting.DefaultPageSize
 	}
-	if after == math.MaxUint64 {
-		return nil, nil
+	if purging, err := Purging(rd, stream); err != nil || purging || after == math.MaxUint64 {
+		return nil, err
 	}
 	p := pendingPrefix(stream)
 	var out []*porting.Delivery

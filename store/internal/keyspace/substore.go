@@ -36,8 +36,13 @@ func committing(err error, done *func()) error {
 	return err
 }
 
-// CreateSubscription implements porting.SubscriptionStore.
+// CreateSubscription implements porting.SubscriptionStore. The
+// deliveries of a deleted subscription under the same ID whose purge was
+// cut short are purged first.
 func (s SubscriptionStore) CreateSubscription(ctx context.Context, sub *porting.Subscription, limit int) error {
+	if err := s.purge(ctx, sub.ID); err != nil {
+		return err
+	}
 	var done func()
 	return committing(s.Backend.Update(ctx, func(tx Txn) (err error) {
 		done, err = CreateSubscription(tx, sub, limit, s.Backend.SettledSeq())
@@ -72,9 +77,59 @@ func (s SubscriptionStore) UpdateSubscription(ctx context.Context, sub *porting.
 	}), &done)
 }
 
-// DeleteSubscription implements porting.SubscriptionStore.
+// DeleteSubscription implements porting.SubscriptionStore: one write
+// deletes the subscription, its cursor and its lease (from then on its
+// deliveries are not read either), then its deliveries are purged a
+// batch at a time, with those of any other deleted subscription whose
+// purge was cut short. The subscription is deleted once the first write
+// has committed: a purge that fails then is finished later (PurgeDeleted)
+// and is not this call's error.
 func (s SubscriptionStore) DeleteSubscription(ctx context.Context, sub *porting.Subscription) error {
-	return s.Backend.Update(ctx, func(tx Txn) error { return DeleteSubscription(tx, sub) })
+	if err := s.Backend.Update(ctx, func(tx Txn) error { return DeleteSubscription(tx, sub) }); err != nil {
+		return err
+	}
+	_ = s.PurgeDeleted(context.WithoutCancel(ctx))
+	return nil
+}
+
+// PurgeDeleted deletes the deliveries of the deleted subscriptions whose
+// purge was cut short (a crash, a store closed meanwhile): a persistent
+// store calls it when it opens.
+func (s SubscriptionStore) PurgeDeleted(ctx context.Context) error {
+	var streams []string
+	if err := s.Backend.View(ctx, func(rd Reader) error {
+		streams = StreamsToPurge(rd)
+		return nil
+	}); err != nil {
+		return err
+	}
+	for _, stream := range streams {
+		if err := s.purge(ctx, stream); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// purge deletes the deliveries of a stream marked for purging, a batch
+// per write.
+func (s SubscriptionStore) purge(ctx context.Context, stream string) error {
+	var marked bool
+	if err := s.Backend.View(ctx, func(rd Reader) (err error) {
+		marked, err = Purging(rd, stream)
+		return err
+	}); err != nil || !marked {
+		return err
+	}
+	for done := false; !done; {
+		if err := s.Backend.Update(ctx, func(tx Txn) (err error) {
+			done, err = PurgeDeliveriesOf(tx, stream, PurgeBatch)
+			return err
+		}); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // AcquireLease implements porting.SubscriptionStore.
