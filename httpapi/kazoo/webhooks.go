@@ -3,6 +3,7 @@ package kazoo
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 
@@ -173,8 +174,16 @@ func (k *handler) patchWebhook(c *call) {
 	})
 }
 
+// mergeTries bounds how often a write without If-Match is merged again
+// over fresh data after another write came first.
+const mergeTries = 10
+
 // writeWebhook updates the URL's subscription from the body's data over
-// base, at the revision the client read (If-Match).
+// base, at the revision the client read (If-Match). Without If-Match,
+// the data is merged over the subscription as the write finds it: the
+// write is made at the revision merged over, and merged again over fresh
+// data when another write came first (a PATCH of another field is never
+// undone by a merge over a stale read).
 func (k *handler) writeWebhook(c *call, base func(*porting.Subscription) porting.SubscriptionInput) {
 	s, ok := c.webhook()
 	if !ok {
@@ -189,17 +198,30 @@ func (k *handler) writeWebhook(c *call, base func(*porting.Subscription) porting
 	if !ok {
 		return
 	}
-	in, err := webhookInput(base(s), members)
-	if err != nil {
-		c.fail(err)
+	for try := 1; ; try++ {
+		if rev != 0 && s.Revision != rev {
+			c.fail(fmt.Errorf("webhook %s at revision %d, not %d: %w", s.ID, s.Revision, rev, porting.ErrConflict))
+			return
+		}
+		in, err := webhookInput(base(s), members)
+		if err != nil {
+			c.fail(err)
+			return
+		}
+		out, err := k.svc.UpdateSubscription(c.ctx, s.ID, s.Revision, in)
+		if rev == 0 && errors.Is(err, porting.ErrConflict) && try < mergeTries {
+			if s, ok = c.webhook(); !ok {
+				return
+			}
+			continue
+		}
+		if err != nil {
+			c.fail(err)
+			return
+		}
+		c.replyData(http.StatusOK, webhookOf(out), webhookTail(out))
 		return
 	}
-	s, err = k.svc.UpdateSubscription(c.ctx, s.ID, rev, in)
-	if err != nil {
-		c.fail(err)
-		return
-	}
-	c.replyData(http.StatusOK, webhookOf(s), webhookTail(s))
 }
 
 // deleteWebhook: DELETE port_webhooks/{webhook} answers the deleted

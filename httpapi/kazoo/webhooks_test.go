@@ -2,6 +2,7 @@ package kazoo_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -13,6 +14,7 @@ import (
 	"github.com/portkit/portkit/httpapi/internal/kazootest"
 	"github.com/portkit/portkit/httpapi/kazoo"
 	"github.com/portkit/portkit/porting"
+	"github.com/portkit/portkit/porting/portingtest"
 )
 
 // stubTester answers every test delivery with its attempt.
@@ -140,4 +142,28 @@ func TestWebhookDeliveries(t *testing.T) {
 	// Without a tester, the test route is not implemented.
 	e.Do("POST", apitest.CustomerToken, kazootest.URL("customer", "port_webhooks/"+s.ID+"/test"), nil).
 		Failed(http.StatusNotImplemented, "webhook deliveries are not configured")
+}
+
+// Two PATCHes of different fields of a webhook at once, without
+// If-Match: each merges over the webhook as the other left it, so
+// neither change is lost.
+func TestWebhookConcurrentPatches(t *testing.T) {
+	e := kazootest.Setup(t)
+	s, err := e.F.Service.CreateSubscription(e.F.AsCustomer(), "customer", porting.SubscriptionInput{URL: "https://hooks.example.net", Enabled: true})
+	require.NoError(t, err)
+	one := kazootest.URL("customer", "port_webhooks/"+s.ID)
+	for round := range 40 {
+		bodies := []string{
+			fmt.Sprintf(`{"data":{"description":"round %d"}}`, round),
+			fmt.Sprintf(`{"data":{"url":"https://hooks.example.net/%d"}}`, round),
+		}
+		codes := portingtest.Race(2, func(i int) int {
+			return e.Send(kazootest.Req{Method: "PATCH", Token: apitest.CustomerToken, Path: one, Body: strings.NewReader(bodies[i])}).Code
+		})
+		require.Equal(t, []int{http.StatusOK, http.StatusOK}, codes)
+		r := e.Do("GET", apitest.CustomerToken, one, nil)
+		r.OK(http.StatusOK, apitest.CustomerToken)
+		require.Equal(t, fmt.Sprintf("round %d", round), r.Obj()["description"], "round %d: the description's PATCH lost", round)
+		require.Equal(t, fmt.Sprintf("https://hooks.example.net/%d", round), r.Obj()["url"], "round %d: the URL's PATCH lost", round)
+	}
 }
