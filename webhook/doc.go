@@ -40,14 +40,25 @@
 // not recorded as delivered is delivered again, with the same webhook-id,
 // which receivers use to drop duplicates.
 //
+// A change of a subscription applies at once to the events read after it
+// (the worker reads the subscription with each batch of events), and its
+// URL and secret to the next attempts within Options.Poll, backlog or
+// not. A message too large for one write of the store (Badger holds about
+// 2 MB) cannot be kept: it is logged and passed over, so that the
+// subscription's other messages go on.
+//
 // # Safety
 //
 // Connections time out (Options.ConnectTimeout), and so does each whole
 // attempt (Options.Timeout); at most Options.MaxResponse bytes of an
 // answer are read. Deliveries go only to public addresses: loopback,
-// link-local, private, unspecified and multicast addresses are refused
-// when the connection is made, on the address the name resolved to
-// (Options.AllowPrivate lifts this, for tests and on-premise endpoints).
+// link-local, private, unspecified, multicast, documentation and IANA's
+// other special-purpose addresses (in IPv6, anything outside global
+// unicast) are refused when the connection is made, on the address the
+// name resolved to; an IPv6 address that reaches an IPv4 one (NAT64's
+// 64:ff9b::/96, 6to4) is judged by that one, and other tunnels' are
+// refused (Options.AllowPrivate lifts this, for tests and on-premise
+// endpoints).
 //
 // # Receivers
 //
