@@ -26,7 +26,8 @@ const (
 //   - the store's own PK409 and PK404: ErrConflict and ErrNotFound;
 //   - a server that cannot serve (class 08, connection exception; 57P01
 //     to 57P03, shutting down or starting; class 53, out of resources such
-//     as connections) and every error that is not the server's (a refused
+//     as connections; 25006, a read-only server, such as a standby after a
+//     failover) and every error that is not the server's (a refused
 //     or lost connection, a broken pipe): ErrUnavailable.
 func classify(err error) error {
 	var pe *pgconn.PgError
@@ -37,7 +38,8 @@ func classify(err error) error {
 		case pe.Code == codeNotFound:
 			return porting.ErrNotFound
 		case strings.HasPrefix(pe.Code, "08"), strings.HasPrefix(pe.Code, "53"),
-			pe.Code == "57P01", pe.Code == "57P02", pe.Code == "57P03":
+			pe.Code == "57P01", pe.Code == "57P02", pe.Code == "57P03",
+			pe.Code == "25006": // a read-only server: a standby the URL reached after a failover
 			return porting.ErrUnavailable
 		}
 		return nil

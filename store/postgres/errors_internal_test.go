@@ -25,6 +25,7 @@ func TestClassify(t *testing.T) {
 		{pg(codeConflict), porting.ErrConflict, false},
 		{pg(codeNotFound), porting.ErrNotFound, false},
 		{pg("57P01"), porting.ErrUnavailable, false}, // admin shutdown
+		{pg("25006"), porting.ErrUnavailable, false}, // a read-only standby
 		{pg("57P03"), porting.ErrUnavailable, false}, // starting up
 		{pg("08006"), porting.ErrUnavailable, false}, // connection failure
 		{pg("53300"), porting.ErrUnavailable, false}, // too many connections

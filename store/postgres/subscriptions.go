@@ -21,8 +21,8 @@ import (
 // the row's latest version when another transaction changed it meanwhile,
 // so several processes sharing the database never both win:
 //
-//   - a lease is taken by the UPDATE of the stream's row that finds it
-//     free, expired or the taker's own;
+//   - a lease is taken under the lock of the stream's row (SELECT FOR
+//     UPDATE) when it is free, expired or the taker's own;
 //   - a cursor moves by the UPDATE that finds it where the caller read
 //     it, in the transaction that inserts the deliveries it enqueues;
 //   - a subscription and a delivery change at the revision their caller
@@ -235,30 +235,28 @@ func (s *Store) AcquireLease(ctx context.Context, stream, holder string, now, un
 		if err := ensureStream(ctx, tx, stream); err != nil {
 			return err
 		}
-		tag, err := tx.Exec(ctx, `UPDATE delivery_streams SET lease_holder = $2, lease_expires_ns = $4
-			WHERE stream = $1 AND (lease_holder IS NULL OR lease_holder = $2 OR lease_expires_ns <= $3)`,
-			stream, holder, now.UnixNano(), until.UnixNano())
-		if err != nil {
-			return err
-		}
-		if tag.RowsAffected() == 1 {
-			cur = porting.Lease{Stream: stream, Holder: holder, Expires: until.UTC()}
-			return nil
-		}
+		// The stream's row, locked: whoever takes or lets go of the lease
+		// meanwhile waits for this transaction.
 		var h *string
 		var exp *int64
-		err = tx.QueryRow(ctx, "SELECT lease_holder, lease_expires_ns FROM delivery_streams WHERE stream = $1", stream).Scan(&h, &exp)
+		err := tx.QueryRow(ctx, "SELECT lease_holder, lease_expires_ns FROM delivery_streams WHERE stream = $1 FOR UPDATE",
+			stream).Scan(&h, &exp)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return found("webhook %s: %w", stream, porting.ErrNotFound)
 		}
 		if err != nil {
 			return err
 		}
-		if h == nil || exp == nil {
-			return fmt.Errorf("stream %s: the lease was let go while it was taken", stream) // not reached: the UPDATE would have found it
+		if h != nil && exp != nil && *h != holder && *exp > now.UnixNano() {
+			cur = porting.Lease{Stream: stream, Holder: *h, Expires: time.Unix(0, *exp).UTC()}
+			return found("stream %s: held by %s until %s: %w", stream, cur.Holder, cur.Expires.Format(time.RFC3339Nano), porting.ErrLeaseHeld)
 		}
-		cur = porting.Lease{Stream: stream, Holder: *h, Expires: time.Unix(0, *exp).UTC()}
-		return found("stream %s: held by %s until %s: %w", stream, cur.Holder, cur.Expires.Format(time.RFC3339Nano), porting.ErrLeaseHeld)
+		if _, err := tx.Exec(ctx, "UPDATE delivery_streams SET lease_holder = $2, lease_expires_ns = $3 WHERE stream = $1",
+			stream, holder, until.UnixNano()); err != nil {
+			return err
+		}
+		cur = porting.Lease{Stream: stream, Holder: holder, Expires: until.UTC()}
+		return nil
 	})
 	return cur, err
 }

@@ -259,7 +259,9 @@ func (c *Cluster) waitReady(p *process) error {
 	ctx, cancel := context.WithTimeout(context.Background(), startTimeout)
 	defer cancel()
 	for {
-		conn, err := pgconn.Connect(ctx, c.URL("postgres")+"&connect_timeout=5")
+		// Over the cluster's own socket: another cluster that took the
+		// port meanwhile would answer on TCP.
+		conn, err := pgconn.Connect(ctx, fmt.Sprintf("host=%s port=%d user=postgres dbname=postgres sslmode=disable connect_timeout=5", c.sock(), c.port))
 		if err == nil {
 			return conn.Close(ctx)
 		}

@@ -29,7 +29,9 @@ func unprivileged() (*credential, error) {
 	if err1 != nil || err2 != nil {
 		return nil, fmt.Errorf("user nobody: uid %q, gid %q", u.Uid, u.Gid)
 	}
-	return &credential{Uid: uint32(uid), Gid: uint32(gid), NoSetGroups: true}, nil
+	// Groups empty and NoSetGroups false: the server drops root's
+	// supplementary groups too.
+	return &credential{Uid: uint32(uid), Gid: uint32(gid), Groups: []uint32{}}, nil
 }
 
 // procAttrFor runs a command as c (nil: as the tests' own user).
