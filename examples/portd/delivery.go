@@ -96,24 +96,34 @@ func startDelivery(ctx context.Context, c deliveryConfig, svc *porting.Service, 
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			if ss, ok := store.(porting.SubscriptionStore); ok {
-				// Several portd may share the store: one sends the mail.
-				leased(ctx, ss, porting.SystemStream(notify.Consumer), holder, c.lease, log, watch)
-				return
-			}
-			watch(ctx)
+			// Several portd may share the store: one sends the mail.
+			exclusive(ctx, store, porting.SystemStream(notify.Consumer), holder, c.lease, log, watch)
 		}()
 		log.Info("email notifications on", "relay", c.smtpRelay)
 	}
 	return tester, nil
 }
 
+// exclusive runs f as the one process of those sharing store that runs
+// it (under the lease of stream, see leased), or simply runs it on a
+// store that keeps no leases.
+func exclusive(ctx context.Context, store porting.Store, stream, holder string, ttl time.Duration, log *slog.Logger, f func(context.Context)) {
+	if ss, ok := store.(porting.SubscriptionStore); ok {
+		leased(ctx, ss, stream, holder, ttl, log, f)
+		return
+	}
+	f(ctx)
+}
+
 // leased runs f while holder holds the lease of stream, until ctx ends:
 // of the processes sharing a store, one at a time runs f, and another
-// takes over within a lease's time when that one dies. f is stopped (its
-// context canceled) when a renewal fails, and started again once the
+// takes over within a lease's time when that one dies. f's context ends a
+// margin before the lease would run out unless it was renewed, so a
+// renewal the store does not answer (the database stalled) stops f
+// before another process may take over; and f is started again once the
 // lease is taken again.
 func leased(ctx context.Context, ss porting.SubscriptionStore, stream, holder string, ttl time.Duration, log *slog.Logger, f func(context.Context)) {
+	margin := ttl / 6
 	for ctx.Err() == nil {
 		now := time.Now()
 		if _, err := ss.AcquireLease(ctx, stream, holder, now, now.Add(ttl)); err != nil {
@@ -123,23 +133,37 @@ func leased(ctx context.Context, ss porting.SubscriptionStore, stream, holder st
 			sleep(ctx, ttl/3)
 			continue
 		}
+		expires := now.Add(ttl)
 		run, stop := context.WithCancel(ctx)
+		cutoff := time.AfterFunc(time.Until(expires)-margin, stop)
 		done := make(chan struct{})
 		go func() {
 			defer close(done)
 			f(run)
 		}()
+	renew:
 		for {
-			sleep(ctx, ttl/3)
+			select {
+			case <-run.Done():
+				break renew
+			case <-done:
+				break renew
+			case <-time.After(ttl / 3):
+			}
 			now := time.Now()
-			if ctx.Err() != nil {
+			rctx, cancel := context.WithDeadline(ctx, expires.Add(-margin))
+			_, err := ss.AcquireLease(rctx, stream, holder, now, now.Add(ttl))
+			cancel()
+			if err != nil {
+				if ctx.Err() == nil {
+					log.Warn("lost a lease", "stream", stream, "err", err)
+				}
 				break
 			}
-			if _, err := ss.AcquireLease(ctx, stream, holder, now, now.Add(ttl)); err != nil {
-				log.Warn("lost a lease", "stream", stream, "err", err)
-				break
-			}
+			expires = now.Add(ttl)
+			cutoff.Reset(time.Until(expires) - margin)
 		}
+		cutoff.Stop()
 		stop()
 		<-done
 		if ctx.Err() != nil {
@@ -148,7 +172,9 @@ func leased(ctx context.Context, ss porting.SubscriptionStore, stream, holder st
 			rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), releaseTimeout)
 			_ = ss.ReleaseLease(rctx, stream, holder)
 			cancel()
+			return
 		}
+		sleep(ctx, ttl/3) // f ended, or the lease was lost: not at once again
 	}
 }
 

@@ -142,8 +142,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, listening
 
 	// Log every event (transitions, comments...) as it is written, and
 	// settle from the event log every completion whose billing and
-	// activation a crash or a failure interrupted; deliver webhooks,
-	// hand-offs and emails (delivery.go).
+	// activation a crash or a failure interrupted, each in one portd of
+	// those sharing the store at a time; deliver webhooks, hand-offs and
+	// emails (delivery.go).
 	var watchers sync.WaitGroup
 	evCtx, stopEvents := context.WithCancel(context.WithoutCancel(ctx))
 	defer func() { stopEvents(); watchers.Wait() }()
@@ -153,7 +154,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, listening
 		watchers.Add(1)
 		go func() {
 			defer watchers.Done()
-			_ = svc.WatchEvents(porting.AsSystem(evCtx), consumer, h, 5*time.Second)
+			exclusive(evCtx, store, porting.SystemStream(consumer), st.InstanceID, cfg.delivery.lease, log, func(ctx context.Context) {
+				_ = svc.WatchEvents(porting.AsSystem(ctx), consumer, h, 5*time.Second)
+			})
 		}()
 	}
 	webhooks, err := startDelivery(evCtx, cfg.delivery, svc, store, st.InstanceID, branding.Name, log, &watchers)
