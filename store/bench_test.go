@@ -7,10 +7,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"runtime"
-	"sync"
-	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/portkit/portkit/internal/backends"
 	"github.com/stretchr/testify/require"
@@ -20,6 +17,7 @@ import (
 	"github.com/portkit/portkit/porting"
 	badgerstore "github.com/portkit/portkit/store/badger"
 	"github.com/portkit/portkit/store/internal/keyspace"
+	"github.com/portkit/portkit/store/internal/storebench"
 )
 
 // The store benchmarks: create a 10-number request, get one by ID, get one
@@ -34,84 +32,15 @@ import (
 // off, to show the cost without the disk). The datasets are written once
 // per run (without fsync, then reopened).
 
-const numbersPerRequest = 10
-
 var benchSizes = []int{1_000, 100_000}
-
-var benchEpoch = time.Date(2026, 1, 5, 0, 0, 0, 0, time.UTC)
-
-// benchAccounts: requests are spread over 10 accounts under one root.
-const benchAccounts = 10
-
-func benchAccount(i int) string { return fmt.Sprintf("acct%02d", i%benchAccounts) }
-
-func benchNumber(i, j int) string { return fmt.Sprintf("+1202%07d", i*numbersPerRequest+j) }
-
-// benchRequest builds the i-th request of a dataset.
-func benchRequest(i int) *porting.PortRequest {
-	acct := benchAccount(i)
-	sub := porting.SubRequest{ID: fmt.Sprintf("%032x", 1<<40+i), SupportKey: fmt.Sprintf("sr_%06x", i), State: porting.StateUnconfirmed}
-	r := &porting.PortRequest{
-		ID: fmt.Sprintf("%032x", i+1), AccountID: acct, AccountPath: []string{"root", acct},
-		SupportKey: fmt.Sprintf("pr_%06x", i), Name: fmt.Sprintf("Port request %d", i),
-		State: porting.StateUnconfirmed, SubRequests: []porting.SubRequest{sub},
-		Created: benchEpoch.Add(time.Duration(i) * time.Second), Updated: benchEpoch.Add(time.Duration(i) * time.Second),
-	}
-	for j := range numbersPerRequest {
-		e := benchNumber(i, j)
-		r.Numbers = append(r.Numbers, porting.PortNumber{
-			Number:            porting.Number{Raw: e, E164: e, Valid: true, Region: "US", Type: porting.NumberTypeFixedLineOrMobile, Coverage: porting.CoverageNANPGeneric},
-			PortabilityStatus: porting.PortabilityPending, SubRequestID: sub.ID,
-		})
-	}
-	return r
-}
 
 // settle collects the garbage of what ran before, so that a benchmark
 // does not pay for it.
 func settle() { runtime.GC() }
 
-// fresh counts the requests created by the benchmarks, far from the
-// datasets' numbers.
-var fresh atomic.Int64
-
-func freshRequest() int { return 500_000 + int(fresh.Add(1)) }
-
-func benchWrite(r *porting.PortRequest) porting.Write {
-	return porting.Write{Events: []porting.Event{{ID: r.ID, Type: porting.EventCreated, At: r.Created, RequestID: r.ID, AccountID: r.AccountID}}}
-}
-
-// populate creates requests [0, n) with 8 writers.
-func populate(b *testing.B, s porting.Store, n int) {
-	ctx := context.Background()
-	var wg sync.WaitGroup
-	errs := make(chan error, 8)
-	for w := range 8 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := w; i < n; i += 8 {
-				r := benchRequest(i)
-				if err := s.CreateRequest(ctx, r, benchWrite(r)); err != nil {
-					errs <- err
-					return
-				}
-			}
-		}()
-	}
-	wg.Wait()
-	close(errs)
-	if err := <-errs; err != nil {
-		b.Fatal(err)
-	}
-}
-
 // dataset returns a store of the backend holding n requests.
 func dataset(b *testing.B, be backends.Backend, n int) porting.Store {
-	return be.Dataset(b, fmt.Sprintf("store-bench-%d", n), func(s porting.Store) error {
-		populate(b, s, n)
-		return nil
-	})
+	return be.Dataset(b, fmt.Sprintf("store-bench-%d", n), func(s porting.Store) error { return storebench.Populate(s, n) })
 }
 
 func TestMain(m *testing.M) {
@@ -128,8 +57,8 @@ func storeOps(b *testing.B, s porting.Store, n int) {
 		settle()
 		b.ReportAllocs()
 		for b.Loop() {
-			r := benchRequest(freshRequest())
-			if err := s.CreateRequest(ctx, r, benchWrite(r)); err != nil {
+			r := storebench.Request(storebench.Fresh())
+			if err := s.CreateRequest(ctx, r, storebench.Write(r)); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -148,7 +77,7 @@ func storeOps(b *testing.B, s porting.Store, n int) {
 		b.ReportAllocs()
 		for b.Loop() {
 			i := rng.IntN(n)
-			p, err := s.FindRequests(ctx, porting.Query{Number: benchNumber(i, i%numbersPerRequest)})
+			p, err := s.FindRequests(ctx, porting.Query{Number: storebench.Number(i, i%storebench.NumbersPerRequest)})
 			if err != nil || len(p.Requests) != 1 {
 				b.Fatal(err, len(p.Requests))
 			}
@@ -158,7 +87,7 @@ func storeOps(b *testing.B, s porting.Store, n int) {
 		settle()
 		b.ReportAllocs()
 		for b.Loop() {
-			p, err := s.FindRequests(ctx, porting.Query{AccountID: benchAccount(rng.IntN(benchAccounts)), Limit: 50})
+			p, err := s.FindRequests(ctx, porting.Query{AccountID: storebench.Account(rng.IntN(storebench.Accounts)), Limit: 50})
 			if err != nil || len(p.Requests) != 50 {
 				b.Fatal(err, len(p.Requests))
 			}
@@ -213,31 +142,6 @@ func BenchmarkBadgerVsRaw(b *testing.B) {
 	}
 }
 
-// paired times a store operation and its raw counterpart in each
-// iteration, in alternating order (whichever runs second may wait for the
-// first one's writes), and reports both. prepare, when set, runs untimed
-// before each raw operation.
-func paired(b *testing.B, store, prepare, raw func()) {
-	var storeNs, rawNs time.Duration
-	timed := func(f func()) time.Duration { t := time.Now(); f(); return time.Since(t) }
-	b.ReportAllocs()
-	for i := 0; b.Loop(); i++ {
-		if prepare != nil {
-			prepare()
-		}
-		if i%2 == 0 {
-			storeNs += timed(store)
-			rawNs += timed(raw)
-		} else {
-			rawNs += timed(raw)
-			storeNs += timed(store)
-		}
-	}
-	b.ReportMetric(float64(storeNs.Nanoseconds())/float64(b.N), "store-ns/op")
-	b.ReportMetric(float64(rawNs.Nanoseconds())/float64(b.N), "raw-ns/op")
-	b.ReportMetric(float64(rawNs)/float64(storeNs), "raw/store")
-}
-
 func pairedOps(b *testing.B, s *badgerstore.Store, n int) {
 	ctx := context.Background()
 	db := s.DB()
@@ -245,40 +149,40 @@ func pairedOps(b *testing.B, s *badgerstore.Store, n int) {
 	doc := rawDoc(b, db)
 	b.Run("create", func(b *testing.B) {
 		var w rawWrite
-		paired(b, func() {
-			r := benchRequest(freshRequest())
-			if err := s.CreateRequest(ctx, r, benchWrite(r)); err != nil {
+		storebench.Paired(b, func() {
+			r := storebench.Request(storebench.Fresh())
+			if err := s.CreateRequest(ctx, r, storebench.Write(r)); err != nil {
 				b.Fatal(err)
 			}
 		}, func() {
-			i := freshRequest()
-			w = rawCreate(benchRequest(i), uint64(1<<40+i), doc)
+			i := storebench.Fresh()
+			w = rawCreate(storebench.Request(i), uint64(1<<40+i), doc)
 		}, func() { rawPut(b, db, w) })
 	})
 	b.Run("get", func(b *testing.B) {
-		paired(b, func() {
+		storebench.Paired(b, func() {
 			if _, err := s.Request(ctx, fmt.Sprintf("%032x", rng.IntN(n)+1)); err != nil {
 				b.Fatal(err)
 			}
 		}, nil, func() { rawGet(b, db, fmt.Sprintf("%032x", rng.IntN(n)+1)) })
 	})
 	b.Run("by-number", func(b *testing.B) {
-		paired(b, func() {
+		storebench.Paired(b, func() {
 			i := rng.IntN(n)
-			if p, err := s.FindRequests(ctx, porting.Query{Number: benchNumber(i, i%numbersPerRequest)}); err != nil || len(p.Requests) != 1 {
+			if p, err := s.FindRequests(ctx, porting.Query{Number: storebench.Number(i, i%storebench.NumbersPerRequest)}); err != nil || len(p.Requests) != 1 {
 				b.Fatal(err)
 			}
 		}, nil, func() {
 			i := rng.IntN(n)
-			rawByNumber(b, db, benchNumber(i, i%numbersPerRequest))
+			rawByNumber(b, db, storebench.Number(i, i%storebench.NumbersPerRequest))
 		})
 	})
 	b.Run("list-50", func(b *testing.B) {
-		paired(b, func() {
-			if p, err := s.FindRequests(ctx, porting.Query{AccountID: benchAccount(rng.IntN(benchAccounts)), Limit: 50}); err != nil || len(p.Requests) != 50 {
+		storebench.Paired(b, func() {
+			if p, err := s.FindRequests(ctx, porting.Query{AccountID: storebench.Account(rng.IntN(storebench.Accounts)), Limit: 50}); err != nil || len(p.Requests) != 50 {
 				b.Fatal(err)
 			}
-		}, nil, func() { rawList(b, db, benchAccount(rng.IntN(benchAccounts)), 50) })
+		}, nil, func() { rawList(b, db, storebench.Account(rng.IntN(storebench.Accounts)), 50) })
 	})
 }
 
@@ -300,7 +204,7 @@ func rawCreate(r *porting.PortRequest, seq uint64, enc []byte) rawWrite {
 		}
 		w.sets = append(w.sets, [2][]byte{[]byte(k), []byte(v)})
 	}
-	ev, _ := keyspace.EncodeEvent(benchWrite(r).Events[0])
+	ev, _ := keyspace.EncodeEvent(storebench.Write(r).Events[0])
 	w.sets = append(w.sets, [2][]byte{[]byte(keyspace.RequestKey(r.ID)), enc}, [2][]byte{[]byte(keyspace.EventKey(seq)), ev})
 	return w
 }
